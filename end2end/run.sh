@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Browser tests: starts the mock model upstream and the release server on loopback ports, runs Playwright in
+# Debian's Chromium, and stops both whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUN_DIR=end2end/.run
+rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
+MOCK_PORT=${MOCK_PORT:-3900}
+APP_PORT=${APP_PORT:-3100}
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+target/release/tally-mock-openai --addr "127.0.0.1:$MOCK_PORT" --first-token-delay-ms 150 --token-delay-ms 20 \
+  --slow-token-delay-ms 250 > "$RUN_DIR/mock.log" 2>&1 &
+pids+=($!)
+
+LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
+LEPTOS_SITE_ADDR="127.0.0.1:$APP_PORT" DATA_DIR="$RUN_DIR/data" \
+OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=e2e-test-key OPENAI_MODEL=mock-model \
+OPENAI_PROVIDER_NAME=mock GUEST_MESSAGES_PER_MINUTE=1000 IP_REQUESTS_PER_SECOND=1000 \
+  target/release/tally > "$RUN_DIR/server.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null || { cat "$RUN_DIR/server.log"; exit 1; }
+
+status=0
+BASE_URL="http://127.0.0.1:$APP_PORT" npx playwright test -c end2end/playwright.config.ts || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- server log (last 60 lines) ---"; tail -n 60 "$RUN_DIR/server.log"
+fi
+exit "$status"

@@ -1,0 +1,146 @@
+import { test, expect, openApp, showConversations, DISCLAIMER } from "./fixtures";
+
+test("Enter sends, the answer streams in, renders as markdown and shows usage", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  await expect(page.getByText(DISCLAIMER)).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("saved on this device only");
+  // A marker that a full page reload would wipe out.
+  await page.evaluate(() => ((window as any).__noReload = true));
+  // Record every text the answer goes through while it streams.
+  await page.evaluate(() => {
+    (window as any).__snapshots = [];
+    const log = document.querySelector('[role="log"]')!;
+    new MutationObserver(() => {
+      const el = document.querySelector(".streaming");
+      if (el) (window as any).__snapshots.push(el.textContent);
+    }).observe(log, { subtree: true, childList: true, characterData: true });
+  });
+
+  const message = page.getByRole("textbox", { name: "Message" });
+  await message.fill("How do quarterly estimated taxes work?");
+  await message.press("Enter");
+
+  const log = page.getByRole("log", { name: "Messages" });
+  await expect(log.getByText("How do quarterly estimated taxes work?")).toBeVisible();
+  await expect(page).toHaveURL(/\/c\/[0-9a-f-]{36}$/);
+  await expect(log.getByRole("heading", { name: "Applicable tax categories" })).toBeVisible();
+  await expect(log.getByRole("table")).toBeVisible();
+  await expect(log.getByText(/\d+ tokens: \d+ in, \d+ out · mock-model/)).toBeVisible();
+  await expect(message).toHaveValue("");
+
+  const snapshots: string[] = await page.evaluate(() => (window as any).__snapshots);
+  const distinct = new Set(snapshots.filter((s) => s && s.length > 0));
+  expect(distinct.size, "the answer grew in several visible steps").toBeGreaterThan(3);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+  await expect(page.getByText(DISCLAIMER)).toBeVisible();
+});
+
+test("Shift+Enter makes a new line instead of sending", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  const message = page.getByRole("textbox", { name: "Message" });
+  await message.fill("line one");
+  await message.press("Shift+Enter");
+  await message.pressSequentially("line two");
+  await expect(message).toHaveValue("line one\nline two");
+  await expect(page.getByRole("group", { name: "Suggested questions" })).toBeVisible();
+});
+
+test("a starter question sends when clicked", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  const starters = page.getByRole("group", { name: "Suggested questions" }).getByRole("button");
+  expect(await starters.count()).toBeGreaterThanOrEqual(6);
+  const question = (await starters.first().textContent())!.trim();
+  await starters.first().click();
+  const log = page.getByRole("log", { name: "Messages" });
+  await expect(log.getByText(question, { exact: true })).toBeVisible();
+  await expect(log.getByRole("heading", { name: "Deductions" })).toBeVisible();
+  await expect(page.getByRole("group", { name: "Suggested questions" })).toHaveCount(0);
+});
+
+test("Stop ends the answer and keeps the partial text, also after a reload", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  await page.getByRole("textbox", { name: "Message" }).fill("Tell me everything about deductions [mock:slow]");
+  await page.getByRole("button", { name: "Send" }).click();
+  const streaming = page.locator(".streaming");
+  await expect(streaming).toContainText("Applicable");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByText("Stopped: the answer above is incomplete.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+  const log = page.getByRole("log", { name: "Messages" });
+  await expect(log.getByRole("heading", { name: "Applicable tax categories" })).toBeVisible();
+  await expect(log.getByText("Exceptions and conditions")).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await expect(log.getByRole("heading", { name: "Applicable tax categories" })).toBeVisible();
+  await expect(page.getByText("Stopped: the answer above is incomplete.")).toBeVisible();
+});
+
+test("history survives a reload and a deep link, and another browser sees none of it", async ({ page, browser, consoleErrors }) => {
+  await openApp(page);
+  await page.getByRole("textbox", { name: "Message" }).fill("Is my home internet deductible?");
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  const log = page.getByRole("log", { name: "Messages" });
+  await expect(log.getByText(/tokens: \d+ in/)).toBeVisible();
+  const url = page.url();
+
+  await page.reload();
+  await expect(log.getByText("Is my home internet deductible?")).toBeVisible();
+  await expect(log.getByRole("heading", { name: "Deductions" })).toBeVisible();
+
+  await page.goto("/");
+  await openApp(page, new URL(url).pathname);
+  await expect(log.getByText("Is my home internet deductible?")).toBeVisible();
+  await showConversations(page);
+  await expect(page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: /Is my home internet deductible/ })).toBeVisible();
+
+  const stranger = await browser.newContext();
+  const other = await stranger.newPage();
+  const response = await other.goto(url);
+  expect(response?.status()).toBe(404);
+  await expect(other.getByText("does not exist or is not yours")).toBeVisible();
+  await expect(other.getByText("Is my home internet deductible?")).toHaveCount(0);
+  await other.goto("/");
+  await expect(other.getByText("No conversations yet.")).toBeAttached();
+  await stranger.close();
+});
+
+test("a conversation can be deleted after confirming", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  await page.getByRole("textbox", { name: "Message" }).fill("Temporary question to delete");
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await expect(page.getByRole("log").getByText(/tokens: \d+ in/)).toBeVisible();
+  await showConversations(page);
+  const nav = page.getByRole("navigation", { name: "Conversations" });
+  await nav.getByRole("button", { name: "Delete conversation: Temporary question to delete" }).click();
+  await expect(nav.getByText("This cannot be undone.")).toBeVisible();
+  await nav.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(nav.getByRole("link", { name: /Temporary question to delete/ })).toHaveCount(0);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("group", { name: "Suggested questions" })).toBeVisible();
+});
+
+test("a failed answer explains itself with a reference and Retry", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  await page.getByRole("textbox", { name: "Message" }).fill("Will this fail? [mock:status-500]");
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("The AI model returned an error");
+  await expect(alert).toContainText(/ref [0-9a-f]{8}/);
+  await expect(alert.getByRole("button", { name: "Retry" })).toBeVisible();
+  await alert.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("alert")).toContainText(/ref [0-9a-f]{8}/);
+  await expect(page.getByRole("log").getByText("Will this fail? [mock:status-500]")).toHaveCount(2);
+});
+
+test("markup from the model never executes", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  await page.getByRole("textbox", { name: "Message" }).fill("Show me a trick [mock:xss]");
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await expect(page.getByRole("log").getByText(/tokens: \d+ in/)).toBeVisible();
+  await expect(page.getByRole("log").getByRole("link", { name: "click me" })).toBeVisible();
+  await page.getByRole("log").getByRole("link", { name: "click me" }).click();
+  await page.reload();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+});

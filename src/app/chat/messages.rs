@@ -1,0 +1,123 @@
+//! The conversation as a log: finished messages, the answer being written, and starter questions for a new chat.
+
+use leptos::{html, prelude::*};
+
+use super::starters::StarterQuestions;
+use crate::{
+    app::ChatContext,
+    model::{ChatMessage, MessageStatus, Role},
+};
+
+#[component]
+pub fn MessageList() -> impl IntoView {
+    let ctx = ChatContext::use_context();
+    let log = NodeRef::<html::Div>::new();
+    let is_empty = move || ctx.messages.with(Vec::is_empty) && !ctx.is_busy();
+
+    // Keep the newest text in view while an answer streams in.
+    Effect::new(move |_| {
+        ctx.messages.track();
+        if let Some(pending) = ctx.pending.get() {
+            pending.text.track();
+        }
+        if let Some(log) = log.get() {
+            log.set_scroll_top(log.scroll_height());
+        }
+    });
+
+    view! {
+        <div
+            node_ref=log
+            role="log"
+            aria-label="Messages"
+            class="flex-1 overflow-y-auto px-3 py-4"
+            tabindex="0"
+        >
+            <div class="mx-auto flex w-full max-w-3xl flex-col gap-4">
+                <Show when=is_empty>
+                    <StarterQuestions />
+                </Show>
+                <For each=move || ctx.messages.get() key=|message| message.id.clone() let:message>
+                    <MessageBubble message />
+                </For>
+                <PendingAnswer />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn MessageBubble(message: ChatMessage) -> impl IntoView {
+    match message.role {
+        Role::User => view! { <UserBubble text=message.content /> }.into_any(),
+        Role::Assistant => view! { <AnswerBubble message /> }.into_any(),
+    }
+}
+
+#[component]
+fn UserBubble(text: String) -> impl IntoView {
+    view! {
+        <article class="self-end max-w-[85%] rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white" aria-label="You">
+            <p class="whitespace-pre-wrap break-words">{text}</p>
+        </article>
+    }
+}
+
+#[component]
+fn AnswerBubble(message: ChatMessage) -> impl IntoView {
+    let note = match message.status {
+        MessageStatus::Interrupted => Some("Stopped: the answer above is incomplete.".to_string()),
+        MessageStatus::Failed => Some(match &message.error_id {
+            Some(id) => format!("This answer failed before it was finished (reference {id})."),
+            None => "This answer failed before it was finished.".to_string(),
+        }),
+        MessageStatus::Streaming => {
+            Some("This answer was still being written when the page loaded.".to_string())
+        }
+        MessageStatus::Complete => None,
+    };
+    let footer = match (&message.usage, &message.model) {
+        (Some(usage), Some(model)) => Some(format!("{} · {model}", usage.describe())),
+        (Some(usage), None) => Some(usage.describe()),
+        (None, Some(model)) if message.status == MessageStatus::Complete => Some(model.clone()),
+        _ => None,
+    };
+    let empty = message.content.trim().is_empty();
+    view! {
+        <article class="max-w-full self-start" aria-label="Tally">
+            <Show when=move || !empty>
+                <div class="answer rounded-2xl rounded-bl-sm bg-slate-100 px-4 py-3 dark:bg-slate-900" inner_html=message.html.clone()></div>
+            </Show>
+            {note.map(|note| view! { <p class="mt-1 text-sm text-amber-800 dark:text-amber-300">{note}</p> })}
+            {footer.map(|footer| view! { <p class="usage mt-1 text-xs text-slate-600 dark:text-slate-400">{footer}</p> })}
+        </article>
+    }
+}
+
+/// The question just sent and the answer as it arrives, shown as plain text until it is complete.
+#[component]
+fn PendingAnswer() -> impl IntoView {
+    let ctx = ChatContext::use_context();
+    move || {
+        ctx.pending.get().map(|pending| {
+            let text = pending.text;
+            let waiting = move || text.with(String::is_empty);
+            view! {
+                <UserBubble text=pending.question.clone() />
+                <article class="max-w-full self-start" aria-label="Tally" aria-busy="true">
+                    <div class="rounded-2xl rounded-bl-sm bg-slate-100 px-4 py-3 dark:bg-slate-900">
+                        <Show
+                            when=waiting
+                            fallback=move || view! { <p class="streaming whitespace-pre-wrap break-words">{move || text.get()}</p> }
+                        >
+                            <p class="flex items-center gap-2 text-slate-600 dark:text-slate-400" role="progressbar" aria-label="Writing the answer">
+                                <span class="typing-dot"></span><span class="typing-dot"></span><span class="typing-dot"></span>
+                                "Thinking…"
+                            </p>
+                        </Show>
+                    </div>
+                </article>
+            }
+        })
+    }
+}

@@ -1,0 +1,219 @@
+//! Sending a question and applying the streamed answer to the page (runs in the browser).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures::StreamExt;
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{hooks::use_navigate, NavigateOptions};
+
+use crate::{
+    api::{send_message, stop_answer},
+    app::{
+        state::{PendingTurn, TurnError},
+        ChatContext,
+    },
+    model::{ApiError, EventLineReader, MessageStatus, TurnEvent, TurnRequest},
+};
+
+static NEXT_TURN: AtomicU64 = AtomicU64::new(1);
+
+/// Returns a function that sends a question in the current conversation (or starts one).
+pub fn use_send() -> impl Fn(String) + Clone + 'static {
+    let ctx = ChatContext::use_context();
+    let navigate = use_navigate();
+    move |question: String| {
+        let question = question.trim().to_string();
+        if question.is_empty() || ctx.is_busy() {
+            return;
+        }
+        let turn_id = NEXT_TURN.fetch_add(1, Ordering::Relaxed);
+        let conversation_id = ctx.conversation_id.get_untracked();
+        ctx.error.set(None);
+        ctx.draft.set(String::new());
+        ctx.pending.set(Some(PendingTurn {
+            turn_id,
+            question: question.clone(),
+            user_message: None,
+            assistant_message_id: None,
+            text: RwSignal::new(String::new()),
+            stop_requested: false,
+        }));
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let request = TurnRequest {
+                conversation_id,
+                content: question.clone(),
+            };
+            match send_message(request).await {
+                Ok(stream) => {
+                    let mut reader = EventLineReader::default();
+                    let mut chunks = stream.into_inner();
+                    while let Some(chunk) = chunks.next().await {
+                        let Ok(chunk) = chunk else { break };
+                        for event in reader.push(&chunk) {
+                            match event {
+                                Ok(event) => apply(ctx, turn_id, event, &navigate),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                    // The stream ended without a final event: the connection dropped.
+                    if current_turn(ctx, turn_id) {
+                        lost_connection(ctx, question);
+                    }
+                }
+                Err(error) => {
+                    if current_turn(ctx, turn_id) {
+                        ctx.pending.set(None);
+                        // Nothing was stored: give the text back so nothing typed is lost.
+                        ctx.draft.set(question.clone());
+                        let retry = retryable(&error).then_some(question);
+                        ctx.error.set(Some(TurnError { error, retry }));
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Stops the answer being written. The server keeps the partial text and ends the stream.
+pub fn stop(ctx: ChatContext) {
+    let mut id = None;
+    ctx.pending.update(|pending| {
+        if let Some(pending) = pending {
+            pending.stop_requested = true;
+            id = pending.assistant_message_id.clone();
+        }
+    });
+    if let Some(id) = id {
+        spawn_local(async move {
+            let _ = stop_answer(id).await;
+        });
+    }
+}
+
+fn current_turn(ctx: ChatContext, turn_id: u64) -> bool {
+    ctx.pending
+        .with_untracked(|p| p.as_ref().is_some_and(|p| p.turn_id == turn_id))
+}
+
+fn retryable(error: &ApiError) -> bool {
+    !error.code.starts_with("validation_")
+}
+
+fn apply(
+    ctx: ChatContext,
+    turn_id: u64,
+    event: TurnEvent,
+    navigate: &impl Fn(&str, NavigateOptions),
+) {
+    if !current_turn(ctx, turn_id) {
+        // The user moved on; the server still stores this answer, and the sidebar will show it.
+        if matches!(event, TurnEvent::Finished { .. }) {
+            ctx.reload_list();
+        }
+        return;
+    }
+    match event {
+        TurnEvent::Started {
+            conversation_id,
+            title,
+            user_message,
+            assistant_message_id,
+            ..
+        } => {
+            let is_new =
+                ctx.conversation_id.get_untracked().as_deref() != Some(conversation_id.as_str());
+            let mut stop_now = false;
+            ctx.pending.update(|pending| {
+                if let Some(pending) = pending {
+                    pending.user_message = Some(user_message);
+                    pending.assistant_message_id = Some(assistant_message_id.clone());
+                    stop_now = pending.stop_requested;
+                }
+            });
+            if stop_now {
+                spawn_local(async move {
+                    let _ = stop_answer(assistant_message_id).await;
+                });
+            }
+            if is_new {
+                ctx.conversation_id.set(Some(conversation_id.clone()));
+                ctx.title.set(title);
+                ctx.mark_created_here(&conversation_id);
+                navigate(&format!("/c/{conversation_id}"), NavigateOptions::default());
+                ctx.reload_list();
+            }
+        }
+        TurnEvent::Token { text } => {
+            if let Some(pending) = ctx.pending.get_untracked() {
+                pending.text.update(|t| t.push_str(&text));
+            }
+        }
+        TurnEvent::Finished { message, error } => {
+            let pending = ctx.pending.get_untracked();
+            let question = pending
+                .as_ref()
+                .map(|p| p.question.clone())
+                .unwrap_or_default();
+            ctx.messages.update(|messages| {
+                if let Some(user) = pending.and_then(|p| p.user_message) {
+                    messages.push(user);
+                }
+                messages.push(message);
+            });
+            ctx.pending.set(None);
+            if let Some(error) = error {
+                let retry = retryable(&error).then_some(question);
+                ctx.error.set(Some(TurnError { error, retry }));
+            }
+            ctx.reload_list();
+        }
+    }
+}
+
+fn lost_connection(ctx: ChatContext, question: String) {
+    let pending = ctx.pending.get_untracked();
+    ctx.pending.set(None);
+    if let Some(pending) = pending {
+        // Show what arrived; the server keeps the same partial text (status interrupted).
+        ctx.messages.update(|messages| {
+            if let Some(user) = pending.user_message.clone() {
+                messages.push(user);
+            }
+            if let Some(id) = pending.assistant_message_id.clone() {
+                let content = pending.text.get_untracked();
+                messages.push(crate::model::ChatMessage {
+                    id,
+                    role: crate::model::Role::Assistant,
+                    html: format!(
+                        "<p class=\"whitespace-pre-wrap\">{}</p>",
+                        escape_html(&content)
+                    ),
+                    content,
+                    status: MessageStatus::Interrupted,
+                    model: None,
+                    usage: None,
+                    error_id: None,
+                    created_at_ms: 0,
+                });
+            }
+        });
+    }
+    ctx.error.set(Some(TurnError {
+        error: ApiError {
+            code: "connection_lost".into(),
+            message: "The connection to Tally was lost while the answer was arriving.".into(),
+            correlation_id: String::new(),
+            retry_after_secs: None,
+        },
+        retry: Some(question),
+    }));
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

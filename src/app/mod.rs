@@ -1,0 +1,110 @@
+//! The user interface, compiled for both the server (rendering) and the browser (hydration).
+
+mod banner;
+mod chat;
+mod sidebar;
+mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub use state::ChatContext;
+
+use self::{chat::ChatPage, sidebar::Sidebar};
+
+/// The HTML document around the app. On the server it also sets the content security policy, whose nonce lets
+/// only our own hydration scripts run.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="h-full bg-white text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_content_security_policy(options: &LeptosOptions) {
+    use leptos::nonce::{provide_nonce, use_nonce};
+    provide_nonce();
+    let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    // Development builds reconnect to cargo-leptos' reload server over a websocket.
+    let reload = if options.env == leptos::config::Env::DEV {
+        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+    } else {
+        String::new()
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'{reload}; font-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'; manifest-src 'self'"
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        response.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(ChatContext::new());
+    // Marks the page once the wasm has taken over, so tests (and curious people) can tell.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tally.css" />
+        <Title text="Tally: tax answers for freelancers" />
+        <Meta name="description" content="Ask Tally about deductions, self-employment tax, quarterly estimates and deadlines." />
+        <Meta name="theme-color" content="#0f766e" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Router>
+            <div class="flex h-dvh overflow-hidden">
+                <Sidebar />
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=ChatPage ssr=SsrMode::Async />
+                    <Route path=path!("/c/:id") view=ChatPage ssr=SsrMode::Async />
+                </Routes>
+            </div>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="flex flex-1 flex-col items-center justify-center gap-4 p-8 text-center">
+            <h1 class="text-2xl font-semibold">"Page not found"</h1>
+            <a class="text-teal-700 underline dark:text-teal-300" href="/">"Start a new chat"</a>
+        </main>
+    }
+}

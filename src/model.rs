@@ -1,0 +1,234 @@
+//! Types shared by the browser and the server: what crosses the wire between them.
+//!
+//! Everything here compiles to wasm, so it holds plain data only; behaviour lives in `server/` or `app/`.
+
+use serde::{Deserialize, Serialize};
+
+/// The disclaimer shown on the chat page and stored with every answer, word for word from the brief.
+pub const DISCLAIMER: &str =
+    "This information is provided for general guidance only and does not constitute legal or \
+financial advice. Consult with a qualified tax professional for advice specific to your situation.";
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "user" => Some(Role::User),
+            "assistant" => Some(Role::Assistant),
+            _ => None,
+        }
+    }
+}
+
+/// Where a message is in its life (design: the chat turn).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    /// The model is still writing it.
+    Streaming,
+    Complete,
+    /// Stopped by the user, a disconnect or a restart; the partial text is kept.
+    Interrupted,
+    /// The provider failed; any partial text is kept and `error_id` says where to look in the logs.
+    Failed,
+}
+
+impl MessageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Streaming => "streaming",
+            MessageStatus::Complete => "complete",
+            MessageStatus::Interrupted => "interrupted",
+            MessageStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "streaming" => Some(MessageStatus::Streaming),
+            "complete" => Some(MessageStatus::Complete),
+            "interrupted" => Some(MessageStatus::Interrupted),
+            "failed" => Some(MessageStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// Tokens a turn used, as the provider reported them or as estimated when it did not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    /// True when the provider sent no usage and the numbers are our estimate.
+    #[serde(default)]
+    pub estimated: bool,
+}
+
+impl Usage {
+    pub fn total(&self) -> u32 {
+        self.prompt_tokens + self.completion_tokens
+    }
+
+    /// "412 tokens: 380 in, 32 out", the line under every answer.
+    pub fn describe(&self) -> String {
+        let approx = if self.estimated { "about " } else { "" };
+        format!(
+            "{approx}{} tokens: {} in, {} out",
+            self.total(),
+            self.prompt_tokens,
+            self.completion_tokens
+        )
+    }
+}
+
+/// One message as the chat shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: String,
+    pub role: Role,
+    /// The raw text (markdown for answers).
+    pub content: String,
+    /// Sanitized HTML rendered on the server from `content`; empty for user messages.
+    pub html: String,
+    pub status: MessageStatus,
+    pub model: Option<String>,
+    pub usage: Option<Usage>,
+    pub error_id: Option<String>,
+    pub created_at_ms: i64,
+}
+
+/// A line in the sidebar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: String,
+    pub title: String,
+    /// The last message, cut to one line.
+    pub preview: String,
+    pub message_count: i64,
+    pub updated_at_ms: i64,
+}
+
+/// A conversation opened with its messages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub id: String,
+    pub title: String,
+    pub messages: Vec<ChatMessage>,
+}
+
+/// What the browser sends to start a turn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TurnRequest {
+    /// `None` starts a new conversation.
+    pub conversation_id: Option<String>,
+    pub content: String,
+}
+
+/// One event of a streamed turn. The server writes them as JSON lines; the browser reads them back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TurnEvent {
+    /// The user message is stored and the answer has begun.
+    Started {
+        conversation_id: String,
+        title: String,
+        user_message: ChatMessage,
+        assistant_message_id: String,
+        model: String,
+    },
+    /// A piece of the answer, in order.
+    Token { text: String },
+    /// The turn ended (complete, stopped or failed); the message is final as stored.
+    Finished {
+        message: ChatMessage,
+        error: Option<ApiError>,
+    },
+}
+
+/// An error the user sees: a stable code, a plain-language message and the id to quote to support.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message} (ref {correlation_id})")]
+pub struct ApiError {
+    /// Machine-readable, stable: `validation_empty`, `rate_limited`, `provider_unavailable`, ...
+    pub code: String,
+    pub message: String,
+    pub correlation_id: String,
+    /// Seconds to wait before retrying, when the error is a rate limit.
+    pub retry_after_secs: Option<u64>,
+}
+
+impl leptos::server_fn::error::FromServerFnError for ApiError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        ApiError {
+            code: "request_failed".into(),
+            message: format!("The request could not be completed: {value}"),
+            correlation_id: String::new(),
+            retry_after_secs: None,
+        }
+    }
+}
+
+/// Splits a byte stream of JSON lines back into events, holding an incomplete last line until the rest arrives.
+#[derive(Default)]
+pub struct EventLineReader {
+    pending: String,
+}
+
+impl EventLineReader {
+    pub fn push(&mut self, chunk: &str) -> Vec<Result<TurnEvent, String>> {
+        self.pending.push_str(chunk);
+        let mut events = Vec::new();
+        while let Some(end) = self.pending.find('\n') {
+            let line: String = self.pending.drain(..=end).collect();
+            let line = line.trim();
+            if !line.is_empty() {
+                events.push(serde_json::from_str(line).map_err(|e| e.to_string()));
+            }
+        }
+        events
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_line_reads_like_the_brief() {
+        let usage = Usage {
+            prompt_tokens: 380,
+            completion_tokens: 32,
+            estimated: false,
+        };
+        assert_eq!(usage.describe(), "412 tokens: 380 in, 32 out");
+    }
+
+    #[test]
+    fn line_reader_reassembles_events_split_across_chunks() {
+        let event = TurnEvent::Token {
+            text: "Schedule C – déductions".into(),
+        };
+        let line = format!("{}\n", serde_json::to_string(&event).unwrap());
+        let (a, b) = line.split_at(10);
+        let mut reader = EventLineReader::default();
+        assert!(reader.push(a).is_empty());
+        let events = reader.push(b);
+        assert_eq!(events, vec![Ok(event)]);
+    }
+}

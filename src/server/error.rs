@@ -1,0 +1,118 @@
+//! The server's one error type. Each variant has a stable code, an HTTP status and a message a person can act on;
+//! every error that reaches a user carries a short correlation id that is also in the log line.
+
+use axum::http::StatusCode;
+
+use crate::model::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the message is empty")]
+    EmptyMessage,
+    #[error("the message has {actual} characters, more than the {max} allowed")]
+    MessageTooLong { actual: usize, max: usize },
+    #[error("the message contains control characters")]
+    ControlCharacters,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid id")]
+    InvalidId,
+    #[error("rate limited, retry in {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("an answer is already being written in this conversation")]
+    TurnInProgress,
+    #[error("no model provider is configured")]
+    ProviderNotConfigured,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Stable machine-readable code; clients match on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::EmptyMessage => "validation_empty",
+            AppError::MessageTooLong { .. } => "validation_too_long",
+            AppError::ControlCharacters => "validation_control_chars",
+            AppError::NotFound => "not_found",
+            AppError::InvalidId => "invalid_id",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::TurnInProgress => "turn_in_progress",
+            AppError::ProviderNotConfigured => "provider_not_configured",
+            AppError::Database(_) => "database_error",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::EmptyMessage | AppError::ControlCharacters | AppError::InvalidId => {
+                StatusCode::BAD_REQUEST
+            }
+            AppError::MessageTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TurnInProgress => StatusCode::CONFLICT,
+            AppError::ProviderNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the person in front of the screen reads. Never includes internals.
+    pub fn user_message(&self) -> String {
+        match self {
+            AppError::EmptyMessage => "Please type a question before sending.".into(),
+            AppError::MessageTooLong { actual, max } => {
+                format!("Your message is {actual} characters long; the limit is {max}. Please shorten it.")
+            }
+            AppError::ControlCharacters => {
+                "Your message contains invisible control characters. Please retype or paste it as plain text.".into()
+            }
+            AppError::NotFound => "This conversation does not exist or is not yours.".into(),
+            AppError::InvalidId => "That link is not a valid conversation address.".into(),
+            AppError::RateLimited { retry_after_secs } => {
+                format!("You are sending questions faster than allowed. Please wait {retry_after_secs} seconds.")
+            }
+            AppError::TurnInProgress => {
+                "An answer is still being written in this conversation. Wait for it or press Stop.".into()
+            }
+            AppError::ProviderNotConfigured => "No AI model is configured on this server yet. The operator needs to \
+                set OPENAI_API_KEY (see .env.example)."
+                .into(),
+            AppError::Database(_) | AppError::Internal(_) => {
+                "Something went wrong on our side. Please try again; if it keeps happening, quote the reference.".into()
+            }
+        }
+    }
+
+    /// Logs the error with a fresh correlation id and returns what the client gets.
+    pub fn report(&self) -> ApiError {
+        let correlation_id = new_correlation_id();
+        if self.status().is_server_error() {
+            tracing::error!(correlation_id, code = self.code(), error = %self, "request failed");
+        } else {
+            tracing::info!(correlation_id, code = self.code(), error = %self, "request rejected");
+        }
+        self.to_api_error(correlation_id)
+    }
+
+    pub fn to_api_error(&self, correlation_id: String) -> ApiError {
+        ApiError {
+            code: self.code().into(),
+            message: self.user_message(),
+            correlation_id,
+            retry_after_secs: match self {
+                AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A short id a user can read out to support: 8 hex characters, random.
+pub fn new_correlation_id() -> String {
+    let id = uuid::Uuid::new_v4();
+    id.simple().to_string()[..8].to_string()
+}

@@ -1,0 +1,202 @@
+//! Guest identity: a random 128-bit token in a signed cookie, re-issued for a sliding 30 days. The server stores only
+//! a SHA-256 hash of the token, so a leaked database cannot be turned back into working cookies.
+//!
+//! The middleware gives every request a [`GuestToken`]. The database row is created on the first write, not on the
+//! first page view, so crawlers and one-off visits leave nothing behind.
+
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::Response,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::{state::AppState, store::now_ms};
+
+pub const GUEST_COOKIE: &str = "tally_guest";
+pub const GUEST_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+/// Re-issue the cookie (sliding expiry) once it is older than this, not on every request.
+const REISSUE_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The guest behind a request.
+#[derive(Clone, Debug)]
+pub struct GuestToken {
+    /// SHA-256 of the random token: the only form the database sees.
+    pub token_hash: [u8; 32],
+}
+
+/// Signs and verifies guest cookies.
+#[derive(Clone)]
+pub struct CookieSigner {
+    key: Vec<u8>,
+    secure: bool,
+}
+
+struct CookieValue {
+    token: [u8; 16],
+    issued_at_ms: i64,
+}
+
+impl CookieSigner {
+    pub fn new(secret: &[u8], secure: bool) -> Self {
+        CookieSigner {
+            key: secret.to_vec(),
+            secure,
+        }
+    }
+
+    fn mac(&self, payload: &[u8]) -> HmacSha256 {
+        let mut mac =
+            HmacSha256::new_from_slice(&self.key).expect("HMAC accepts keys of any length");
+        mac.update(payload);
+        mac
+    }
+
+    fn encode(&self, value: &CookieValue) -> String {
+        let mut payload = Vec::with_capacity(24);
+        payload.extend_from_slice(&value.token);
+        payload.extend_from_slice(&value.issued_at_ms.to_be_bytes());
+        let signature = self.mac(&payload).finalize().into_bytes();
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(&payload),
+            URL_SAFE_NO_PAD.encode(signature)
+        )
+    }
+
+    fn decode(&self, raw: &str) -> Option<CookieValue> {
+        let (payload, signature) = raw.split_once('.')?;
+        let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        self.mac(&payload).verify_slice(&signature).ok()?;
+        let (token, issued) = payload.split_at_checked(16)?;
+        Some(CookieValue {
+            token: token.try_into().ok()?,
+            issued_at_ms: i64::from_be_bytes(issued.try_into().ok()?),
+        })
+    }
+
+    fn set_cookie_header(&self, value: &CookieValue) -> Option<HeaderValue> {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let max_age = GUEST_TTL_MS / 1000;
+        HeaderValue::from_str(&format!(
+            "{GUEST_COOKIE}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+            self.encode(value)
+        ))
+        .ok()
+    }
+}
+
+fn hash_token(token: &[u8; 16]) -> [u8; 32] {
+    Sha256::digest(token).into()
+}
+
+fn read_cookie<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(key, value)| (key == name).then_some(value))
+}
+
+/// Attaches a [`GuestToken`] to every request, issuing or refreshing the signed cookie as needed.
+pub async fn guest_middleware(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let signer = &state.cookie_signer;
+    let now = now_ms();
+    let existing = read_cookie(&request, GUEST_COOKIE).and_then(|raw| signer.decode(raw));
+    let (value, reissue) = match existing {
+        Some(value) => {
+            let stale = now - value.issued_at_ms > REISSUE_AFTER_MS;
+            (
+                CookieValue {
+                    token: value.token,
+                    issued_at_ms: if stale { now } else { value.issued_at_ms },
+                },
+                stale,
+            )
+        }
+        None => (
+            CookieValue {
+                token: rand::random(),
+                issued_at_ms: now,
+            },
+            true,
+        ),
+    };
+    request.extensions_mut().insert(GuestToken {
+        token_hash: hash_token(&value.token),
+    });
+    let mut response = next.run(request).await;
+    if reissue {
+        if let Some(cookie) = signer.set_cookie_header(&value) {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer() -> CookieSigner {
+        CookieSigner::new(b"0123456789abcdef0123456789abcdef", false)
+    }
+
+    #[test]
+    fn a_signed_cookie_round_trips() {
+        let value = CookieValue {
+            token: [7; 16],
+            issued_at_ms: 1_700_000_000_000,
+        };
+        let decoded = signer().decode(&signer().encode(&value)).unwrap();
+        assert_eq!(decoded.token, [7; 16]);
+        assert_eq!(decoded.issued_at_ms, 1_700_000_000_000);
+    }
+
+    #[test]
+    fn a_tampered_or_foreign_cookie_is_rejected() {
+        let encoded = signer().encode(&CookieValue {
+            token: [7; 16],
+            issued_at_ms: 1,
+        });
+        let (payload, signature) = encoded.split_once('.').unwrap();
+        let mut forged = URL_SAFE_NO_PAD.decode(payload).unwrap();
+        forged[0] ^= 1;
+        assert!(signer()
+            .decode(&format!("{}.{signature}", URL_SAFE_NO_PAD.encode(forged)))
+            .is_none());
+        let other = CookieSigner::new(b"another-secret-another-secret-!!", false);
+        assert!(other.decode(&encoded).is_none());
+        assert!(signer().decode("garbage").is_none());
+    }
+
+    #[test]
+    fn cookie_attributes_follow_the_design() {
+        let header = CookieSigner::new(b"k", true)
+            .set_cookie_header(&CookieValue {
+                token: [1; 16],
+                issued_at_ms: 1,
+            })
+            .unwrap();
+        let header = header.to_str().unwrap();
+        assert!(
+            header.contains("HttpOnly")
+                && header.contains("SameSite=Lax")
+                && header.contains("Secure")
+        );
+        assert!(header.contains("Max-Age=2592000"));
+    }
+}

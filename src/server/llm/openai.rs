@@ -1,0 +1,147 @@
+//! Any OpenAI-compatible chat-completions API (OpenAI, Gemini's and Anthropic's compatible endpoints, Groq, Ollama,
+//! vLLM, llama.cpp server), through async-openai with a configurable base URL.
+
+use std::time::Duration;
+
+use async_openai::{
+    config::OpenAIConfig,
+    error::OpenAIError,
+    types::chat::{
+        ChatCompletionRequestAssistantMessage, ChatCompletionRequestAssistantMessageContent,
+        ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
+        ChatCompletionRequestSystemMessageContent, ChatCompletionRequestUserMessage,
+        ChatCompletionRequestUserMessageContent, ChatCompletionStreamOptions,
+        CreateChatCompletionRequest,
+    },
+    Client,
+};
+use async_trait::async_trait;
+use futures::StreamExt;
+
+use super::{ChatChunk, ChatProvider, ChatRequest, ChunkStream, ProviderError};
+use crate::{
+    model::Usage,
+    server::prompt::{PromptMessage, PromptRole},
+};
+
+pub struct OpenAiCompatible {
+    name: String,
+    model: String,
+    client: Client<OpenAIConfig>,
+}
+
+impl OpenAiCompatible {
+    pub fn new(
+        name: &str,
+        base_url: &str,
+        api_key: &str,
+        model: &str,
+        connect_timeout: Duration,
+    ) -> Self {
+        let config = OpenAIConfig::new()
+            .with_api_base(base_url.trim_end_matches('/'))
+            .with_api_key(api_key);
+        // No overall timeout: answers stream for minutes. The turn enforces first-token and idle timeouts itself.
+        let http = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        OpenAiCompatible {
+            name: name.into(),
+            model: model.into(),
+            client: Client::with_config(config).with_http_client(http),
+        }
+    }
+}
+
+fn to_openai(message: &PromptMessage) -> ChatCompletionRequestMessage {
+    let content = message.content.clone();
+    match message.role {
+        PromptRole::System => {
+            ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage {
+                content: ChatCompletionRequestSystemMessageContent::Text(content),
+                name: None,
+            })
+        }
+        PromptRole::User => ChatCompletionRequestMessage::User(ChatCompletionRequestUserMessage {
+            content: ChatCompletionRequestUserMessageContent::Text(content),
+            name: None,
+        }),
+        #[allow(deprecated)]
+        PromptRole::Assistant => {
+            ChatCompletionRequestMessage::Assistant(ChatCompletionRequestAssistantMessage {
+                content: Some(ChatCompletionRequestAssistantMessageContent::Text(content)),
+                ..Default::default()
+            })
+        }
+    }
+}
+
+fn map_error(error: OpenAIError) -> ProviderError {
+    match error {
+        OpenAIError::Reqwest(e) => ProviderError::Connect(e.to_string()),
+        OpenAIError::ApiError(response) => ProviderError::Status {
+            status: response.status_code.as_u16(),
+            message: response.api_error.message,
+        },
+        OpenAIError::JSONDeserialize(e, _) => ProviderError::Malformed(e.to_string()),
+        OpenAIError::StreamError(e) => ProviderError::Stream(e.to_string()),
+        other => ProviderError::Stream(other.to_string()),
+    }
+}
+
+#[async_trait]
+impl ChatProvider for OpenAiCompatible {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    async fn stream(&self, request: ChatRequest) -> Result<ChunkStream, ProviderError> {
+        #[allow(deprecated)]
+        let body = CreateChatCompletionRequest {
+            model: self.model.clone(),
+            messages: request.messages.iter().map(to_openai).collect(),
+            max_completion_tokens: Some(request.max_tokens),
+            temperature: Some(request.temperature),
+            stream: Some(true),
+            stream_options: Some(ChatCompletionStreamOptions {
+                include_usage: Some(true),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let upstream = self
+            .client
+            .chat()
+            .create_stream(body)
+            .await
+            .map_err(map_error)?;
+        let chunks = upstream.flat_map(|item| {
+            let out: Vec<Result<ChatChunk, ProviderError>> = match item {
+                Ok(response) => {
+                    let mut out = Vec::new();
+                    for choice in response.choices {
+                        if let Some(text) = choice.delta.content.filter(|t| !t.is_empty()) {
+                            out.push(Ok(ChatChunk::Token(text)));
+                        }
+                    }
+                    if let Some(usage) = response.usage {
+                        out.push(Ok(ChatChunk::Usage(Usage {
+                            prompt_tokens: usage.prompt_tokens,
+                            completion_tokens: usage.completion_tokens,
+                            estimated: false,
+                        })));
+                    }
+                    out
+                }
+                Err(error) => vec![Err(map_error(error))],
+            };
+            futures::stream::iter(out)
+        });
+        Ok(Box::pin(chunks))
+    }
+}

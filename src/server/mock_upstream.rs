@@ -1,0 +1,342 @@
+//! A real HTTP server speaking the OpenAI chat-completions streaming protocol, for tests, benchmarks and the browser
+//! suite. It answers with a deterministic markdown answer, token by token, with configurable delays and faults, so
+//! the real client code (async-openai, reqwest, SSE parsing) is exercised end to end.
+//!
+//! Faults can be set for every request or asked for by a directive in the last user message:
+//! `[mock:status-500]`, `[mock:status-429]`, `[mock:drop-after-N]`, `[mock:malformed-after-N]`, `[mock:hang]`,
+//! `[mock:slow]`, `[mock:no-usage]`, `[mock:xss]`.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::post,
+    Json, Router,
+};
+use serde_json::{json, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// Answer with this HTTP status before streaming anything.
+    Status(u16),
+    /// Break the connection after this many tokens.
+    DropAfter(usize),
+    /// Send an unparseable chunk after this many tokens.
+    MalformedAfter(usize),
+    /// Accept the request and never send a token.
+    Hang,
+}
+
+#[derive(Clone, Debug)]
+pub struct MockConfig {
+    pub first_token_delay: Duration,
+    pub token_delay: Duration,
+    /// Token delay when the question says `[mock:slow]`.
+    pub slow_token_delay: Duration,
+    pub include_usage: bool,
+    pub fault: Option<Fault>,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            first_token_delay: Duration::from_millis(20),
+            token_delay: Duration::from_millis(5),
+            slow_token_delay: Duration::from_millis(150),
+            include_usage: true,
+            fault: None,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct MockState {
+    config: MockConfig,
+    requests: Arc<Mutex<Vec<Value>>>,
+}
+
+/// A running mock upstream; stops when dropped.
+pub struct MockUpstream {
+    pub addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Value>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MockUpstream {
+    /// Starts on 127.0.0.1 with an ephemeral port.
+    pub async fn start(config: MockConfig) -> std::io::Result<Self> {
+        Self::start_on("127.0.0.1:0".parse().expect("valid address"), config).await
+    }
+
+    pub async fn start_on(addr: SocketAddr, config: MockConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let app = router(MockState {
+            config,
+            requests: requests.clone(),
+        });
+        let task = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::error!(%error, "mock upstream stopped");
+            }
+        });
+        Ok(MockUpstream {
+            addr,
+            requests,
+            task,
+        })
+    }
+
+    /// The base URL to configure as OPENAI_BASE_URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// Every request body received so far.
+    pub fn requests(&self) -> Vec<Value> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for MockUpstream {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn router_for_binary(config: MockConfig) -> Router {
+    router(MockState {
+        config,
+        requests: Arc::new(Mutex::new(Vec::new())),
+    })
+}
+
+fn router(state: MockState) -> Router {
+    Router::new()
+        .route("/v1/chat/completions", post(completions))
+        .with_state(state)
+}
+
+/// What one request asks of the mock.
+struct Plan {
+    tokens: Vec<String>,
+    prompt_tokens: usize,
+    token_delay: Duration,
+    include_usage: bool,
+    fault: Option<Fault>,
+}
+
+fn plan(config: &MockConfig, body: &Value) -> Plan {
+    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    let question = messages
+        .iter()
+        .rev()
+        .find(|m| m["role"] == "user")
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("")
+        .to_string();
+    let prompt_tokens = messages
+        .iter()
+        .filter_map(|m| m["content"].as_str())
+        .map(|c| c.split_whitespace().count())
+        .sum();
+    let number_after = |prefix: &str| -> Option<usize> {
+        let start = question.find(prefix)? + prefix.len();
+        question[start..].split(']').next()?.parse().ok()
+    };
+    let fault = if question.contains("[mock:status-500]") {
+        Some(Fault::Status(500))
+    } else if question.contains("[mock:status-429]") {
+        Some(Fault::Status(429))
+    } else if question.contains("[mock:hang]") {
+        Some(Fault::Hang)
+    } else if let Some(n) = number_after("[mock:drop-after-") {
+        Some(Fault::DropAfter(n))
+    } else if let Some(n) = number_after("[mock:malformed-after-") {
+        Some(Fault::MalformedAfter(n))
+    } else {
+        config.fault.clone()
+    };
+    let slow = question.contains("[mock:slow]");
+    Plan {
+        tokens: tokenize(&answer_for(
+            &question,
+            messages.len(),
+            question.contains("[mock:xss]"),
+        )),
+        prompt_tokens,
+        token_delay: if slow {
+            config.slow_token_delay
+        } else {
+            config.token_delay
+        },
+        include_usage: config.include_usage && !question.contains("[mock:no-usage]"),
+        fault,
+    }
+}
+
+/// A deterministic answer in the shape the tax prompt asks for, mentioning the question so tests can tell turns apart.
+fn answer_for(question: &str, message_count: usize, hostile: bool) -> String {
+    let topic: String = question
+        .split_whitespace()
+        .take(12)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut answer = format!(
+        "## Applicable tax categories\n\nYou asked about: *{topic}*. This answer assumes the **2026 tax year** in the \
+         **United States** (federal).\n\n## Deductions\n\n- **Home office**: the simplified method allows $5 per \
+         square foot, up to 300 square feet.\n- **Health insurance**: self-employed premiums may be deductible.\n\n\
+         ## Filing requirements and deadlines\n\n| Form | Purpose | Due |\n|---|---|---|\n| 1040-ES | Quarterly \
+         estimates | Apr 15, Jun 15, Sep 15, Jan 15 |\n| Schedule SE | Self-employment tax | Apr 15 |\n\n\
+         ## Exceptions and conditions\n\nEstimated payments are required when you expect to owe **$1,000** or more. \
+         (Conversation so far: {message_count} messages.)\n"
+    );
+    if hostile {
+        answer.push_str(
+            "\n<img src=x onerror=\"window.__xss=1\"> <script>window.__xss=1</script> \
+             [click me](javascript:window.__xss=1)\n",
+        );
+    }
+    answer
+}
+
+/// Splits text into word-sized tokens that keep their whitespace, like a real tokenizer's stream.
+fn tokenize(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        if c.is_whitespace() && !current.trim().is_empty() {
+            tokens.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        tokens.push(current);
+    }
+    tokens
+}
+
+fn chunk(content: Option<&str>, finish: Option<&str>) -> String {
+    let delta = match content {
+        Some(text) => json!({"role": "assistant", "content": text}),
+        None => json!({}),
+    };
+    let body = json!({
+        "id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": "mock-model",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    });
+    format!("data: {body}\n\n")
+}
+
+async fn completions(State(state): State<MockState>, Json(body): Json<Value>) -> Response {
+    if let Ok(mut requests) = state.requests.lock() {
+        requests.push(body.clone());
+    }
+    let plan = plan(&state.config, &body);
+    if let Some(Fault::Status(status)) = plan.fault {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let error = json!({"error": {"message": "mock upstream failure", "type": "server_error", "param": null,
+            "code": null}});
+        return (status, Json(error)).into_response();
+    }
+    let first_delay = state.config.first_token_delay;
+    let events = async_stream(plan, first_delay);
+    Response::builder()
+        .header("content-type", "text/event-stream")
+        .header("cache-control", "no-cache")
+        .body(Body::from_stream(events))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+type Frame = Result<Bytes, std::io::Error>;
+
+fn async_stream(plan: Plan, first_delay: Duration) -> impl futures::Stream<Item = Frame> + Send {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Frame>(16);
+    tokio::spawn(async move {
+        let send = |frame: Frame| {
+            let sender = sender.clone();
+            async move { sender.send(frame).await.is_ok() }
+        };
+        tokio::time::sleep(first_delay).await;
+        if plan.fault == Some(Fault::Hang) {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            return;
+        }
+        let total = plan.tokens.len();
+        for (index, token) in plan.tokens.iter().enumerate() {
+            match plan.fault {
+                Some(Fault::DropAfter(n)) if index == n => {
+                    // Let the tokens already sent leave the socket before the connection is torn down.
+                    tokio::time::sleep(plan.token_delay.max(Duration::from_millis(50))).await;
+                    let _ = send(Err(std::io::Error::other("mock connection reset"))).await;
+                    return;
+                }
+                Some(Fault::MalformedAfter(n)) if index == n => {
+                    let _ = send(Ok(Bytes::from(
+                        "data: {\"id\": \"chatcmpl-mock\", \"choices\": [tru\n\n",
+                    )))
+                    .await;
+                    return;
+                }
+                _ => {}
+            }
+            if index > 0 {
+                tokio::time::sleep(plan.token_delay).await;
+            }
+            if !send(Ok(Bytes::from(chunk(Some(token), None)))).await {
+                return;
+            }
+        }
+        let _ = send(Ok(Bytes::from(chunk(None, Some("stop"))))).await;
+        if plan.include_usage {
+            let usage = json!({
+                "id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                "model": "mock-model", "choices": [],
+                "usage": {"prompt_tokens": plan.prompt_tokens, "completion_tokens": total,
+                          "total_tokens": plan.prompt_tokens + total},
+            });
+            let _ = send(Ok(Bytes::from(format!("data: {usage}\n\n")))).await;
+        }
+        let _ = send(Ok(Bytes::from("data: [DONE]\n\n"))).await;
+    });
+    tokio_stream::wrappers::ReceiverStream::new(receiver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_rebuild_the_answer_exactly() {
+        let answer = answer_for("How do quarterly estimates work?", 1, false);
+        assert_eq!(tokenize(&answer).concat(), answer);
+        assert!(tokenize(&answer).len() > 50);
+    }
+
+    #[test]
+    fn directives_select_faults() {
+        let body = |q: &str| json!({"messages": [{"role": "user", "content": q}]});
+        let config = MockConfig::default();
+        assert_eq!(
+            plan(&config, &body("hi [mock:status-429]")).fault,
+            Some(Fault::Status(429))
+        );
+        assert_eq!(
+            plan(&config, &body("hi [mock:drop-after-7]")).fault,
+            Some(Fault::DropAfter(7))
+        );
+        assert_eq!(
+            plan(&config, &body("hi [mock:malformed-after-3]")).fault,
+            Some(Fault::MalformedAfter(3))
+        );
+        assert_eq!(plan(&config, &body("plain question")).fault, None);
+    }
+}

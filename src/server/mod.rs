@@ -1,0 +1,16 @@
+//! Everything that only runs on the server: configuration, state, storage, providers, identity and the chat turn.
+
+pub mod config;
+pub mod conversations;
+pub mod error;
+pub mod identity;
+pub mod limits;
+pub mod llm;
+pub mod markdown;
+pub mod mock_upstream;
+pub mod prompt;
+pub mod serve;
+pub mod state;
+pub mod store;
+pub mod turn;
+pub mod validation;

@@ -1,0 +1,169 @@
+//! The HTTP server: routes, middleware and graceful shutdown. `main` and the tests call the same [`serve`].
+
+use std::{future::Future, net::SocketAddr, time::Duration};
+
+use axum::{
+    extract::State,
+    http::{header, HeaderName, HeaderValue, StatusCode},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_governor::{governor::GovernorConfigBuilder, GovernorError, GovernorLayer};
+use tower_http::{
+    compression::{
+        predicate::{NotForContentType, Predicate},
+        CompressionLayer, DefaultPredicate,
+    },
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+use super::{
+    error::new_correlation_id, identity::guest_middleware, limits::SWEEP_INTERVAL, state::AppState,
+};
+use crate::app::{shell, App};
+
+/// Largest request body accepted; a question is at most a few KB.
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// How long shutdown waits for answers to store their final state.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Builds the whole application router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let x_request_id = HeaderName::from_static("x-request-id");
+
+    let ip_limit = state.config.ip_requests_per_second.max(1);
+    let governor = GovernorConfigBuilder::default()
+        .per_millisecond(u64::from(1000 / ip_limit).max(1))
+        .burst_size(ip_limit * 10)
+        .finish()
+        .expect("period and burst are non-zero");
+    let limiter = governor.limiter().clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(SWEEP_INTERVAL).await;
+            limiter.retain_recent();
+        }
+    });
+
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), guest_middleware))
+        .layer(GovernorLayer::new(governor).error_handler(rate_limited_response))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(CompressionLayer::new().no_br().no_deflate().no_zstd().compress_when(
+            // Streamed answers must reach the browser token by token, not in compressed batches.
+            DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream")),
+        ))
+        .layer(default_header("x-content-type-options", "nosniff"))
+        .layer(default_header("x-frame-options", "DENY"))
+        .layer(default_header("referrer-policy", "strict-origin-when-cross-origin"))
+        .layer(default_header("cross-origin-opener-policy", "same-origin"))
+        .layer(default_header("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+        // Pages set their own policy with a per-response nonce (see `app::shell`); this covers everything else.
+        .layer(default_header("content-security-policy", "default-src 'none'; frame-ancestors 'none'"))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("http", method = %request.method(), path = %request.uri().path(), request_id)
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// A response header set unless the handler already chose one.
+fn default_header(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static(name),
+        HeaderValue::from_static(value),
+    )
+}
+
+fn rate_limited_response(error: GovernorError) -> Response {
+    let (status, wait) = match error {
+        GovernorError::TooManyRequests { wait_time, .. } => {
+            (StatusCode::TOO_MANY_REQUESTS, wait_time.max(1))
+        }
+        GovernorError::UnableToExtractKey => (StatusCode::INTERNAL_SERVER_ERROR, 0),
+        GovernorError::Other { code, .. } => (code, 0),
+    };
+    let correlation_id = new_correlation_id();
+    tracing::info!(correlation_id, wait, "request rate limited by IP");
+    let body = crate::model::ApiError {
+        code: "rate_limited".into(),
+        message: format!("Too many requests from your network. Please wait {wait} seconds."),
+        correlation_id,
+        retry_after_secs: Some(wait),
+    };
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Readiness: the database answers.
+async fn readiness(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "readiness check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": "error"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, ends running answers (kept as `interrupted`) and waits
+/// for them to be stored.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone());
+    let stop = state.shutdown.clone();
+    let sweeper_state = state.clone();
+    let sweeper = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(SWEEP_INTERVAL).await;
+            sweeper_state.turn_limiter.forget_idle();
+        }
+    });
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: ending running answers");
+        stop.cancel();
+    })
+    .await;
+    sweeper.abort();
+    state.tasks.close();
+    if tokio::time::timeout(DRAIN_TIMEOUT, state.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some answers did not finish storing before shutdown");
+    }
+    result
+}

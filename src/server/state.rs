@@ -1,0 +1,146 @@
+//! The application state every handler and server function shares: one `Arc`, cheap to clone.
+
+use std::{collections::HashMap, ops::Deref, path::Path, sync::Arc, sync::Mutex};
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use uuid::Uuid;
+
+use super::{
+    config::Config,
+    identity::CookieSigner,
+    limits::TurnLimiter,
+    llm::{ChatProvider, OpenAiCompatible},
+    store::{SqliteStore, Store},
+};
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Store>,
+    /// `None` until an operator configures a provider; turns then fail with a clear message.
+    pub provider: Option<Arc<dyn ChatProvider>>,
+    pub cookie_signer: CookieSigner,
+    pub turn_limiter: TurnLimiter,
+    /// Answers being written right now, so Stop can reach them. Keyed by assistant message id.
+    pub active_turns: Mutex<HashMap<Uuid, CancellationToken>>,
+    /// Cancelled on shutdown; every turn's token is a child of it.
+    pub shutdown: CancellationToken,
+    /// Answer tasks, so shutdown can wait until each has stored its final state.
+    pub tasks: TaskTracker,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// Opens the database, recovers answers a crash left streaming, and wires the configured provider.
+    pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Self, String> {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("cannot create DATA_DIR {}: {e}", config.data_dir.display()))?;
+        let url = config.database_url();
+        if !url.starts_with("sqlite:") {
+            return Err(format!(
+                "DATABASE_URL {url:?} is not supported yet: use a sqlite:// URL"
+            ));
+        }
+        let store = SqliteStore::connect(&url, config.database_max_connections)
+            .await
+            .map_err(|e| format!("cannot open DATABASE_URL {url:?}: {e}"))?;
+        let provider: Option<Arc<dyn ChatProvider>> =
+            (!config.openai_api_key.is_empty()).then(|| {
+                Arc::new(OpenAiCompatible::new(
+                    &config.openai_provider_name,
+                    &config.openai_base_url,
+                    &config.openai_api_key,
+                    &config.openai_model,
+                    std::time::Duration::from_secs(config.provider_connect_timeout_secs),
+                )) as Arc<dyn ChatProvider>
+            });
+        Self::with_parts(config, leptos_options, Arc::new(store), provider).await
+    }
+
+    /// Assembles the state from already-built parts (tests swap the provider here).
+    pub async fn with_parts(
+        config: Config,
+        leptos_options: LeptosOptions,
+        store: Arc<dyn Store>,
+        provider: Option<Arc<dyn ChatProvider>>,
+    ) -> Result<Self, String> {
+        let recovered = store
+            .interrupt_abandoned_answers()
+            .await
+            .map_err(|e| format!("cannot recover unfinished answers: {e}"))?;
+        if recovered > 0 {
+            tracing::warn!(
+                recovered,
+                "answers left streaming by an earlier run are now marked interrupted"
+            );
+        }
+        let secret = session_secret(&config)?;
+        Ok(AppState(Arc::new(Inner {
+            cookie_signer: CookieSigner::new(&secret, config.cookies_secure()),
+            turn_limiter: TurnLimiter::per_minute(config.guest_messages_per_minute),
+            active_turns: Mutex::new(HashMap::new()),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            config,
+            leptos_options,
+            store,
+            provider,
+        })))
+    }
+}
+
+/// SESSION_SECRET, or a random one generated on first start and kept in DATA_DIR so cookies survive restarts.
+fn session_secret(config: &Config) -> Result<Vec<u8>, String> {
+    if !config.session_secret.is_empty() {
+        return Ok(config.session_secret.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("session.key");
+    load_or_create_secret(&path)
+        .map_err(|e| format!("cannot read or create {}: {e}", path.display()))
+}
+
+fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(secret) if secret.len() >= 32 => Ok(secret),
+        _ => {
+            let secret: [u8; 32] = rand::random();
+            write_private(path, &secret)?;
+            Ok(secret.to_vec())
+        }
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::{io::Write, os::unix::fs::OpenOptionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}

@@ -1,0 +1,162 @@
+//! Persistence of guests, conversations and messages behind one object-safe trait, so callers never see which
+//! database is underneath. SQLite is the default; a PostgreSQL implementation plugs in beside it.
+//!
+//! Every read and write that touches a conversation takes the [`Owner`] and is scoped by it: another owner's id
+//! behaves exactly like an id that does not exist.
+
+mod sqlite;
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+pub use sqlite::SqliteStore;
+
+use crate::model::{MessageStatus, Role, Usage};
+
+pub type StoreResult<T> = Result<T, sqlx::Error>;
+
+/// Who owns a conversation. Users arrive with accounts; today every owner is a guest session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    Guest(Uuid),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversationRow {
+    pub id: Uuid,
+    pub assistant_id: String,
+    pub title: String,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversationListItem {
+    pub id: Uuid,
+    pub title: String,
+    pub last_message: Option<String>,
+    pub message_count: i64,
+    pub updated_at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageRow {
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub role: Role,
+    pub content: String,
+    pub status: MessageStatus,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub usage: Option<Usage>,
+    pub ttft_ms: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub error_id: Option<String>,
+    pub disclaimer: Option<String>,
+    pub created_at_ms: i64,
+}
+
+/// What a new turn writes before the model is called.
+#[derive(Clone, Debug)]
+pub struct NewTurn {
+    pub conversation_id: Uuid,
+    pub user_content: String,
+    pub provider: String,
+    pub model: String,
+    pub disclaimer: String,
+}
+
+/// How an answer ended.
+#[derive(Clone, Debug)]
+pub struct FinishedAnswer {
+    pub content: String,
+    pub status: MessageStatus,
+    pub usage: Option<Usage>,
+    pub ttft_ms: Option<i64>,
+    pub latency_ms: i64,
+    pub error_id: Option<String>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Checks the database answers (readiness probe).
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Finds the guest session for a cookie token hash, extending its expiry. `None` if unknown or expired.
+    async fn find_guest(&self, token_hash: &[u8]) -> StoreResult<Option<Uuid>>;
+    /// Finds or creates the guest session for a cookie token hash.
+    async fn ensure_guest(&self, token_hash: &[u8], ttl_ms: i64) -> StoreResult<Uuid>;
+
+    /// The owner's conversations, most recently updated first.
+    async fn list_conversations(
+        &self,
+        owner: Owner,
+        limit: i64,
+    ) -> StoreResult<Vec<ConversationListItem>>;
+    async fn get_conversation(
+        &self,
+        owner: Owner,
+        id: Uuid,
+    ) -> StoreResult<Option<ConversationRow>>;
+    async fn create_conversation(
+        &self,
+        owner: Owner,
+        assistant_id: &str,
+        title: &str,
+    ) -> StoreResult<ConversationRow>;
+    /// Deletes a conversation and its messages; false if the owner has no such conversation.
+    async fn delete_conversation(&self, owner: Owner, id: Uuid) -> StoreResult<bool>;
+    /// All messages of one of the owner's conversations, oldest first; `None` if it is not theirs.
+    async fn list_messages(
+        &self,
+        owner: Owner,
+        conversation_id: Uuid,
+    ) -> StoreResult<Option<Vec<MessageRow>>>;
+    /// Whether the conversation has an answer still streaming.
+    async fn has_streaming_answer(&self, conversation_id: Uuid) -> StoreResult<bool>;
+
+    /// Stores the user's message (complete) and an empty assistant message (streaming) in one transaction.
+    async fn begin_turn(&self, turn: NewTurn) -> StoreResult<(MessageRow, MessageRow)>;
+    /// Saves the partial answer so far.
+    async fn checkpoint_answer(&self, message_id: Uuid, content: &str) -> StoreResult<()>;
+    /// Stores the final state of an answer.
+    async fn finish_answer(
+        &self,
+        message_id: Uuid,
+        answer: FinishedAnswer,
+    ) -> StoreResult<MessageRow>;
+    /// The assistant message if it belongs to the owner.
+    async fn find_message(&self, owner: Owner, message_id: Uuid)
+        -> StoreResult<Option<MessageRow>>;
+    /// Marks answers left `streaming` by a crash as `interrupted`; returns how many.
+    async fn interrupt_abandoned_answers(&self) -> StoreResult<u64>;
+}
+
+pub fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The first line of a text, cut to `max` characters with an ellipsis.
+pub fn one_line(text: &str, max: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        line
+    } else {
+        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_flattens_and_cuts() {
+        assert_eq!(one_line("a\n\n b  c", 10), "a b c");
+        assert_eq!(one_line("Can I deduct my home office?", 12), "Can I deduc…");
+    }
+}

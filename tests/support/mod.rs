@@ -1,0 +1,378 @@
+//! Test support: the real server on 127.0.0.1 port 0, a real mock of the OpenAI streaming API, and clients that
+//! behave like browsers (each with its own cookie jar).
+
+#![allow(dead_code)]
+
+use std::{sync::Arc, time::Duration};
+
+use leptos::config::LeptosOptions;
+use serde_json::{json, Value};
+use tally::{
+    model::{ApiError, TurnEvent},
+    server::{
+        config::Config,
+        llm::{ChatProvider, OpenAiCompatible},
+        mock_upstream::{MockConfig, MockUpstream},
+        serve::serve,
+        state::AppState,
+        store::{SqliteStore, Store},
+    },
+};
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base_url: String,
+    pub state: AppState,
+    pub mock: Option<MockUpstream>,
+    /// Direct access to the database, to check what was stored.
+    pub db: sqlx::SqlitePool,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _data: tempfile::TempDir,
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("tally")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build()
+}
+
+impl TestApp {
+    /// The app against a healthy mock upstream.
+    pub async fn start() -> Self {
+        Self::start_with(Some(MockConfig::default()), |_| {}).await
+    }
+
+    /// The app with an optional mock upstream (`None`: no provider configured) and config tweaks.
+    pub async fn start_with(mock: Option<MockConfig>, tweak: impl FnOnce(&mut Config)) -> Self {
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::for_tests(data.path().to_path_buf());
+        config.checkpoint_interval_ms = 100;
+        config.provider_first_token_timeout_secs = 5;
+        config.provider_idle_timeout_secs = 5;
+        tweak(&mut config);
+        let mock = match mock {
+            Some(mock_config) => Some(
+                MockUpstream::start(mock_config)
+                    .await
+                    .expect("mock upstream starts"),
+            ),
+            None => None,
+        };
+        let provider = mock.as_ref().map(|mock| {
+            Arc::new(OpenAiCompatible::new(
+                "mock",
+                &mock.base_url(),
+                "test-key",
+                "mock-model",
+                Duration::from_secs(2),
+            )) as Arc<dyn ChatProvider>
+        });
+        let store = SqliteStore::connect(&config.database_url(), 4)
+            .await
+            .expect("database opens");
+        let db = store.pool().clone();
+        let state = AppState::with_parts(config, leptos_options(), Arc::new(store), provider)
+            .await
+            .expect("state");
+        Self::serve(state, mock, db, data).await
+    }
+
+    async fn serve(
+        state: AppState,
+        mock: Option<MockUpstream>,
+        db: sqlx::SqlitePool,
+        data: tempfile::TempDir,
+    ) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, state.clone(), async move {
+            let _ = stop.await;
+        }));
+        TestApp {
+            base_url,
+            state,
+            mock,
+            db,
+            shutdown: Some(shutdown),
+            server: Some(server),
+            _data: data,
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.state.store
+    }
+
+    /// A stored message's columns, straight from the database.
+    pub async fn message_row(&self, id: &str) -> StoredMessage {
+        use sqlx::Row;
+        let row = sqlx::query(
+            "SELECT content, status, provider, model, prompt_tokens, completion_tokens, ttft_ms, latency_ms, error_id,
+                    disclaimer FROM messages WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_one(&self.db)
+        .await
+        .expect("message row");
+        StoredMessage {
+            content: row.get("content"),
+            status: row.get("status"),
+            provider: row.get("provider"),
+            model: row.get("model"),
+            prompt_tokens: row.get("prompt_tokens"),
+            completion_tokens: row.get("completion_tokens"),
+            ttft_ms: row.get("ttft_ms"),
+            latency_ms: row.get("latency_ms"),
+            error_id: row.get("error_id"),
+            disclaimer: row.get("disclaimer"),
+        }
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
+            .get(0)
+    }
+
+    /// A new "browser": its own cookie jar, so its own guest identity.
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            // A hung server must fail the test, not stall the whole suite until CI's time runs out.
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base_url: self.base_url.clone(),
+        }
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct StoredMessage {
+    pub content: String,
+    pub status: String,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub prompt_tokens: Option<i64>,
+    pub completion_tokens: Option<i64>,
+    pub ttft_ms: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub error_id: Option<String>,
+    pub disclaimer: Option<String>,
+}
+
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base_url: String,
+}
+
+/// A server function's answer: status and JSON body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn error(&self) -> ApiError {
+        serde_json::from_value(self.body.clone())
+            .unwrap_or_else(|e| panic!("not an ApiError ({e}): {}", self.body))
+    }
+}
+
+impl Browser {
+    pub async fn get_page(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base_url))
+            .send()
+            .await
+            .expect("page request")
+    }
+
+    /// Calls a URL-encoded server function.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let response = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base_url))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server fn request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply { status, body }
+    }
+
+    /// Starts a turn; returns the open stream, or the error reply when the server refused it.
+    pub async fn send(
+        &self,
+        conversation_id: Option<&str>,
+        content: &str,
+    ) -> Result<TurnStream, Reply> {
+        let response = self
+            .client
+            .post(format!("{}/api/chat/send", self.base_url))
+            .json(&json!({"request": {"conversation_id": conversation_id, "content": content}}))
+            .send()
+            .await
+            .expect("send request");
+        let status = response.status().as_u16();
+        if status != 200 {
+            let text = response.text().await.unwrap_or_default();
+            return Err(Reply {
+                status,
+                body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            });
+        }
+        Ok(TurnStream {
+            response: Some(response),
+            buffer: String::new(),
+            chunks_received: 0,
+        })
+    }
+
+    /// Sends a question and reads the whole answer.
+    pub async fn ask(&self, conversation_id: Option<&str>, content: &str) -> Vec<TurnEvent> {
+        let mut stream = self
+            .send(conversation_id, content)
+            .await
+            .unwrap_or_else(|r| panic!("refused: {}", r.body));
+        stream.read_all().await
+    }
+}
+
+/// A turn's event stream as the browser reads it.
+#[derive(Debug)]
+pub struct TurnStream {
+    response: Option<reqwest::Response>,
+    buffer: String,
+    pub chunks_received: usize,
+}
+
+impl TurnStream {
+    /// The next event, or `None` when the stream ended.
+    pub async fn next_event(&mut self) -> Option<TurnEvent> {
+        loop {
+            if let Some(end) = self.buffer.find('\n') {
+                let line: String = self.buffer.drain(..=end).collect();
+                if line.trim().is_empty() {
+                    continue;
+                }
+                return Some(
+                    serde_json::from_str(line.trim())
+                        .unwrap_or_else(|e| panic!("bad event {line:?}: {e}")),
+                );
+            }
+            let response = self.response.as_mut()?;
+            let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk())
+                .await
+                .expect("the stream stalled for 10 s")
+                .expect("stream read");
+            match chunk {
+                Some(bytes) => {
+                    self.chunks_received += 1;
+                    let text = std::str::from_utf8(&bytes).expect("events are ASCII");
+                    self.buffer.push_str(text);
+                }
+                None => {
+                    self.response = None;
+                    return None;
+                }
+            }
+        }
+    }
+
+    pub async fn read_all(&mut self) -> Vec<TurnEvent> {
+        let mut events = Vec::new();
+        while let Some(event) = self.next_event().await {
+            events.push(event);
+        }
+        events
+    }
+
+    /// Closes the connection, as a browser tab being closed would.
+    pub fn disconnect(&mut self) {
+        self.response = None;
+    }
+}
+
+/// The pieces of a finished turn, for assertions.
+pub struct Turn {
+    pub conversation_id: String,
+    pub assistant_message_id: String,
+    pub tokens: Vec<String>,
+    pub finished: tally::model::ChatMessage,
+    pub error: Option<ApiError>,
+}
+
+pub fn summarize(events: &[TurnEvent]) -> Turn {
+    let (conversation_id, assistant_message_id) = match events.first() {
+        Some(TurnEvent::Started {
+            conversation_id,
+            assistant_message_id,
+            ..
+        }) => (conversation_id.clone(), assistant_message_id.clone()),
+        other => panic!("the first event must be Started, got {other:?}"),
+    };
+    let tokens = events
+        .iter()
+        .filter_map(|e| match e {
+            TurnEvent::Token { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let (finished, error) = match events.last() {
+        Some(TurnEvent::Finished { message, error }) => (message.clone(), error.clone()),
+        other => panic!("the last event must be Finished, got {other:?}"),
+    };
+    Turn {
+        conversation_id,
+        assistant_message_id,
+        tokens,
+        finished,
+        error,
+    }
+}
+
+/// Waits until `check` holds, polling; panics with `what` after 5 s.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
