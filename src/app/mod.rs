@@ -8,7 +8,7 @@ mod state;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
@@ -87,8 +87,12 @@ pub fn App() -> impl IntoView {
             <div class="flex h-dvh overflow-hidden">
                 <Sidebar />
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=ChatPage ssr=SsrMode::Async />
-                    <Route path=path!("/c/:id") view=ChatPage ssr=SsrMode::Async />
+                    // One chat page for both URLs, so it stays mounted (focus, scroll, the streaming answer) when a
+                    // new chat becomes `/c/{id}` after its first question. The page reads the id from the URL.
+                    <ParentRoute path=path!("/") view=ChatPage ssr=SsrMode::Async>
+                        <Route path=path!("") view=|| () ssr=SsrMode::Async />
+                        <Route path=path!("c/:id") view=|| () ssr=SsrMode::Async />
+                    </ParentRoute>
                 </Routes>
             </div>
         </Router>

@@ -15,7 +15,9 @@ pub struct PendingTurn {
     /// The stored user message, once the server confirmed it.
     pub user_message: Option<ChatMessage>,
     pub assistant_message_id: Option<String>,
-    pub text: RwSignal<String>,
+    /// The answer so far. Reference-counted rather than owned by a component: the send starts on `/`, whose page is
+    /// disposed when the URL becomes `/c/{id}` mid-answer, and an owned signal would die with it.
+    pub text: ArcRwSignal<String>,
     /// Stop was pressed before the server named the answer; stop it as soon as it does.
     pub stop_requested: bool,
 }

@@ -101,14 +101,20 @@ fn PendingAnswer() -> impl IntoView {
     move || {
         ctx.pending.get().map(|pending| {
             let text = pending.text;
-            let waiting = move || text.with(String::is_empty);
+            let waiting = {
+                let text = text.clone();
+                move || text.with(String::is_empty)
+            };
             view! {
                 <UserBubble text=pending.question.clone() />
                 <article class="max-w-full self-start" aria-label="Tally" aria-busy="true">
                     <div class="rounded-2xl rounded-bl-sm bg-slate-100 px-4 py-3 dark:bg-slate-900">
                         <Show
                             when=waiting
-                            fallback=move || view! { <p class="streaming whitespace-pre-wrap break-words">{move || text.get()}</p> }
+                            fallback=move || {
+                                let text = text.clone();
+                                view! { <p class="streaming whitespace-pre-wrap break-words">{move || text.get()}</p> }
+                            }
                         >
                             <p class="flex items-center gap-2 text-slate-600 dark:text-slate-400" role="progressbar" aria-label="Writing the answer">
                                 <span class="typing-dot"></span><span class="typing-dot"></span><span class="typing-dot"></span>

@@ -7,7 +7,7 @@ mod send;
 mod starters;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 
 use self::{composer::Composer, error_notice::ErrorNotice, messages::MessageList};
 use super::{banner::GuestBanner, ChatContext};
@@ -16,10 +16,32 @@ use crate::{api::get_conversation, model::DISCLAIMER};
 #[component]
 pub fn ChatPage() -> impl IntoView {
     let ctx = ChatContext::use_context();
-    let params = use_params_map();
-    let route_id = Memo::new(move |_| params.read().get("id"));
+    let pathname = use_location().pathname;
+    let route_id = Memo::new(move |_| {
+        pathname.with(|path| {
+            path.strip_prefix("/c/")
+                .map(|id| id.trim_end_matches('/').to_string())
+        })
+    });
+    // What to load follows the URL, except when the URL catches up with a conversation this page already shows
+    // (it just created it and may still be streaming into it): reloading would replace the log mid-answer.
+    let load_id = Memo::new(move |previous: Option<&Option<String>>| {
+        let id = route_id.get();
+        match previous {
+            Some(previous) if id.is_some() && id == ctx.conversation_id.get_untracked() => {
+                previous.clone()
+            }
+            _ => id,
+        }
+    });
+    // Back to `/` (New chat, or the browser's Back) when the id above was kept: nothing reloads, so reset here.
+    Effect::new(move |_| {
+        if route_id.get().is_none() && ctx.conversation_id.get_untracked().is_some() {
+            ctx.show(None);
+        }
+    });
     let conversation = Resource::new(
-        move || route_id.get(),
+        move || load_id.get(),
         |id| async move {
             match id {
                 Some(id) => get_conversation(id).await.map(Some),

@@ -35,7 +35,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
             question: question.clone(),
             user_message: None,
             assistant_message_id: None,
-            text: RwSignal::new(String::new()),
+            text: ArcRwSignal::new(String::new()),
             stop_requested: false,
         }));
         let navigate = navigate.clone();
@@ -146,9 +146,11 @@ fn apply(
             }
         }
         TurnEvent::Token { text } => {
-            if let Some(pending) = ctx.pending.get_untracked() {
-                pending.text.update(|t| t.push_str(&text));
-            }
+            ctx.pending.with_untracked(|pending| {
+                if let Some(pending) = pending {
+                    pending.text.update(|t| t.push_str(&text));
+                }
+            });
         }
         TurnEvent::Finished { message, error } => {
             let pending = ctx.pending.get_untracked();
