@@ -30,7 +30,7 @@ done
 curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null || { cat "$RUN_DIR/server.log"; exit 1; }
 
 status=0
-BASE_URL="http://127.0.0.1:$APP_PORT" npx playwright test -c end2end/playwright.config.ts || status=$?
+BASE_URL="http://127.0.0.1:$APP_PORT" npx playwright test -c end2end/playwright.config.ts "$@" || status=$?
 if [ "$status" != 0 ]; then
   echo "--- server log (last 60 lines) ---"; tail -n 60 "$RUN_DIR/server.log"
 fi
