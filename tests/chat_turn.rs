@@ -251,13 +251,7 @@ async fn a_client_disconnecting_mid_stream_leaves_the_partial_answer_interrupted
         )
         .await
         .expect("ok");
-    let Some(TurnEvent::Started {
-        assistant_message_id,
-        ..
-    }) = stream.next_event().await
-    else {
-        panic!("expected Started");
-    };
+    let assistant_message_id = stream.started().await.assistant_message_id;
     let mut received = String::new();
     while received.split_whitespace().count() < 3 {
         match stream.next_event().await {
@@ -293,13 +287,7 @@ async fn stop_ends_the_answer_and_keeps_the_partial_text() {
         .send(None, "List every freelancer deduction [mock:slow]")
         .await
         .expect("ok");
-    let Some(TurnEvent::Started {
-        assistant_message_id,
-        ..
-    }) = stream.next_event().await
-    else {
-        panic!("expected Started");
-    };
+    let assistant_message_id = stream.started().await.assistant_message_id;
     assert!(matches!(
         stream.next_event().await,
         Some(TurnEvent::Token { .. })
@@ -330,13 +318,7 @@ async fn partial_answers_are_checkpointed_while_streaming() {
         .send(None, "How are estimated payments calculated? [mock:slow]")
         .await
         .expect("ok");
-    let Some(TurnEvent::Started {
-        assistant_message_id,
-        ..
-    }) = stream.next_event().await
-    else {
-        panic!("expected Started");
-    };
+    let assistant_message_id = stream.started().await.assistant_message_id;
     eventually(
         "a checkpoint holds partial text while the answer is still streaming",
         || async {
@@ -356,12 +338,7 @@ async fn a_second_question_while_an_answer_streams_is_refused() {
         .send(None, "First question [mock:slow]")
         .await
         .expect("ok");
-    let Some(TurnEvent::Started {
-        conversation_id, ..
-    }) = stream.next_event().await
-    else {
-        panic!("Started")
-    };
+    let conversation_id = stream.started().await.conversation_id;
     let refused = browser
         .send(Some(&conversation_id), "Second question")
         .await
@@ -439,13 +416,7 @@ async fn shutdown_stores_running_answers_as_interrupted() {
         .send(None, "A long answer please [mock:slow]")
         .await
         .expect("ok");
-    let Some(TurnEvent::Started {
-        assistant_message_id,
-        ..
-    }) = stream.next_event().await
-    else {
-        panic!("Started")
-    };
+    let assistant_message_id = stream.started().await.assistant_message_id;
     assert!(matches!(
         stream.next_event().await,
         Some(TurnEvent::Token { .. })

@@ -309,6 +309,21 @@ impl TurnStream {
         }
     }
 
+    /// Reads the first event, which must be `Started`, and returns the conversation and answer ids it names.
+    pub async fn started(&mut self) -> Started {
+        match self.next_event().await {
+            Some(TurnEvent::Started {
+                conversation_id,
+                assistant_message_id,
+                ..
+            }) => Started {
+                conversation_id,
+                assistant_message_id,
+            },
+            other => panic!("the first event must be Started, got {other:?}"),
+        }
+    }
+
     pub async fn read_all(&mut self) -> Vec<TurnEvent> {
         let mut events = Vec::new();
         while let Some(event) = self.next_event().await {
@@ -321,6 +336,12 @@ impl TurnStream {
     pub fn disconnect(&mut self) {
         self.response = None;
     }
+}
+
+/// The ids a turn's `Started` event names.
+pub struct Started {
+    pub conversation_id: String,
+    pub assistant_message_id: String,
 }
 
 /// The pieces of a finished turn, for assertions.

@@ -4,18 +4,19 @@ use std::{str::FromStr, time::Duration};
 
 use async_trait::async_trait;
 use sqlx::{
-    sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-    },
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     Row, SqlitePool,
 };
 use uuid::Uuid;
 
+use self::rows::{conversation_from_row, message_from_row, parse_uuid, MESSAGE_COLUMNS};
 use super::{
     now_ms, ConversationListItem, ConversationRow, FinishedAnswer, MessageRow, NewTurn, Owner,
     Store, StoreResult,
 };
-use crate::model::{MessageStatus, Role, Usage};
+use crate::model::{MessageStatus, Role};
+
+mod rows;
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -48,59 +49,6 @@ fn owner_guest(owner: Owner) -> String {
     match owner {
         Owner::Guest(id) => id.to_string(),
     }
-}
-
-fn parse_uuid(row: &SqliteRow, column: &str) -> StoreResult<Uuid> {
-    let text: String = row.try_get(column)?;
-    Uuid::parse_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-fn decode_error(what: &str, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what} {value:?}").into())
-}
-
-const MESSAGE_COLUMNS: &str =
-    "id, conversation_id, role, content, status, provider, model, prompt_tokens, \
-    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, created_at";
-
-fn message_from_row(row: &SqliteRow) -> StoreResult<MessageRow> {
-    let role: String = row.try_get("role")?;
-    let status: String = row.try_get("status")?;
-    let prompt_tokens: Option<i64> = row.try_get("prompt_tokens")?;
-    let completion_tokens: Option<i64> = row.try_get("completion_tokens")?;
-    let usage = match (prompt_tokens, completion_tokens) {
-        (Some(prompt), Some(completion)) => Some(Usage {
-            prompt_tokens: u32::try_from(prompt).unwrap_or(0),
-            completion_tokens: u32::try_from(completion).unwrap_or(0),
-            estimated: row.try_get("usage_estimated")?,
-        }),
-        _ => None,
-    };
-    Ok(MessageRow {
-        id: parse_uuid(row, "id")?,
-        conversation_id: parse_uuid(row, "conversation_id")?,
-        role: Role::parse(&role).ok_or_else(|| decode_error("role", &role))?,
-        content: row.try_get("content")?,
-        status: MessageStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
-        provider: row.try_get("provider")?,
-        model: row.try_get("model")?,
-        usage,
-        ttft_ms: row.try_get("ttft_ms")?,
-        latency_ms: row.try_get("latency_ms")?,
-        error_id: row.try_get("error_id")?,
-        disclaimer: row.try_get("disclaimer")?,
-        created_at_ms: row.try_get("created_at")?,
-    })
-}
-
-fn conversation_from_row(row: &SqliteRow) -> StoreResult<ConversationRow> {
-    Ok(ConversationRow {
-        id: parse_uuid(row, "id")?,
-        assistant_id: row.try_get("assistant_id")?,
-        title: row.try_get("title")?,
-        created_at_ms: row.try_get("created_at")?,
-        updated_at_ms: row.try_get("updated_at")?,
-    })
 }
 
 #[async_trait]

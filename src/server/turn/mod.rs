@@ -1,0 +1,203 @@
+//! The chat turn, the heart of Tally (design: "The chat turn").
+//!
+//! The user's message is stored before any model is called. The answer is written by a task of its own that
+//! outlives nothing and loses nothing: it checkpoints the partial text about every second, and however the turn
+//! ends (finished, Stop pressed, browser gone, provider failure, shutdown) it stores the final state. The HTTP
+//! response only reads events from that task through a channel, so a vanished client is noticed as a closed channel.
+
+use futures::{Stream, StreamExt};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+mod answer;
+
+use super::{
+    conversations::to_chat_message,
+    error::AppError,
+    identity::{GuestToken, GUEST_TTL_MS},
+    llm::ChatRequest,
+    prompt::{self, PromptMessage},
+    state::AppState,
+    store::{one_line, MessageRow, NewTurn, Owner},
+    validation::{parse_id, validate_message},
+};
+use crate::model::{MessageStatus, TurnEvent, TurnRequest, DISCLAIMER};
+
+/// The tax assistant is the only assistant so far; conversations record it for when there are more.
+pub const TAX_ASSISTANT_ID: &str = "tax";
+const TITLE_CHARS: usize = 60;
+const ANSWER_TEMPERATURE: f32 = 0.3;
+/// Events buffered for a slow reader before the answer task waits for it.
+const EVENT_BUFFER: usize = 256;
+
+/// Validates and stores the question, starts the answer, and returns the stream of events for the browser.
+pub async fn start(
+    state: &AppState,
+    guest: &GuestToken,
+    request: TurnRequest,
+) -> Result<impl Stream<Item = TurnEvent> + Send + 'static, AppError> {
+    let content = validate_message(&request.content, state.config.max_message_chars)?;
+    state.turn_limiter.check(&guest.token_hash)?;
+    let owner = Owner::Guest(
+        state
+            .store
+            .ensure_guest(&guest.token_hash, GUEST_TTL_MS)
+            .await?,
+    );
+
+    let conversation = match &request.conversation_id {
+        Some(id) => {
+            let id = parse_id(id)?;
+            let conversation = state
+                .store
+                .get_conversation(owner, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if state.store.has_streaming_answer(id).await? {
+                return Err(AppError::TurnInProgress);
+            }
+            conversation
+        }
+        None => {
+            state
+                .store
+                .create_conversation(owner, TAX_ASSISTANT_ID, &one_line(&content, TITLE_CHARS))
+                .await?
+        }
+    };
+
+    let history = state
+        .store
+        .list_messages(owner, conversation.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut prompt_history: Vec<PromptMessage> =
+        history.iter().filter_map(prompt_message).collect();
+    prompt_history.push(PromptMessage {
+        role: prompt::PromptRole::User,
+        content: content.clone(),
+    });
+    let messages = prompt::build(&prompt_history, state.config.context_token_budget);
+
+    let provider = state.provider.clone();
+    let (provider_name, model) = provider
+        .as_ref()
+        .map(|p| (p.name().to_string(), p.model().to_string()))
+        .unwrap_or_else(|| ("none".into(), "none".into()));
+    let (user_message, answer) = state
+        .store
+        .begin_turn(NewTurn {
+            conversation_id: conversation.id,
+            user_content: content,
+            provider: provider_name,
+            model: model.clone(),
+            disclaimer: DISCLAIMER.into(),
+        })
+        .await?;
+
+    let cancel = state.shutdown.child_token();
+    lock_turns(state).insert(answer.id, cancel.clone());
+    let started = TurnEvent::Started {
+        conversation_id: conversation.id.to_string(),
+        title: conversation.title,
+        user_message: to_chat_message(user_message),
+        assistant_message_id: answer.id.to_string(),
+        model,
+    };
+    let (events, receiver) = mpsc::channel(EVENT_BUFFER);
+    let request = ChatRequest {
+        messages,
+        max_tokens: state.config.max_answer_tokens,
+        temperature: ANSWER_TEMPERATURE,
+    };
+    state.tasks.spawn(answer::write_answer(
+        state.clone(),
+        provider,
+        request,
+        answer,
+        cancel,
+        events,
+    ));
+    Ok(futures::stream::once(async move { started }).chain(ReceiverStream::new(receiver)))
+}
+
+/// Stops an answer the guest owns. Stopping an answer that already ended is not an error.
+pub async fn stop(state: &AppState, guest: &GuestToken, message_id: &str) -> Result<(), AppError> {
+    let id = parse_id(message_id)?;
+    let owner = state
+        .store
+        .find_guest(&guest.token_hash)
+        .await?
+        .map(Owner::Guest)
+        .ok_or(AppError::NotFound)?;
+    state
+        .store
+        .find_message(owner, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(cancel) = lock_turns(state).get(&id) {
+        cancel.cancel();
+    }
+    Ok(())
+}
+
+pub(super) fn lock_turns(
+    state: &AppState,
+) -> std::sync::MutexGuard<'_, std::collections::HashMap<Uuid, CancellationToken>> {
+    // The map is only touched in short, panic-free sections, so a poisoned lock still holds consistent data.
+    state
+        .active_turns
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Earlier messages worth showing the model: anything with text that did not fail.
+fn prompt_message(row: &MessageRow) -> Option<PromptMessage> {
+    let usable = matches!(
+        row.status,
+        MessageStatus::Complete | MessageStatus::Interrupted
+    );
+    (usable && !row.content.trim().is_empty()).then(|| PromptMessage {
+        role: row.role.into(),
+        content: row.content.clone(),
+    })
+}
+
+/// One event as a line of JSON with every non-ASCII character escaped. The browser decodes each network chunk as
+/// UTF-8 on its own, so a character split across two chunks would break it; pure ASCII cannot be split badly.
+pub fn encode_event_line(event: &TurnEvent) -> String {
+    let json = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+    let mut line = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if c.is_ascii() {
+            line.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                line.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EventLineReader;
+
+    #[test]
+    fn event_lines_are_ascii_and_round_trip() {
+        let event = TurnEvent::Token {
+            text: "Thuế — 💶 \"quoted\"\n".into(),
+        };
+        let line = encode_event_line(&event);
+        assert!(line.is_ascii(), "{line}");
+        assert!(line.ends_with('\n'));
+        let mut reader = EventLineReader::default();
+        assert_eq!(reader.push(&line), vec![Ok(event)]);
+    }
+}
