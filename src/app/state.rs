@@ -15,8 +15,8 @@ pub struct PendingTurn {
     /// The stored user message, once the server confirmed it.
     pub user_message: Option<ChatMessage>,
     pub assistant_message_id: Option<String>,
-    /// The answer so far. Reference-counted rather than owned by a component: the send starts on `/`, whose page is
-    /// disposed when the URL becomes `/c/{id}` mid-answer, and an owned signal would die with it.
+    /// The answer so far. Reference-counted rather than owned by the component whose handler sent the question: the
+    /// turn outlives that component (the route can change mid-answer), and an owned signal would die with it.
     pub text: ArcRwSignal<String>,
     /// Stop was pressed before the server named the answer; stop it as soon as it does.
     pub stop_requested: bool,
@@ -43,8 +43,6 @@ pub struct ChatContext {
     pub list_version: RwSignal<u32>,
     /// The narrow-screen drawer with the conversation list.
     pub drawer_open: RwSignal<bool>,
-    /// A conversation this page created and holds fresher state for than a reload would bring.
-    created_here: RwSignal<Option<String>>,
 }
 
 impl ChatContext {
@@ -58,7 +56,6 @@ impl ChatContext {
             draft: RwSignal::new(String::new()),
             list_version: RwSignal::new(0),
             drawer_open: RwSignal::new(false),
-            created_here: RwSignal::new(None),
         }
     }
 
@@ -67,16 +64,12 @@ impl ChatContext {
     }
 
     /// Shows a conversation loaded from the server (or a new chat for `None`), unless this page is the fresher
-    /// source: it just created that conversation and may still be streaming into it.
+    /// source: an answer is still streaming into that very conversation.
     pub fn show(&self, detail: Option<ConversationDetail>) {
         let id = detail.as_ref().map(|d| d.id.clone());
-        if id.is_some() && id == self.created_here.get_untracked() {
-            return;
-        }
         if self.pending.get_untracked().is_some() && id == self.conversation_id.get_untracked() {
             return;
         }
-        self.created_here.set(None);
         self.error.set(None);
         self.pending.set(None);
         self.conversation_id.set(id);
@@ -90,11 +83,6 @@ impl ChatContext {
                 self.messages.set(Vec::new());
             }
         }
-    }
-
-    /// Remembers that this page created the conversation, so navigating to it keeps the live state.
-    pub fn mark_created_here(&self, id: &str) {
-        self.created_here.set(Some(id.to_string()));
     }
 
     pub fn is_busy(&self) -> bool {

@@ -140,7 +140,6 @@ fn apply(
             if is_new {
                 ctx.conversation_id.set(Some(conversation_id.clone()));
                 ctx.title.set(title);
-                ctx.mark_created_here(&conversation_id);
                 navigate(&format!("/c/{conversation_id}"), NavigateOptions::default());
                 ctx.reload_list();
             }
