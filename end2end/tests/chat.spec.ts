@@ -152,3 +152,34 @@ test("markup from the model never executes", async ({ page, consoleErrors }) => 
   await expect(log.locator('[href^="javascript:"], [onerror], script, img')).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
 });
+
+test("leaving an answer mid-stream for a new chat leaves both intact", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  const message = page.getByRole("textbox", { name: "Message" });
+  await message.fill("What can I deduct for my car? [mock:slow]");
+  await message.press("Enter");
+  await expect(page.locator(".streaming")).toContainText("Applicable");
+  await expect(page).toHaveURL(/\/c\/[0-9a-f-]{36}$/);
+  const first = page.url();
+
+  await showConversations(page);
+  await page.getByRole("navigation", { name: "Conversations" }).getByRole("button", { name: "New chat" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const log = page.getByRole("log", { name: "Messages" });
+  await expect(page.getByRole("group", { name: "Suggested questions" })).toBeVisible();
+  await expect(log.getByText("What can I deduct for my car? [mock:slow]")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+
+  // The new chat works while the other answer is still being written.
+  await message.fill("When are quarterly payments due?");
+  await message.press("Enter");
+  await expect(log.getByText(/tokens: \d+ in/)).toBeVisible();
+  expect(page.url()).not.toBe(first);
+
+  await showConversations(page);
+  const nav = page.getByRole("navigation", { name: "Conversations" });
+  await nav.getByRole("link", { name: /What can I deduct for my car/ }).click();
+  await expect(page).toHaveURL(first);
+  await expect(log.getByRole("article", { name: "You" }).getByText("What can I deduct for my car? [mock:slow]")).toBeVisible();
+  await expect(log.getByText("When are quarterly payments due?")).toHaveCount(0);
+});
