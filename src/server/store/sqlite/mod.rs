@@ -9,7 +9,9 @@ use sqlx::{
 };
 use uuid::Uuid;
 
-use self::rows::{conversation_from_row, message_from_row, parse_uuid, MESSAGE_COLUMNS};
+use self::rows::{
+    conversation_from_row, list_item_from_row, message_from_row, parse_uuid, MESSAGE_COLUMNS,
+};
 use super::{
     now_ms, ConversationListItem, ConversationRow, FinishedAnswer, MessageRow, NewTurn, Owner,
     Store, StoreResult,
@@ -107,17 +109,7 @@ impl Store for SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ConversationListItem {
-                    id: parse_uuid(row, "id")?,
-                    title: row.try_get("title")?,
-                    last_message: row.try_get("last_message")?,
-                    message_count: row.try_get("message_count")?,
-                    updated_at_ms: row.try_get("updated_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(list_item_from_row).collect()
     }
 
     async fn get_conversation(

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::{
     model::{MessageStatus, Role, Usage},
-    server::store::{ConversationRow, MessageRow, StoreResult},
+    server::store::{ConversationListItem, ConversationRow, MessageRow, StoreResult},
 };
 
 pub(super) fn parse_uuid(row: &SqliteRow, column: &str) -> StoreResult<Uuid> {
@@ -57,6 +57,17 @@ pub(super) fn conversation_from_row(row: &SqliteRow) -> StoreResult<Conversation
         assistant_id: row.try_get("assistant_id")?,
         title: row.try_get("title")?,
         created_at_ms: row.try_get("created_at")?,
+        updated_at_ms: row.try_get("updated_at")?,
+    })
+}
+
+/// A sidebar entry: the conversation with its message count and newest message.
+pub(super) fn list_item_from_row(row: &SqliteRow) -> StoreResult<ConversationListItem> {
+    Ok(ConversationListItem {
+        id: parse_uuid(row, "id")?,
+        title: row.try_get("title")?,
+        last_message: row.try_get("last_message")?,
+        message_count: row.try_get("message_count")?,
         updated_at_ms: row.try_get("updated_at")?,
     })
 }
