@@ -23,7 +23,7 @@ async fn main() {
     tracing::info!(
         %addr,
         database = %redact(&config.database_url()),
-        provider = state.provider.as_ref().map(|p| p.name()).unwrap_or("none"),
+        models = ?state.catalog.choices().models.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
         "Tally is listening on http://{addr}"
     );
     if let Err(error) = serve(listener, state, shutdown_signal()).await {

@@ -105,9 +105,18 @@ pub struct ChatMessage {
     /// Sanitized HTML rendered on the server from `content`; empty for user messages.
     pub html: String,
     pub status: MessageStatus,
+    /// The provider and model that wrote an answer.
+    #[serde(default)]
+    pub provider: Option<String>,
     pub model: Option<String>,
     pub usage: Option<Usage>,
     pub error_id: Option<String>,
+    /// A quiet note about how the answer came to be, e.g. which provider stood in for the chosen one.
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// Three short questions the user might ask next; empty until generated, or when generation failed.
+    #[serde(default)]
+    pub follow_ups: Vec<String>,
     pub created_at_ms: i64,
 }
 
@@ -127,7 +136,27 @@ pub struct ConversationSummary {
 pub struct ConversationDetail {
     pub id: String,
     pub title: String,
+    /// The model chosen for this conversation ([`ModelOption::key`]); `None` uses the default.
+    pub model_key: Option<String>,
     pub messages: Vec<ChatMessage>,
+}
+
+/// A model the user can pick in the "Model" selector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelOption {
+    /// `provider/model`, what a turn request names.
+    pub key: String,
+    /// What the selector shows.
+    pub label: String,
+    /// Runs inside Tally: nothing leaves the machine.
+    pub offline: bool,
+}
+
+/// The models configured on this server, in fallback order, and the one new conversations start with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelChoices {
+    pub models: Vec<ModelOption>,
+    pub default_key: Option<String>,
 }
 
 /// What the browser sends to start a turn.
@@ -136,6 +165,9 @@ pub struct TurnRequest {
     /// `None` starts a new conversation.
     pub conversation_id: Option<String>,
     pub content: String,
+    /// The model to ask ([`ModelOption::key`]); `None` keeps the conversation's choice or the default.
+    #[serde(default)]
+    pub model: Option<String>,
 }
 
 /// One event of a streamed turn. The server writes them as JSON lines; the browser reads them back.
@@ -152,11 +184,46 @@ pub enum TurnEvent {
     },
     /// A piece of the answer, in order.
     Token { text: String },
+    /// The chosen model failed before its first token and another one is answering instead.
+    Rerouted { model: String, notice: String },
     /// The turn ended (complete, stopped or failed); the message is final as stored.
     Finished {
         message: ChatMessage,
         error: Option<ApiError>,
     },
+    /// Suggested next questions for the finished answer (sent after `Finished`, only when there are exactly three).
+    FollowUps {
+        message_id: String,
+        questions: Vec<String>,
+    },
+}
+
+/// The body of `POST /api/v1/answer`: one question, answered in one JSON reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerRequest {
+    pub question: String,
+    /// Continue this conversation (it must belong to the caller); `None` starts a new one.
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+    /// [`ModelOption::key`]; `None` uses the conversation's or the server's default.
+    #[serde(default)]
+    pub model: Option<String>,
+}
+
+/// The reply of `POST /api/v1/answer`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerResponse {
+    pub answer: String,
+    pub usage: Usage,
+    pub disclaimer: String,
+    pub follow_ups: Vec<String>,
+    /// The provider and model that actually answered (after any fallback).
+    pub provider: String,
+    pub model: String,
+    pub notice: Option<String>,
+    pub conversation_id: String,
+    pub message_id: String,
+    pub correlation_id: String,
 }
 
 /// An error the user sees: a stable code, a plain-language message and the id to quote to support.

@@ -355,7 +355,7 @@ async fn without_a_provider_the_question_is_kept_and_the_reason_is_clear() {
     assert_eq!(turn.finished.status, MessageStatus::Failed);
     let error = turn.error.expect("error");
     assert_eq!(error.code, "provider_not_configured");
-    assert!(error.message.contains("OPENAI_API_KEY"));
+    assert!(error.message.contains("PROVIDERS"));
     assert_eq!(app.count("messages").await, 2);
 }
 
@@ -369,7 +369,7 @@ async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
     let store = SqliteStore::connect(&url, 2).await.expect("db");
     let guest = store.ensure_guest(&[9; 32], 1000).await.expect("guest");
     let conversation = store
-        .create_conversation(Owner::Guest(guest), "tax", "t")
+        .create_conversation(Owner::Guest(guest), "tax", "t", None)
         .await
         .expect("conversation");
     let (_, answer) = store
@@ -394,7 +394,7 @@ async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
         config,
         support::leptos_options(),
         Arc::new(store),
-        None,
+        tally::server::llm::Catalog::default(),
     )
     .await
     .expect("state");

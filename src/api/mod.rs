@@ -6,7 +6,7 @@ use leptos::{
     server_fn::codec::{Json, StreamingText, TextStream},
 };
 
-use crate::model::{ApiError, ConversationDetail, ConversationSummary, TurnRequest};
+use crate::model::{ApiError, ConversationDetail, ConversationSummary, ModelChoices, TurnRequest};
 
 #[cfg(feature = "ssr")]
 mod context {
@@ -36,6 +36,13 @@ mod context {
         }
         error.report()
     }
+}
+
+/// The models this server offers, for the "Model" selector.
+#[server(endpoint = "models/list")]
+pub async fn list_models() -> Result<ModelChoices, ApiError> {
+    let (state, _) = context::caller().await?;
+    Ok(state.catalog.choices())
 }
 
 /// The caller's conversations, newest first.

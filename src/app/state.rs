@@ -18,6 +18,8 @@ pub struct PendingTurn {
     /// The answer so far. Reference-counted rather than owned by the component whose handler sent the question: the
     /// turn outlives that component (the route can change mid-answer), and an owned signal would die with it.
     pub text: ArcRwSignal<String>,
+    /// Set when the chosen model was unavailable and another one is answering.
+    pub notice: ArcRwSignal<Option<String>>,
     /// Stop was pressed before the server named the answer; stop it as soon as it does.
     pub stop_requested: bool,
 }
@@ -39,6 +41,8 @@ pub struct ChatContext {
     pub error: RwSignal<Option<TurnError>>,
     /// Text in the composer; restored when a question could not be sent.
     pub draft: RwSignal<String>,
+    /// The model chosen in the "Model" selector (`provider/model`); `None` means the server's default.
+    pub model: RwSignal<Option<String>>,
     /// Bumped to reload the sidebar.
     pub list_version: RwSignal<u32>,
     /// The narrow-screen drawer with the conversation list.
@@ -54,6 +58,7 @@ impl ChatContext {
             pending: RwSignal::new(None),
             error: RwSignal::new(None),
             draft: RwSignal::new(String::new()),
+            model: RwSignal::new(None),
             list_version: RwSignal::new(0),
             drawer_open: RwSignal::new(false),
         }
@@ -76,10 +81,12 @@ impl ChatContext {
         match detail {
             Some(detail) => {
                 self.title.set(detail.title);
+                self.model.set(detail.model_key.or_else(preferred_model));
                 self.messages.set(detail.messages);
             }
             None => {
                 self.title.set(String::new());
+                self.model.set(preferred_model());
                 self.messages.set(Vec::new());
             }
         }
@@ -92,6 +99,29 @@ impl ChatContext {
     pub fn reload_list(&self) {
         self.list_version.update(|v| *v += 1);
     }
+}
+
+#[cfg(feature = "hydrate")]
+const MODEL_PREFERENCE_KEY: &str = "tally.model";
+
+/// The model last picked in this browser, which new conversations start with.
+pub fn preferred_model() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let storage = web_sys::window()?.local_storage().ok()??;
+        storage.get_item(MODEL_PREFERENCE_KEY).ok()?
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+pub fn remember_model(key: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(MODEL_PREFERENCE_KEY, key);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
 }
 
 impl Default for ChatContext {

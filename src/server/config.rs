@@ -5,6 +5,11 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Parser;
 
+use super::{
+    llm::Timeouts,
+    provider_config::{self, ProviderDefaults, ProviderSpec},
+};
+
 #[derive(Clone, Debug, Parser)]
 #[command(
     name = "tally",
@@ -41,30 +46,22 @@ pub struct Config {
     )]
     pub session_secret: String,
 
-    /// Base URL of an OpenAI-compatible API (OpenAI, Gemini, Anthropic, Groq, Ollama, vLLM ...).
-    #[arg(
-        long,
-        env = "OPENAI_BASE_URL",
-        default_value = "https://api.openai.com/v1"
-    )]
-    pub openai_base_url: String,
+    /// Model providers in fallback order, e.g. `groq,openai,embedded`; each is configured by `PROVIDER_<NAME>_*`
+    /// variables (see `.env.example`). Empty: the embedded offline model alone.
+    #[arg(long, env = "PROVIDERS", default_value = "")]
+    pub providers: String,
 
-    /// API key for that provider. Empty: no hosted provider is configured.
-    #[arg(
-        long,
-        env = "OPENAI_API_KEY",
-        default_value = "",
-        hide_env_values = true
-    )]
-    pub openai_api_key: String,
+    /// The GGUF file of the embedded model. Empty: `models/SmolLM2-135M-Instruct.Q4_1.gguf` in DATA_DIR.
+    #[arg(long, env = "LOCAL_MODEL_PATH", default_value = "")]
+    pub local_model_path: String,
 
-    /// Model name sent to the provider.
-    #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
-    pub openai_model: String,
+    /// Answers the embedded model writes at the same time (they take turns token by token).
+    #[arg(long, env = "LOCAL_MODEL_MAX_ACTIVE", default_value_t = 2)]
+    pub local_model_max_active: usize,
 
-    /// A name for the provider, shown in logs and stored with each answer.
-    #[arg(long, env = "OPENAI_PROVIDER_NAME", default_value = "openai")]
-    pub openai_provider_name: String,
+    /// Questions waiting for the embedded model beyond those; more are turned away as "busy".
+    #[arg(long, env = "LOCAL_MODEL_QUEUE", default_value_t = 8)]
+    pub local_model_queue: usize,
 
     /// Seconds allowed to connect to the provider.
     #[arg(long, env = "PROVIDER_CONNECT_TIMEOUT_SECS", default_value_t = 10)]
@@ -137,11 +134,49 @@ impl Config {
         if !self.public_url.starts_with("http://") && !self.public_url.starts_with("https://") {
             return Err("PUBLIC_URL must start with http:// or https://".into());
         }
-        let is_http_url = |url: &str| url.starts_with("http://") || url.starts_with("https://");
-        if !self.openai_api_key.is_empty() && !is_http_url(&self.openai_base_url) {
-            return Err("OPENAI_BASE_URL must start with http:// or https://".into());
+        if self.local_model_max_active == 0 {
+            return Err("LOCAL_MODEL_MAX_ACTIVE must be at least 1".into());
         }
-        Ok(())
+        self.provider_specs().map(|_| ())
+    }
+
+    /// The providers to build, parsed from PROVIDERS and the `PROVIDER_<NAME>_*` variables of the environment.
+    pub fn provider_specs(&self) -> Result<Vec<ProviderSpec>, String> {
+        provider_config::parse(
+            &self.provider_list(),
+            &|key| std::env::var(key).ok(),
+            &self.provider_defaults(),
+        )
+    }
+
+    /// PROVIDERS, or the embedded model when it is empty (and compiled in).
+    pub fn provider_list(&self) -> String {
+        if self.providers.trim().is_empty() && cfg!(feature = "embedded-model") {
+            provider_config::EMBEDDED.into()
+        } else {
+            self.providers.clone()
+        }
+    }
+
+    pub fn provider_defaults(&self) -> ProviderDefaults {
+        ProviderDefaults {
+            timeouts: Timeouts {
+                connect: Duration::from_secs(self.provider_connect_timeout_secs),
+                first_token: Duration::from_secs(self.provider_first_token_timeout_secs),
+                idle: Duration::from_secs(self.provider_idle_timeout_secs),
+            },
+            local_model_path: self.local_model_path(),
+        }
+    }
+
+    pub fn local_model_path(&self) -> PathBuf {
+        if self.local_model_path.trim().is_empty() {
+            self.data_dir
+                .join("models")
+                .join("SmolLM2-135M-Instruct.Q4_1.gguf")
+        } else {
+            PathBuf::from(&self.local_model_path)
+        }
     }
 
     /// The database to open: DATABASE_URL, or the default SQLite file.

@@ -74,6 +74,10 @@ pub async fn open(
     Ok(ConversationDetail {
         id: conversation.id.to_string(),
         title: conversation.title,
+        // A model removed from the configuration since is forgotten rather than shown as chosen.
+        model_key: conversation
+            .model_key
+            .filter(|key| state.catalog.contains(key)),
         messages: messages.into_iter().map(to_chat_message).collect(),
     })
 }
@@ -103,9 +107,12 @@ pub fn to_chat_message(row: MessageRow) -> ChatMessage {
         html,
         content: row.content,
         status: row.status,
+        provider: row.provider,
         model: row.model,
         usage: row.usage,
         error_id: row.error_id,
+        notice: row.notice,
+        follow_ups: row.follow_ups,
         created_at_ms: row.created_at_ms,
     }
 }

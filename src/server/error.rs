@@ -23,6 +23,13 @@ pub enum AppError {
     TurnInProgress,
     #[error("no model provider is configured")]
     ProviderNotConfigured,
+    #[error("unknown model {0:?}")]
+    UnknownModel(String),
+    #[error("invalid request body: {0}")]
+    InvalidBody(String),
+    /// The model could not finish the answer (JSON API; the streaming UI reports this inside the stream).
+    #[error("the answer failed: {code}")]
+    AnswerFailed { code: String, message: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -41,6 +48,9 @@ impl AppError {
             AppError::RateLimited { .. } => "rate_limited",
             AppError::TurnInProgress => "turn_in_progress",
             AppError::ProviderNotConfigured => "provider_not_configured",
+            AppError::UnknownModel(_) => "validation_model",
+            AppError::InvalidBody(_) => "validation_body",
+            AppError::AnswerFailed { code, .. } => provider_code(code),
             AppError::Database(_) => "database_error",
             AppError::Internal(_) => "internal_error",
         }
@@ -48,14 +58,17 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::EmptyMessage | AppError::ControlCharacters | AppError::InvalidId => {
-                StatusCode::BAD_REQUEST
-            }
+            AppError::EmptyMessage
+            | AppError::ControlCharacters
+            | AppError::InvalidId
+            | AppError::UnknownModel(_)
+            | AppError::InvalidBody(_) => StatusCode::BAD_REQUEST,
             AppError::MessageTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TurnInProgress => StatusCode::CONFLICT,
             AppError::ProviderNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::AnswerFailed { .. } => StatusCode::BAD_GATEWAY,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -79,8 +92,13 @@ impl AppError {
                 "An answer is still being written in this conversation. Wait for it or press Stop.".into()
             }
             AppError::ProviderNotConfigured => "No AI model is configured on this server yet. The operator needs to \
-                set OPENAI_API_KEY (see .env.example)."
+                set PROVIDERS (see .env.example) or run scripts/setup.sh to download the offline model."
                 .into(),
+            AppError::UnknownModel(key) => {
+                format!("The model {key:?} is not available on this server. Pick one from the Model list.")
+            }
+            AppError::InvalidBody(reason) => format!("The request body is not valid: {reason}"),
+            AppError::AnswerFailed { message, .. } => message.clone(),
             AppError::Database(_) | AppError::Internal(_) => {
                 "Something went wrong on our side. Please try again; if it keeps happening, quote the reference.".into()
             }
@@ -108,6 +126,19 @@ impl AppError {
                 _ => None,
             },
         }
+    }
+}
+
+/// Provider error codes pass through as they are; they are already stable (`provider_timeout`, ...).
+fn provider_code(code: &str) -> &'static str {
+    match code {
+        "provider_unavailable" => "provider_unavailable",
+        "provider_rate_limited" => "provider_rate_limited",
+        "provider_malformed" => "provider_malformed",
+        "provider_stream_broken" => "provider_stream_broken",
+        "provider_timeout" => "provider_timeout",
+        "provider_not_configured" => "provider_not_configured",
+        _ => "provider_error",
     }
 }
 

@@ -11,7 +11,8 @@ use super::{
     config::Config,
     identity::CookieSigner,
     limits::TurnLimiter,
-    llm::{ChatProvider, OpenAiCompatible},
+    llm::{Catalog, ChatProvider, OpenAiCompatible, ProviderEntry},
+    provider_config::{ProviderKind, ProviderSpec},
     store::{SqliteStore, Store},
 };
 
@@ -22,8 +23,8 @@ pub struct Inner {
     pub config: Config,
     pub leptos_options: LeptosOptions,
     pub store: Arc<dyn Store>,
-    /// `None` until an operator configures a provider; turns then fail with a clear message.
-    pub provider: Option<Arc<dyn ChatProvider>>,
+    /// The configured providers in fallback order; empty when none is, and turns then fail with a clear message.
+    pub catalog: Arc<Catalog>,
     pub cookie_signer: CookieSigner,
     pub turn_limiter: TurnLimiter,
     /// Answers being written right now, so Stop can reach them. Keyed by assistant message id.
@@ -62,17 +63,8 @@ impl AppState {
         let store = SqliteStore::connect(&url, config.database_max_connections)
             .await
             .map_err(|e| format!("cannot open DATABASE_URL {url:?}: {e}"))?;
-        let provider: Option<Arc<dyn ChatProvider>> =
-            (!config.openai_api_key.is_empty()).then(|| {
-                Arc::new(OpenAiCompatible::new(
-                    &config.openai_provider_name,
-                    &config.openai_base_url,
-                    &config.openai_api_key,
-                    &config.openai_model,
-                    std::time::Duration::from_secs(config.provider_connect_timeout_secs),
-                )) as Arc<dyn ChatProvider>
-            });
-        Self::with_parts(config, leptos_options, Arc::new(store), provider).await
+        let catalog = build_catalog(&config)?;
+        Self::with_parts(config, leptos_options, Arc::new(store), catalog).await
     }
 
     /// Assembles the state from already-built parts (tests swap the provider here).
@@ -80,7 +72,7 @@ impl AppState {
         config: Config,
         leptos_options: LeptosOptions,
         store: Arc<dyn Store>,
-        provider: Option<Arc<dyn ChatProvider>>,
+        catalog: Catalog,
     ) -> Result<Self, String> {
         let recovered = store
             .interrupt_abandoned_answers()
@@ -102,9 +94,81 @@ impl AppState {
             config,
             leptos_options,
             store,
-            provider,
+            catalog: Arc::new(catalog),
         })))
     }
+}
+
+/// Builds every configured provider. An embedded model whose file is missing is skipped with a warning when it is
+/// only the implicit default (PROVIDERS empty), so the app still starts; when PROVIDERS names it, start-up fails.
+fn build_catalog(config: &Config) -> Result<Catalog, String> {
+    let mut entries = Vec::new();
+    for spec in config.provider_specs()? {
+        if let ProviderKind::Embedded { model_path } = &spec.kind {
+            if !model_path.is_file() {
+                let message = format!(
+                    "the offline model file {} is missing: run scripts/setup.sh to download it, or set LOCAL_MODEL_PATH",
+                    model_path.display()
+                );
+                if config.providers.trim().is_empty() {
+                    tracing::warn!(
+                        "{message}; questions will be answered with an error until it is there"
+                    );
+                    continue;
+                }
+                return Err(message);
+            }
+        }
+        let entry = build_provider(config, spec)?;
+        tracing::info!(provider = %entry.name, models = ?entry.models, first_token_timeout_secs = entry.timeouts.first_token.as_secs(), "provider configured");
+        entries.push(entry);
+    }
+    Ok(Catalog::new(entries))
+}
+
+fn build_provider(config: &Config, spec: ProviderSpec) -> Result<ProviderEntry, String> {
+    let (provider, offline): (Arc<dyn ChatProvider>, bool) = match spec.kind {
+        ProviderKind::OpenAiCompatible { base_url, api_key } => (
+            Arc::new(OpenAiCompatible::new(
+                &base_url,
+                &api_key,
+                spec.timeouts.connect,
+            )),
+            false,
+        ),
+        ProviderKind::Embedded { model_path } => (embedded_provider(config, model_path)?, true),
+    };
+    Ok(ProviderEntry {
+        name: spec.name,
+        label: spec.label,
+        models: spec.models,
+        provider,
+        timeouts: spec.timeouts,
+        offline,
+    })
+}
+
+#[cfg(feature = "embedded-model")]
+fn embedded_provider(
+    config: &Config,
+    model_path: std::path::PathBuf,
+) -> Result<Arc<dyn ChatProvider>, String> {
+    use super::llm::embedded::{EmbeddedModel, EmbeddedSettings};
+    let model = EmbeddedModel::start(EmbeddedSettings {
+        model_path,
+        max_active: config.local_model_max_active,
+        queue: config.local_model_queue,
+    })
+    .map_err(|e| format!("cannot start the embedded model thread: {e}"))?;
+    Ok(Arc::new(model))
+}
+
+#[cfg(not(feature = "embedded-model"))]
+fn embedded_provider(
+    _config: &Config,
+    _model_path: std::path::PathBuf,
+) -> Result<Arc<dyn ChatProvider>, String> {
+    Err("PROVIDERS names \"embedded\", but this build has no embedded model (feature embedded-model)".into())
 }
 
 /// SESSION_SECRET, or a random one generated on first start and kept in DATA_DIR so cookies survive restarts.

@@ -11,7 +11,7 @@ use tally::{
     model::{ApiError, TurnEvent},
     server::{
         config::Config,
-        llm::{ChatProvider, OpenAiCompatible},
+        llm::{Catalog, ChatProvider, OpenAiCompatible, ProviderEntry, Timeouts},
         mock_upstream::{MockConfig, MockUpstream},
         serve::serve,
         state::AppState,
@@ -31,6 +31,36 @@ pub struct TestApp {
     _data: tempfile::TempDir,
 }
 
+/// A provider named `name` backed by a mock upstream, offering `mock-model`, with the config's timeouts.
+pub fn mock_provider(name: &str, mock: &MockUpstream, config: &Config) -> ProviderEntry {
+    ProviderEntry {
+        name: name.into(),
+        label: format!("Mock {name}"),
+        models: vec!["mock-model".into()],
+        provider: Arc::new(OpenAiCompatible::new(
+            &mock.base_url(),
+            "test-key",
+            Duration::from_secs(2),
+        )) as Arc<dyn ChatProvider>,
+        timeouts: Timeouts {
+            connect: Duration::from_secs(2),
+            first_token: Duration::from_secs(config.provider_first_token_timeout_secs),
+            idle: Duration::from_secs(config.provider_idle_timeout_secs),
+        },
+        offline: false,
+    }
+}
+
+/// A fresh configuration in a fresh data directory, as the tests want it: quick checkpoints and timeouts.
+pub fn test_config() -> (Config, tempfile::TempDir) {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::for_tests(data.path().to_path_buf());
+    config.checkpoint_interval_ms = 100;
+    config.provider_first_token_timeout_secs = 5;
+    config.provider_idle_timeout_secs = 5;
+    (config, data)
+}
+
 pub fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("tally")
@@ -47,11 +77,7 @@ impl TestApp {
 
     /// The app with an optional mock upstream (`None`: no provider configured) and config tweaks.
     pub async fn start_with(mock: Option<MockConfig>, tweak: impl FnOnce(&mut Config)) -> Self {
-        let data = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::for_tests(data.path().to_path_buf());
-        config.checkpoint_interval_ms = 100;
-        config.provider_first_token_timeout_secs = 5;
-        config.provider_idle_timeout_secs = 5;
+        let (mut config, data) = test_config();
         tweak(&mut config);
         let mock = match mock {
             Some(mock_config) => Some(
@@ -61,20 +87,26 @@ impl TestApp {
             ),
             None => None,
         };
-        let provider = mock.as_ref().map(|mock| {
-            Arc::new(OpenAiCompatible::new(
-                "mock",
-                &mock.base_url(),
-                "test-key",
-                "mock-model",
-                Duration::from_secs(2),
-            )) as Arc<dyn ChatProvider>
-        });
+        let catalog = Catalog::new(
+            mock.iter()
+                .map(|mock| mock_provider("mock", mock, &config))
+                .collect(),
+        );
+        Self::start_with_catalog(config, data, mock, catalog).await
+    }
+
+    /// The app with the given providers (fallback tests configure several).
+    pub async fn start_with_catalog(
+        config: Config,
+        data: tempfile::TempDir,
+        mock: Option<MockUpstream>,
+        catalog: Catalog,
+    ) -> Self {
         let store = SqliteStore::connect(&config.database_url(), 4)
             .await
             .expect("database opens");
         let db = store.pool().clone();
-        let state = AppState::with_parts(config, leptos_options(), Arc::new(store), provider)
+        let state = AppState::with_parts(config, leptos_options(), Arc::new(store), catalog)
             .await
             .expect("state");
         Self::serve(state, mock, db, data).await

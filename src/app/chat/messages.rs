@@ -2,7 +2,7 @@
 
 use leptos::{html, prelude::*};
 
-use super::starters::StarterQuestions;
+use super::{send::use_send, starters::StarterQuestions};
 use crate::{
     app::ChatContext,
     model::{ChatMessage, MessageStatus, Role},
@@ -41,6 +41,7 @@ pub fn MessageList() -> impl IntoView {
                     <MessageBubble message />
                 </For>
                 <PendingAnswer />
+                <FollowUpChips />
             </div>
         </div>
     }
@@ -89,6 +90,7 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
                 <div class="answer rounded-2xl rounded-bl-sm bg-slate-100 px-4 py-3 dark:bg-slate-900" inner_html=message.html.clone()></div>
             </Show>
             {note.map(|note| view! { <p class="mt-1 text-sm text-amber-800 dark:text-amber-300">{note}</p> })}
+            {message.notice.map(|notice| view! { <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400">{notice}</p> })}
             {footer.map(|footer| view! { <p class="usage mt-1 text-xs text-slate-600 dark:text-slate-400">{footer}</p> })}
         </article>
     }
@@ -100,6 +102,7 @@ fn PendingAnswer() -> impl IntoView {
     let ctx = ChatContext::use_context();
     move || {
         ctx.pending.get().map(|pending| {
+            let notice = pending.notice;
             let text = pending.text;
             let waiting = {
                 let text = text.clone();
@@ -122,7 +125,55 @@ fn PendingAnswer() -> impl IntoView {
                             </p>
                         </Show>
                     </div>
+                    {move || notice.get().map(|notice| view! {
+                        <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400" role="status">{notice}</p>
+                    })}
                 </article>
+            }
+        })
+    }
+}
+
+/// The latest answer's three suggested follow-up questions; one click asks one. Hidden while an answer is written.
+#[component]
+fn FollowUpChips() -> impl IntoView {
+    let ctx = ChatContext::use_context();
+    let send = use_send();
+    let questions = Memo::new(move |_| {
+        if ctx.is_busy() {
+            return Vec::new();
+        }
+        ctx.messages.with(|messages| {
+            messages
+                .last()
+                .filter(|m| m.role == Role::Assistant && m.status == MessageStatus::Complete)
+                .map(|m| m.follow_ups.clone())
+                .unwrap_or_default()
+        })
+    });
+    move || {
+        let questions = questions.get();
+        (!questions.is_empty()).then(|| {
+            let send = send.clone();
+            view! {
+                <div role="group" aria-label="Suggested follow-ups" class="flex flex-wrap gap-2 self-start">
+                    {questions
+                        .into_iter()
+                        .map(|question| {
+                            let send = send.clone();
+                            let text = question.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="rounded-full border border-teal-700 px-3 py-1.5 text-left text-sm text-teal-800 hover:bg-teal-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:border-teal-400 dark:text-teal-200 dark:hover:bg-slate-900"
+                                    on:click=move |_| send(question.clone())
+                                >
+                                    {text}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
             }
         })
     }

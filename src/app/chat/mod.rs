@@ -3,13 +3,16 @@
 mod composer;
 mod error_notice;
 mod messages;
+mod model_select;
 mod send;
 mod starters;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use self::{composer::Composer, error_notice::ErrorNotice, messages::MessageList};
+use self::{
+    composer::Composer, error_notice::ErrorNotice, messages::MessageList, model_select::ModelSelect,
+};
 use super::{banner::GuestBanner, ChatContext};
 use crate::{api::get_conversation, model::DISCLAIMER};
 
@@ -103,7 +106,8 @@ fn ChatHeader() -> impl IntoView {
                     <path d="M4 6h16M4 12h16M4 18h16" />
                 </svg>
             </button>
-            <h1 class="truncate text-base font-semibold">{title}</h1>
+            <h1 class="min-w-0 flex-1 truncate text-base font-semibold">{title}</h1>
+            <ModelSelect />
         </header>
     }
 }

@@ -28,6 +28,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
         }
         let turn_id = NEXT_TURN.fetch_add(1, Ordering::Relaxed);
         let conversation_id = ctx.conversation_id.get_untracked();
+        let model = ctx.model.get_untracked();
         ctx.error.set(None);
         ctx.draft.set(String::new());
         ctx.pending.set(Some(PendingTurn {
@@ -36,6 +37,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
             user_message: None,
             assistant_message_id: None,
             text: ArcRwSignal::new(String::new()),
+            notice: ArcRwSignal::new(None),
             stop_requested: false,
         }));
         let navigate = navigate.clone();
@@ -43,6 +45,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
             let request = TurnRequest {
                 conversation_id,
                 content: question.clone(),
+                model,
             };
             match send_message(request).await {
                 Ok(stream) => {
@@ -107,6 +110,19 @@ fn apply(
     event: TurnEvent,
     navigate: &impl Fn(&str, NavigateOptions),
 ) {
+    if let TurnEvent::FollowUps {
+        message_id,
+        questions,
+    } = event
+    {
+        // These arrive after the answer finished (the turn is over), for whichever conversation is on screen.
+        ctx.messages.update(|messages| {
+            if let Some(message) = messages.iter_mut().find(|m| m.id == message_id) {
+                message.follow_ups = questions;
+            }
+        });
+        return;
+    }
     if !current_turn(ctx, turn_id) {
         // The user moved on; the server still stores this answer, and the sidebar will show it.
         if matches!(event, TurnEvent::Finished { .. }) {
@@ -151,6 +167,14 @@ fn apply(
                 }
             });
         }
+        TurnEvent::Rerouted { notice, .. } => {
+            ctx.pending.with_untracked(|pending| {
+                if let Some(pending) = pending {
+                    pending.notice.set(Some(notice));
+                }
+            });
+        }
+        TurnEvent::FollowUps { .. } => {}
         TurnEvent::Finished { message, error } => {
             let pending = ctx.pending.get_untracked();
             let question = pending
@@ -193,9 +217,12 @@ fn lost_connection(ctx: ChatContext, question: String) {
                     ),
                     content,
                     status: MessageStatus::Interrupted,
+                    provider: None,
                     model: None,
                     usage: None,
                     error_id: None,
+                    notice: None,
+                    follow_ups: Vec::new(),
                     created_at_ms: 0,
                 });
             }

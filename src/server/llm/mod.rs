@@ -1,6 +1,9 @@
-//! Model providers behind one object-safe trait. The chat turn only sees [`ChatProvider`]; which API or local model
-//! answers is configuration.
+//! Model providers behind one object-safe trait. The chat turn only sees [`ChatProvider`] and the [`Catalog`] of
+//! configured providers; which API or local model answers is configuration.
 
+mod catalog;
+#[cfg(feature = "embedded-model")]
+pub mod embedded;
 mod openai;
 
 use std::pin::Pin;
@@ -8,6 +11,7 @@ use std::pin::Pin;
 use async_trait::async_trait;
 use futures::Stream;
 
+pub use catalog::{Candidate, Catalog, ProviderEntry, Timeouts};
 pub use openai::OpenAiCompatible;
 
 use crate::{model::Usage, server::prompt::PromptMessage};
@@ -43,6 +47,9 @@ pub enum ProviderError {
     Stream(String),
     #[error("no token within {0} seconds")]
     Timeout(u64),
+    /// A local model that cannot take more work right now, or could not be loaded.
+    #[error("the model is unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl ProviderError {
@@ -55,6 +62,32 @@ impl ProviderError {
             ProviderError::Malformed(_) => "provider_malformed",
             ProviderError::Stream(_) => "provider_stream_broken",
             ProviderError::Timeout(_) => "provider_timeout",
+            ProviderError::Unavailable(_) => "provider_unavailable",
+        }
+    }
+
+    /// Whether another provider should get the question when this error happens before the first token: the
+    /// provider is unreachable, overloaded or broken (connect errors, 5xx, 429, timeouts). A request the provider
+    /// rejected (400, 401, 404) would be rejected again elsewhere or is a configuration error worth surfacing.
+    pub fn warrants_fallback(&self) -> bool {
+        match self {
+            ProviderError::Connect(_)
+            | ProviderError::Timeout(_)
+            | ProviderError::Stream(_)
+            | ProviderError::Unavailable(_) => true,
+            ProviderError::Status { status, .. } => *status == 429 || *status >= 500,
+            ProviderError::Malformed(_) => false,
+        }
+    }
+
+    /// A few words for the quiet note under an answer that another provider wrote ("... because X was {reason}").
+    pub fn short_reason(&self) -> &'static str {
+        match self {
+            ProviderError::Connect(_) | ProviderError::Unavailable(_) => "unavailable",
+            ProviderError::Status { status: 429, .. } => "rate limited",
+            ProviderError::Status { .. } | ProviderError::Stream(_) => "failing",
+            ProviderError::Malformed(_) => "sending unreadable replies",
+            ProviderError::Timeout(_) => "too slow to answer",
         }
     }
 
@@ -74,16 +107,17 @@ impl ProviderError {
                 "The connection to the AI model broke off mid-answer. Please try again."
             }
             ProviderError::Timeout(_) => "The AI model took too long to answer. Please try again.",
+            ProviderError::Unavailable(_) => {
+                "The AI model is unavailable right now. Please try again in a moment."
+            }
         }
     }
 }
 
 #[async_trait]
 pub trait ChatProvider: Send + Sync + 'static {
-    /// A short name stored with each answer ("openai", "groq", ...).
-    fn name(&self) -> &str;
-    /// The model that will answer.
-    fn model(&self) -> &str;
-    /// Starts an answer. Errors returned here happened before the first token.
-    async fn stream(&self, request: ChatRequest) -> Result<ChunkStream, ProviderError>;
+    /// Starts an answer from `model`. Errors returned here happened before the first token; so did any error the
+    /// stream yields before its first [`ChatChunk::Token`].
+    async fn stream(&self, model: &str, request: ChatRequest)
+        -> Result<ChunkStream, ProviderError>;
 }

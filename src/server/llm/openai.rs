@@ -25,19 +25,11 @@ use crate::{
 };
 
 pub struct OpenAiCompatible {
-    name: String,
-    model: String,
     client: Client<OpenAIConfig>,
 }
 
 impl OpenAiCompatible {
-    pub fn new(
-        name: &str,
-        base_url: &str,
-        api_key: &str,
-        model: &str,
-        connect_timeout: Duration,
-    ) -> Self {
+    pub fn new(base_url: &str, api_key: &str, connect_timeout: Duration) -> Self {
         let config = OpenAIConfig::new()
             .with_api_base(base_url.trim_end_matches('/'))
             .with_api_key(api_key);
@@ -47,8 +39,6 @@ impl OpenAiCompatible {
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         OpenAiCompatible {
-            name: name.into(),
-            model: model.into(),
             client: Client::with_config(config).with_http_client(http),
         }
     }
@@ -92,18 +82,14 @@ fn map_error(error: OpenAIError) -> ProviderError {
 
 #[async_trait]
 impl ChatProvider for OpenAiCompatible {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    async fn stream(&self, request: ChatRequest) -> Result<ChunkStream, ProviderError> {
+    async fn stream(
+        &self,
+        model: &str,
+        request: ChatRequest,
+    ) -> Result<ChunkStream, ProviderError> {
         #[allow(deprecated)]
         let body = CreateChatCompletionRequest {
-            model: self.model.clone(),
+            model: model.to_string(),
             messages: request.messages.iter().map(to_openai).collect(),
             max_completion_tokens: Some(request.max_tokens),
             temperature: Some(request.temperature),

@@ -26,6 +26,7 @@ pub struct ConversationRow {
     pub id: Uuid,
     pub assistant_id: String,
     pub title: String,
+    pub model_key: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -53,6 +54,8 @@ pub struct MessageRow {
     pub latency_ms: Option<i64>,
     pub error_id: Option<String>,
     pub disclaimer: Option<String>,
+    pub notice: Option<String>,
+    pub follow_ups: Vec<String>,
     pub created_at_ms: i64,
 }
 
@@ -69,6 +72,10 @@ pub struct NewTurn {
 /// How an answer ended.
 #[derive(Clone, Debug)]
 pub struct FinishedAnswer {
+    /// The provider and model that wrote it, which differ from those of [`NewTurn`] after a fallback.
+    pub provider: String,
+    pub model: String,
+    pub notice: Option<String>,
     pub content: String,
     pub status: MessageStatus,
     pub usage: Option<Usage>,
@@ -103,7 +110,15 @@ pub trait Store: Send + Sync + 'static {
         owner: Owner,
         assistant_id: &str,
         title: &str,
+        model_key: Option<&str>,
     ) -> StoreResult<ConversationRow>;
+    /// Remembers the model chosen for one of the owner's conversations.
+    async fn set_conversation_model(
+        &self,
+        owner: Owner,
+        id: Uuid,
+        model_key: &str,
+    ) -> StoreResult<()>;
     /// Deletes a conversation and its messages; false if the owner has no such conversation.
     async fn delete_conversation(&self, owner: Owner, id: Uuid) -> StoreResult<bool>;
     /// All messages of one of the owner's conversations, oldest first; `None` if it is not theirs.
@@ -125,6 +140,8 @@ pub trait Store: Send + Sync + 'static {
         message_id: Uuid,
         answer: FinishedAnswer,
     ) -> StoreResult<MessageRow>;
+    /// Stores the suggested follow-up questions of a finished answer.
+    async fn set_follow_ups(&self, message_id: Uuid, questions: &[String]) -> StoreResult<()>;
     /// The assistant message if it belongs to the owner.
     async fn find_message(&self, owner: Owner, message_id: Uuid)
         -> StoreResult<Option<MessageRow>>;

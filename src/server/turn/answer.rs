@@ -1,7 +1,7 @@
 //! The answer task: streams the model's tokens to the browser, checkpoints the partial text, and stores the final
 //! state however the turn ends.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::{sync::mpsc, time::Instant};
@@ -14,7 +14,8 @@ use crate::{
     server::{
         conversations::to_chat_message,
         error::{new_correlation_id, AppError},
-        llm::{ChatChunk, ChatProvider, ChatRequest, ProviderError},
+        follow_ups,
+        llm::{Candidate, ChatChunk, ChatRequest, ProviderError},
         prompt,
         state::AppState,
         store::{FinishedAnswer, MessageRow},
@@ -34,41 +35,58 @@ struct Progress {
     text: String,
     usage: Option<Usage>,
     first_token_at: Option<Instant>,
+    /// Index into the candidates of the model answering now.
+    candidate: usize,
+    /// Set when a model other than the chosen one answered, and why.
+    notice: Option<String>,
 }
 
-pub(super) async fn write_answer(
-    state: AppState,
-    provider: Option<Arc<dyn ChatProvider>>,
-    request: ChatRequest,
-    answer: MessageRow,
-    cancel: CancellationToken,
-    events: mpsc::Sender<TurnEvent>,
-) {
+/// Everything the answer task needs; it owns all of it, so it outlives the request that started it.
+pub(super) struct AnswerJob {
+    pub state: AppState,
+    /// The models to try, in order (the chosen one first).
+    pub candidates: Vec<Candidate>,
+    pub request: ChatRequest,
+    pub question: String,
+    pub answer: MessageRow,
+    pub cancel: CancellationToken,
+    pub events: mpsc::Sender<TurnEvent>,
+}
+
+pub(super) async fn write_answer(job: AnswerJob) {
+    let AnswerJob {
+        state,
+        candidates,
+        request,
+        question,
+        answer,
+        cancel,
+        events,
+    } = job;
     let started = Instant::now();
     let mut progress = Progress {
         text: String::new(),
         usage: None,
         first_token_at: None,
+        candidate: 0,
+        notice: None,
     };
     let prompt_estimate: usize = request
         .messages
         .iter()
         .map(|m| prompt::estimate_tokens(&m.content) + 4)
         .sum::<usize>();
-    let ending = match provider {
-        Some(provider) => {
-            stream_answer(
-                &state,
-                provider.as_ref(),
-                request,
-                answer.id,
-                &cancel,
-                &events,
-                &mut progress,
-            )
+    let ending = if candidates.is_empty() {
+        Ending::NoProvider
+    } else {
+        let turn = Turn {
+            state: &state,
+            message_id: answer.id,
+            cancel: &cancel,
+            events: &events,
+        };
+        turn.stream_with_fallback(&candidates, request, &mut progress)
             .await
-        }
-        None => Ending::NoProvider,
     };
     lock_turns(&state).remove(&answer.id);
 
@@ -108,7 +126,19 @@ pub(super) async fn write_answer(
             estimated: true,
         })
     });
+    let answered_by = candidates.get(progress.candidate).cloned();
+    let (provider, model) = match &answered_by {
+        Some(candidate) => (candidate.provider_name.clone(), candidate.model.clone()),
+        None => (
+            answer.provider.clone().unwrap_or_default(),
+            answer.model.clone().unwrap_or_default(),
+        ),
+    };
+    let complete = matches!(ending, Ending::Complete) && !progress.text.trim().is_empty();
     let finished = FinishedAnswer {
+        provider,
+        model,
+        notice: progress.notice,
         content: progress.text,
         status,
         usage,
@@ -116,10 +146,11 @@ pub(super) async fn write_answer(
         latency_ms: millis(started.elapsed()),
         error_id: error.as_ref().map(|e| e.correlation_id.clone()),
     };
+    let answer_text = finished.content.clone();
     match state.store.finish_answer(answer.id, finished).await {
         Ok(row) => {
-            tracing::info!(message_id = %row.id, status = row.status.as_str(), ttft_ms = row.ttft_ms,
-                latency_ms = row.latency_ms, "answer stored");
+            tracing::info!(message_id = %row.id, status = row.status.as_str(), provider = row.provider.as_deref(),
+                ttft_ms = row.ttft_ms, latency_ms = row.latency_ms, "answer stored");
             let _ = events
                 .send(TurnEvent::Finished {
                     message: to_chat_message(row),
@@ -137,62 +168,153 @@ pub(super) async fn write_answer(
                     error: Some(report),
                 })
                 .await;
+            return;
         }
+    }
+    if let (true, Some(candidate)) = (complete, answered_by) {
+        suggest_follow_ups(
+            &state,
+            &candidate,
+            answer.id,
+            &question,
+            &answer_text,
+            &events,
+        )
+        .await;
     }
 }
 
-async fn stream_answer(
+/// Asks the model that answered for follow-ups, stores them and tells the browser. Runs after the answer is
+/// stored, so a slow or failing suggestion never delays or endangers the answer itself.
+async fn suggest_follow_ups(
     state: &AppState,
-    provider: &dyn ChatProvider,
-    request: ChatRequest,
+    candidate: &Candidate,
     message_id: Uuid,
-    cancel: &CancellationToken,
+    question: &str,
+    answer: &str,
     events: &mpsc::Sender<TurnEvent>,
-    progress: &mut Progress,
-) -> Ending {
-    let config = &state.config;
-    let first_token_timeout = Duration::from_secs(config.provider_first_token_timeout_secs);
-    let idle_timeout = Duration::from_secs(config.provider_idle_timeout_secs);
-    let mut chunks = tokio::select! {
-        _ = cancel.cancelled() => return Ending::Stopped,
-        _ = events.closed() => return Ending::Disconnected,
-        opened = tokio::time::timeout(first_token_timeout, provider.stream(request)) => match opened {
-            Err(_) => return Ending::Failed(ProviderError::Timeout(first_token_timeout.as_secs())),
-            Ok(Err(error)) => return Ending::Failed(error),
-            Ok(Ok(chunks)) => chunks,
-        },
+) {
+    let Some(questions) = follow_ups::generate(candidate, question, answer).await else {
+        return;
     };
-    let mut last_checkpoint = Instant::now();
-    loop {
-        let wait = if progress.first_token_at.is_none() {
-            first_token_timeout
-        } else {
-            idle_timeout
-        };
-        let next = tokio::select! {
+    if let Err(error) = state.store.set_follow_ups(message_id, &questions).await {
+        tracing::warn!(%message_id, %error, "follow-up questions not stored");
+        return;
+    }
+    let _ = events
+        .send(TurnEvent::FollowUps {
+            message_id: message_id.to_string(),
+            questions,
+        })
+        .await;
+}
+
+/// What streaming one answer needs from the turn.
+struct Turn<'a> {
+    state: &'a AppState,
+    message_id: Uuid,
+    cancel: &'a CancellationToken,
+    events: &'a mpsc::Sender<TurnEvent>,
+}
+
+impl Turn<'_> {
+    /// Asks each candidate in turn until one starts answering. A failure after the first token is final: the
+    /// partial answer is kept rather than silently restarted elsewhere.
+    async fn stream_with_fallback(
+        &self,
+        candidates: &[Candidate],
+        request: ChatRequest,
+        progress: &mut Progress,
+    ) -> Ending {
+        let mut unavailable: Vec<String> = Vec::new();
+        for (index, candidate) in candidates.iter().enumerate() {
+            progress.candidate = index;
+            let ending = self.stream(candidate, request.clone(), progress).await;
+            let Ending::Failed(error) = &ending else {
+                return ending;
+            };
+            let Some(next) = candidates.get(index + 1) else {
+                return ending;
+            };
+            if progress.first_token_at.is_some() || !error.warrants_fallback() {
+                return ending;
+            }
+            tracing::warn!(message_id = %self.message_id, failed = ?candidate, next = ?next, code = error.code(),
+                %error, "provider failed before the first token; trying the next one");
+            unavailable.push(format!("{} was {}", candidate.label, error.short_reason()));
+            let notice = format!(
+                "Answered by {} because {}.",
+                next.label,
+                unavailable.join(" and ")
+            );
+            progress.notice = Some(notice.clone());
+            let rerouted = TurnEvent::Rerouted {
+                model: next.label.clone(),
+                notice,
+            };
+            if self.events.send(rerouted).await.is_err() {
+                return Ending::Disconnected;
+            }
+        }
+        Ending::NoProvider
+    }
+
+    async fn stream(
+        &self,
+        candidate: &Candidate,
+        request: ChatRequest,
+        progress: &mut Progress,
+    ) -> Ending {
+        let Turn {
+            state,
+            message_id,
+            cancel,
+            events,
+        } = self;
+        let first_token_timeout = candidate.timeouts.first_token;
+        let idle_timeout = candidate.timeouts.idle;
+        let opening = candidate.provider.stream(&candidate.model, request);
+        let mut chunks = tokio::select! {
             _ = cancel.cancelled() => return Ending::Stopped,
             _ = events.closed() => return Ending::Disconnected,
-            next = tokio::time::timeout(wait, chunks.next()) => next,
+            opened = tokio::time::timeout(first_token_timeout, opening) => match opened {
+                Err(_) => return Ending::Failed(ProviderError::Timeout(first_token_timeout.as_secs())),
+                Ok(Err(error)) => return Ending::Failed(error),
+                Ok(Ok(chunks)) => chunks,
+            },
         };
-        match next {
-            Err(_) => return Ending::Failed(ProviderError::Timeout(wait.as_secs())),
-            Ok(None) => return Ending::Complete,
-            Ok(Some(Err(error))) => return Ending::Failed(error),
-            Ok(Some(Ok(ChatChunk::Usage(usage)))) => progress.usage = Some(usage),
-            Ok(Some(Ok(ChatChunk::Token(text)))) => {
-                progress.first_token_at.get_or_insert_with(Instant::now);
-                progress.text.push_str(&text);
-                if events.send(TurnEvent::Token { text }).await.is_err() {
-                    return Ending::Disconnected;
-                }
-                if last_checkpoint.elapsed() >= config.checkpoint_interval() {
-                    last_checkpoint = Instant::now();
-                    if let Err(error) = state
-                        .store
-                        .checkpoint_answer(message_id, &progress.text)
-                        .await
-                    {
-                        tracing::warn!(%message_id, %error, "checkpoint failed; the answer goes on");
+        let mut last_checkpoint = Instant::now();
+        loop {
+            let wait = if progress.first_token_at.is_none() {
+                first_token_timeout
+            } else {
+                idle_timeout
+            };
+            let next = tokio::select! {
+                _ = cancel.cancelled() => return Ending::Stopped,
+                _ = events.closed() => return Ending::Disconnected,
+                next = tokio::time::timeout(wait, chunks.next()) => next,
+            };
+            match next {
+                Err(_) => return Ending::Failed(ProviderError::Timeout(wait.as_secs())),
+                Ok(None) => return Ending::Complete,
+                Ok(Some(Err(error))) => return Ending::Failed(error),
+                Ok(Some(Ok(ChatChunk::Usage(usage)))) => progress.usage = Some(usage),
+                Ok(Some(Ok(ChatChunk::Token(text)))) => {
+                    progress.first_token_at.get_or_insert_with(Instant::now);
+                    progress.text.push_str(&text);
+                    if events.send(TurnEvent::Token { text }).await.is_err() {
+                        return Ending::Disconnected;
+                    }
+                    if last_checkpoint.elapsed() >= state.config.checkpoint_interval() {
+                        last_checkpoint = Instant::now();
+                        if let Err(error) = state
+                            .store
+                            .checkpoint_answer(*message_id, &progress.text)
+                            .await
+                        {
+                            tracing::warn!(%message_id, %error, "checkpoint failed; the answer goes on");
+                        }
                     }
                 }
             }

@@ -39,6 +39,15 @@ pub async fn start(
     request: TurnRequest,
 ) -> Result<impl Stream<Item = TurnEvent> + Send + 'static, AppError> {
     let content = validate_message(&request.content, state.config.max_message_chars)?;
+    let chosen_model = match request.model.as_deref().map(str::trim) {
+        Some(key) if !key.is_empty() => {
+            if !state.catalog.contains(key) {
+                return Err(AppError::UnknownModel(key.chars().take(120).collect()));
+            }
+            Some(key.to_string())
+        }
+        _ => None,
+    };
     state.turn_limiter.check(&guest.token_hash)?;
     let owner = Owner::Guest(
         state
@@ -58,15 +67,26 @@ pub async fn start(
             if state.store.has_streaming_answer(id).await? {
                 return Err(AppError::TurnInProgress);
             }
+            if let Some(key) = chosen_model.as_deref() {
+                if conversation.model_key.as_deref() != Some(key) {
+                    state.store.set_conversation_model(owner, id, key).await?;
+                }
+            }
             conversation
         }
         None => {
+            let title = one_line(&content, TITLE_CHARS);
             state
                 .store
-                .create_conversation(owner, TAX_ASSISTANT_ID, &one_line(&content, TITLE_CHARS))
+                .create_conversation(owner, TAX_ASSISTANT_ID, &title, chosen_model.as_deref())
                 .await?
         }
     };
+    let candidates = state.catalog.candidates(
+        chosen_model
+            .as_deref()
+            .or(conversation.model_key.as_deref()),
+    );
 
     let history = state
         .store
@@ -81,18 +101,17 @@ pub async fn start(
     });
     let messages = prompt::build(&prompt_history, state.config.context_token_budget);
 
-    let provider = state.provider.clone();
-    let (provider_name, model) = provider
-        .as_ref()
-        .map(|p| (p.name().to_string(), p.model().to_string()))
-        .unwrap_or_else(|| ("none".into(), "none".into()));
+    let (provider_name, model, label) = candidates
+        .first()
+        .map(|c| (c.provider_name.clone(), c.model.clone(), c.label.clone()))
+        .unwrap_or_else(|| ("none".into(), "none".into(), "none".into()));
     let (user_message, answer) = state
         .store
         .begin_turn(NewTurn {
             conversation_id: conversation.id,
-            user_content: content,
+            user_content: content.clone(),
             provider: provider_name,
-            model: model.clone(),
+            model,
             disclaimer: DISCLAIMER.into(),
         })
         .await?;
@@ -104,7 +123,7 @@ pub async fn start(
         title: conversation.title,
         user_message: to_chat_message(user_message),
         assistant_message_id: answer.id.to_string(),
-        model,
+        model: label,
     };
     let (events, receiver) = mpsc::channel(EVENT_BUFFER);
     let request = ChatRequest {
@@ -112,14 +131,15 @@ pub async fn start(
         max_tokens: state.config.max_answer_tokens,
         temperature: ANSWER_TEMPERATURE,
     };
-    state.tasks.spawn(answer::write_answer(
-        state.clone(),
-        provider,
+    state.tasks.spawn(answer::write_answer(answer::AnswerJob {
+        state: state.clone(),
+        candidates,
         request,
+        question: content,
         answer,
         cancel,
         events,
-    ));
+    }));
     Ok(futures::stream::once(async move { started }).chain(ReceiverStream::new(receiver)))
 }
 

@@ -10,7 +10,8 @@ use sqlx::{
 use uuid::Uuid;
 
 use self::rows::{
-    conversation_from_row, list_item_from_row, message_from_row, parse_uuid, MESSAGE_COLUMNS,
+    conversation_from_row, list_item_from_row, message_from_row, parse_uuid, CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
 };
 use super::{
     now_ms, ConversationListItem, ConversationRow, FinishedAnswer, MessageRow, NewTurn, Owner,
@@ -118,8 +119,7 @@ impl Store for SqliteStore {
         id: Uuid,
     ) -> StoreResult<Option<ConversationRow>> {
         let row = sqlx::query(
-            "SELECT id, assistant_id, title, created_at, updated_at FROM conversations
-             WHERE id = ? AND guest_session_id = ?",
+            &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ? AND guest_session_id = ?"),
         )
         .bind(id.to_string())
         .bind(owner_guest(owner))
@@ -133,22 +133,39 @@ impl Store for SqliteStore {
         owner: Owner,
         assistant_id: &str,
         title: &str,
+        model_key: Option<&str>,
     ) -> StoreResult<ConversationRow> {
         let now = now_ms();
-        let row = sqlx::query(
-            "INSERT INTO conversations (id, guest_session_id, assistant_id, title, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)
-             RETURNING id, assistant_id, title, created_at, updated_at",
-        )
+        let row = sqlx::query(&format!(
+            "INSERT INTO conversations (id, guest_session_id, assistant_id, title, model_key, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             RETURNING {CONVERSATION_COLUMNS}"
+        ))
         .bind(Uuid::now_v7().to_string())
         .bind(owner_guest(owner))
         .bind(assistant_id)
         .bind(title)
+        .bind(model_key)
         .bind(now)
         .bind(now)
         .fetch_one(&self.pool)
         .await?;
         conversation_from_row(&row)
+    }
+
+    async fn set_conversation_model(
+        &self,
+        owner: Owner,
+        id: Uuid,
+        model_key: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE conversations SET model_key = ? WHERE id = ? AND guest_session_id = ?")
+            .bind(model_key)
+            .bind(id.to_string())
+            .bind(owner_guest(owner))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn delete_conversation(&self, owner: Owner, id: Uuid) -> StoreResult<bool> {
@@ -242,6 +259,8 @@ impl Store for SqliteStore {
             latency_ms: None,
             error_id: None,
             disclaimer: None,
+            notice: None,
+            follow_ups: Vec::new(),
             created_at_ms: now,
         };
         let assistant = MessageRow {
@@ -278,7 +297,8 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
             "UPDATE messages SET content = ?, status = ?, prompt_tokens = ?, completion_tokens = ?,
-                    usage_estimated = ?, ttft_ms = ?, latency_ms = ?, error_id = ?, updated_at = ?
+                    usage_estimated = ?, ttft_ms = ?, latency_ms = ?, error_id = ?, provider = ?, model = ?,
+                    notice = ?, updated_at = ?
              WHERE id = ?
              RETURNING {MESSAGE_COLUMNS}"
         ))
@@ -290,6 +310,9 @@ impl Store for SqliteStore {
         .bind(answer.ttft_ms)
         .bind(answer.latency_ms)
         .bind(&answer.error_id)
+        .bind(&answer.provider)
+        .bind(&answer.model)
+        .bind(&answer.notice)
         .bind(now)
         .bind(message_id.to_string())
         .fetch_one(&mut *tx)
@@ -302,6 +325,17 @@ impl Store for SqliteStore {
             .await?;
         tx.commit().await?;
         Ok(message)
+    }
+
+    async fn set_follow_ups(&self, message_id: Uuid, questions: &[String]) -> StoreResult<()> {
+        let json =
+            serde_json::to_string(questions).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query("UPDATE messages SET follow_ups = ? WHERE id = ?")
+            .bind(json)
+            .bind(message_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn find_message(

@@ -19,7 +19,11 @@ fn decode_error(what: &str, value: &str) -> sqlx::Error {
 
 pub(super) const MESSAGE_COLUMNS: &str =
     "id, conversation_id, role, content, status, provider, model, prompt_tokens, \
-    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, created_at";
+    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, notice, follow_ups, created_at";
+
+/// Conversation columns, as `conversation_from_row` reads them.
+pub(super) const CONVERSATION_COLUMNS: &str =
+    "id, assistant_id, title, model_key, created_at, updated_at";
 
 pub(super) fn message_from_row(row: &SqliteRow) -> StoreResult<MessageRow> {
     let role: String = row.try_get("role")?;
@@ -47,6 +51,8 @@ pub(super) fn message_from_row(row: &SqliteRow) -> StoreResult<MessageRow> {
         latency_ms: row.try_get("latency_ms")?,
         error_id: row.try_get("error_id")?,
         disclaimer: row.try_get("disclaimer")?,
+        notice: row.try_get("notice")?,
+        follow_ups: follow_ups_from_json(row.try_get("follow_ups")?),
         created_at_ms: row.try_get("created_at")?,
     })
 }
@@ -56,6 +62,7 @@ pub(super) fn conversation_from_row(row: &SqliteRow) -> StoreResult<Conversation
         id: parse_uuid(row, "id")?,
         assistant_id: row.try_get("assistant_id")?,
         title: row.try_get("title")?,
+        model_key: row.try_get("model_key")?,
         created_at_ms: row.try_get("created_at")?,
         updated_at_ms: row.try_get("updated_at")?,
     })
@@ -70,4 +77,10 @@ pub(super) fn list_item_from_row(row: &SqliteRow) -> StoreResult<ConversationLis
         message_count: row.try_get("message_count")?,
         updated_at_ms: row.try_get("updated_at")?,
     })
+}
+
+/// Follow-ups are stored as a JSON array; anything unreadable counts as none rather than failing the whole read.
+fn follow_ups_from_json(json: Option<String>) -> Vec<String> {
+    json.and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
 }

@@ -1,0 +1,90 @@
+//! `POST /api/v1/answer`: one question in, one JSON answer out, for integrators who do not want to read a stream.
+//! It runs the same chat turn as the browser (validation, storage, fallback, follow-ups) and waits for its end.
+
+use axum::{
+    extract::{rejection::JsonRejection, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Extension, Json,
+};
+use futures::StreamExt;
+
+use super::{
+    error::new_correlation_id, error::AppError, identity::GuestToken, state::AppState, turn,
+};
+use crate::model::{
+    AnswerRequest, AnswerResponse, ApiError, MessageStatus, TurnEvent, TurnRequest, DISCLAIMER,
+};
+
+pub async fn answer(
+    State(state): State<AppState>,
+    Extension(guest): Extension<GuestToken>,
+    body: Result<Json<AnswerRequest>, JsonRejection>,
+) -> Response {
+    match run(&state, &guest, body).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err((status, error)) => (status, Json(error)).into_response(),
+    }
+}
+
+type Failure = (StatusCode, ApiError);
+
+fn rejected(error: AppError) -> Failure {
+    (error.status(), error.report())
+}
+
+async fn run(
+    state: &AppState,
+    guest: &GuestToken,
+    body: Result<Json<AnswerRequest>, JsonRejection>,
+) -> Result<AnswerResponse, Failure> {
+    let Json(body) = body.map_err(|e| rejected(AppError::InvalidBody(e.body_text())))?;
+    let request = TurnRequest {
+        conversation_id: body.conversation_id,
+        content: body.question,
+        model: body.model,
+    };
+    let events = turn::start(state, guest, request).await.map_err(rejected)?;
+    let mut events = std::pin::pin!(events);
+    let mut conversation_id = String::new();
+    let mut finished = None;
+    let mut follow_ups = Vec::new();
+    // The stream ends when the answer task is done, follow-ups included.
+    while let Some(event) = events.next().await {
+        match event {
+            TurnEvent::Started {
+                conversation_id: id,
+                ..
+            } => conversation_id = id,
+            TurnEvent::Finished {
+                error: Some(error), ..
+            } => return Err((StatusCode::BAD_GATEWAY, error)),
+            TurnEvent::Finished { message, .. } => finished = Some(message),
+            TurnEvent::FollowUps { questions, .. } => follow_ups = questions,
+            TurnEvent::Token { .. } | TurnEvent::Rerouted { .. } => {}
+        }
+    }
+    let message = match finished {
+        Some(message) if message.status == MessageStatus::Complete => message,
+        // Only a shutdown interrupts an answer nobody can stop.
+        _ => {
+            return Err(rejected(AppError::Internal(
+                "the answer did not finish".into(),
+            )))
+        }
+    };
+    let correlation_id = new_correlation_id();
+    tracing::info!(correlation_id, message_id = %message.id, "answer served as JSON");
+    Ok(AnswerResponse {
+        answer: message.content,
+        usage: message.usage.unwrap_or_default(),
+        disclaimer: DISCLAIMER.into(),
+        follow_ups,
+        provider: message.provider.unwrap_or_default(),
+        model: message.model.unwrap_or_default(),
+        notice: message.notice,
+        conversation_id,
+        message_id: message.id,
+        correlation_id,
+    })
+}
