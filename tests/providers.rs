@@ -75,7 +75,7 @@ async fn a_provider_failing_before_the_first_token_hands_the_question_to_the_nex
         );
         assert!(turn.finished.content.contains("Applicable tax categories"));
         let expected = format!("Answered by mock-model (Mock backup) because {reason}.");
-        assert_eq!(turn.rerouted, [expected.clone()], "{fault:?}");
+        assert_eq!(turn.rerouted, std::slice::from_ref(&expected), "{fault:?}");
         assert_eq!(turn.finished.notice.as_deref(), Some(expected.as_str()));
 
         let row = pair.app.message_row(&turn.assistant_message_id).await;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use async_openai::{
     config::OpenAIConfig,
     error::OpenAIError,
+    middleware::ReqwestService,
     types::chat::{
         ChatCompletionRequestAssistantMessage, ChatCompletionRequestAssistantMessageContent,
         ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
@@ -38,9 +39,12 @@ impl OpenAiCompatible {
             .connect_timeout(connect_timeout)
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
-        OpenAiCompatible {
-            client: Client::with_config(config).with_http_client(http),
-        }
+        // No retries inside the client (its default retries 429, 5xx and connect errors three times with
+        // backoff): a failing provider should hand the question to the next one now, not after seconds of waiting.
+        let client = Client::with_config(config)
+            .with_http_client(http.clone())
+            .with_http_service(ReqwestService::new(http));
+        OpenAiCompatible { client }
     }
 }
 
