@@ -13,6 +13,9 @@ cargo fmt --all -- --check
 step "lint (server)"
 cargo clippy --all-targets --features ssr -- -D warnings
 
+step "build without the offline model (feature embedded-model off)"
+cargo check --no-default-features --features ssr --bins
+
 step "lint (browser)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
