@@ -9,6 +9,9 @@ pub const DISCLAIMER: &str =
     "This information is provided for general guidance only and does not constitute legal or \
 financial advice. Consult with a qualified tax professional for advice specific to your situation.";
 
+/// The provider name of the offline model that runs inside Tally.
+pub const OFFLINE_PROVIDER: &str = "embedded";
+
 /// Who wrote a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

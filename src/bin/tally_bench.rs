@@ -41,6 +41,9 @@ enum Command {
         /// Answers written at the same time in the concurrency run.
         #[arg(long, default_value_t = 2)]
         concurrent: usize,
+        /// Print the first answer, to judge its quality.
+        #[arg(long)]
+        print: bool,
     },
 }
 
@@ -53,6 +56,7 @@ const QUESTIONS: &[&str] = &[
 ];
 
 struct Measure {
+    text: String,
     ttft: Duration,
     tokens: u32,
     prompt_tokens: u32,
@@ -86,9 +90,11 @@ async fn measure(model: &EmbeddedModel, question: &str, max_tokens: u32) -> Meas
     let mut first = None;
     let mut last = started;
     let mut usage = None;
+    let mut text = String::new();
     while let Some(chunk) = stream.next().await {
         match chunk.expect("no model error") {
-            ChatChunk::Token(_) => {
+            ChatChunk::Token(token) => {
+                text.push_str(&token);
                 first.get_or_insert_with(Instant::now);
                 last = Instant::now();
             }
@@ -98,6 +104,7 @@ async fn measure(model: &EmbeddedModel, question: &str, max_tokens: u32) -> Meas
     let usage = usage.expect("usage");
     let first = first.unwrap_or(last);
     Measure {
+        text,
         ttft: first - started,
         tokens: usage.completion_tokens,
         prompt_tokens: usage.prompt_tokens,
@@ -125,7 +132,7 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
-async fn bench_model(model: PathBuf, runs: usize, max_tokens: u32, concurrent: usize) {
+async fn bench_model(model: PathBuf, runs: usize, max_tokens: u32, concurrent: usize, print: bool) {
     let rss_before = rss_mib();
     let embedded = EmbeddedModel::start(EmbeddedSettings {
         model_path: model.clone(),
@@ -161,6 +168,9 @@ async fn bench_model(model: PathBuf, runs: usize, max_tokens: u32, concurrent: u
             m.ttft.as_secs_f64() * 1000.0,
             m.tokens
         );
+        if print && run == 0 {
+            println!("--- {question}\n{}\n---", m.text);
+        }
         ttfts.push(m.ttft.as_secs_f64() * 1000.0);
         rates.push(rate);
     }
@@ -194,6 +204,7 @@ async fn main() {
             runs,
             max_tokens,
             concurrent,
-        } => bench_model(model, runs, max_tokens, concurrent).await,
+            print,
+        } => bench_model(model, runs, max_tokens, concurrent, print).await,
     }
 }

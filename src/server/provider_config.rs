@@ -15,7 +15,7 @@ use std::{path::PathBuf, time::Duration};
 
 use super::llm::Timeouts;
 
-pub const EMBEDDED: &str = "embedded";
+pub const EMBEDDED: &str = crate::model::OFFLINE_PROVIDER;
 pub const EMBEDDED_LABEL: &str = "Offline model (small, for trying Tally out)";
 
 #[derive(Clone, Debug, PartialEq)]

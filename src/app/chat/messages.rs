@@ -5,7 +5,7 @@ use leptos::{html, prelude::*};
 use super::{send::use_send, starters::StarterQuestions};
 use crate::{
     app::ChatContext,
-    model::{ChatMessage, MessageStatus, Role},
+    model::{ChatMessage, MessageStatus, Role, OFFLINE_PROVIDER},
 };
 
 #[component]
@@ -83,6 +83,10 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
         (None, Some(model)) if message.status == MessageStatus::Complete => Some(model.clone()),
         _ => None,
     };
+    // The offline model is tiny: fluent, but often wrong on tax facts. Say so where the answer is read.
+    let offline_caveat = (message.provider.as_deref() == Some(OFFLINE_PROVIDER)).then_some(
+        "Written by the small offline model, which often gets tax facts wrong: check with a larger model or a professional.",
+    );
     let empty = message.content.trim().is_empty();
     view! {
         <article class="max-w-full self-start" aria-label="Tally">
@@ -91,6 +95,7 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
             </Show>
             {note.map(|note| view! { <p class="mt-1 text-sm text-amber-800 dark:text-amber-300">{note}</p> })}
             {message.notice.map(|notice| view! { <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400">{notice}</p> })}
+            {offline_caveat.map(|caveat| view! { <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{caveat}</p> })}
             {footer.map(|footer| view! { <p class="usage mt-1 text-xs text-slate-600 dark:text-slate-400">{footer}</p> })}
         </article>
     }

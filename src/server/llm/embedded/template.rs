@@ -42,6 +42,19 @@ impl ChatTemplate {
 
     /// The conversation as the model expects it, ending where the assistant's answer begins.
     pub fn render(&self, messages: &[PromptMessage]) -> Result<String, String> {
+        self.render_with(messages, true)
+    }
+
+    /// Just the instructions, as they open every prompt: the part whose attention state can be computed once.
+    pub fn render_instructions(&self, system: &PromptMessage) -> Result<String, String> {
+        self.render_with(std::slice::from_ref(system), false)
+    }
+
+    fn render_with(
+        &self,
+        messages: &[PromptMessage],
+        add_generation_prompt: bool,
+    ) -> Result<String, String> {
         let messages: Vec<TemplateMessage> = messages
             .iter()
             .map(|m| TemplateMessage {
@@ -57,7 +70,7 @@ impl ChatTemplate {
         template
             .render(context! {
                 messages => messages,
-                add_generation_prompt => true,
+                add_generation_prompt => add_generation_prompt,
                 bos_token => self.bos_token,
                 eos_token => self.eos_token,
             })

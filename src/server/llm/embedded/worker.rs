@@ -59,8 +59,16 @@ pub struct Settings {
     pub active: Arc<AtomicUsize>,
 }
 
+/// The model's attention state after reading the instructions. Every tax question opens with the same ~300-token
+/// instructions, so computing them once and copying the state saves most of the time to the first token.
+struct InstructionsCache {
+    tokens: Vec<u32>,
+    weights: ModelWeights,
+}
+
 pub fn run(settings: Settings, jobs: Receiver<Job>) {
     let mut model: Option<Arc<LoadedModel>> = None;
+    let mut instructions: Option<InstructionsCache> = None;
     let mut active: VecDeque<Answer> = VecDeque::new();
     let mut seed: u64 = rand::random();
     loop {
@@ -92,7 +100,7 @@ pub fn run(settings: Settings, jobs: Receiver<Job>) {
                 },
             };
             seed = seed.wrapping_add(1);
-            match Answer::start(loaded, job, seed) {
+            match Answer::start(loaded, job, seed, &mut instructions) {
                 Ok(answer) => active.push_back(answer),
                 Err((job, error)) => {
                     let _ = job.events.send(Err(error));
@@ -134,10 +142,25 @@ struct Answer {
 }
 
 impl Answer {
-    fn start(model: Arc<LoadedModel>, job: Job, seed: u64) -> Result<Self, (Job, ProviderError)> {
+    fn start(
+        model: Arc<LoadedModel>,
+        job: Job,
+        seed: u64,
+        instructions: &mut Option<InstructionsCache>,
+    ) -> Result<Self, (Job, ProviderError)> {
         let tokens = match fit_prompt(&model, &job.messages) {
             Ok(tokens) => tokens,
             Err(error) => return Err((job, error)),
+        };
+        let (weights, fed) = match reuse_instructions(&model, &job.messages, &tokens, instructions)
+        {
+            Ok(Some(prefix)) => prefix,
+            Ok(None) => (model.weights.clone(), 0),
+            Err(error) => {
+                let error =
+                    ProviderError::Unavailable(format!("the offline model failed: {error}"));
+                return Err((job, error));
+            }
         };
         let room = model.context_tokens - tokens.len();
         let max_new = room.min(job.max_tokens as usize);
@@ -150,11 +173,11 @@ impl Answer {
             }
         };
         Ok(Answer {
-            weights: model.weights.clone(),
+            weights,
             prompt_len: tokens.len(),
             tokens,
             max_new,
-            fed: 0,
+            fed,
             sampler: LogitsProcessor::from_sampling(seed, sampling),
             holdback: Utf8Holdback::default(),
             model,
@@ -216,6 +239,39 @@ impl Answer {
         let _ = self.job.events.send(Ok(ChatChunk::Usage(usage)));
         Step::Done
     }
+}
+
+/// A copy of the model that has already read the prompt's instructions, and how many tokens that covers; `None`
+/// when the prompt does not open with instructions that tokenize the same on their own.
+fn reuse_instructions(
+    model: &LoadedModel,
+    messages: &[PromptMessage],
+    tokens: &[u32],
+    cache: &mut Option<InstructionsCache>,
+) -> candle_core::Result<Option<(ModelWeights, usize)>> {
+    let Some(system) = messages.first().filter(|m| m.role == PromptRole::System) else {
+        return Ok(None);
+    };
+    let Ok(text) = model.template.render_instructions(system) else {
+        return Ok(None);
+    };
+    let Ok(prefix) = model.tokenizer.encode(&text) else {
+        return Ok(None);
+    };
+    // At least one token must be left to feed, or there would be no logits to sample from.
+    if prefix.is_empty() || prefix.len() >= tokens.len() || !tokens.starts_with(&prefix) {
+        return Ok(None);
+    }
+    if cache.as_ref().is_none_or(|c| c.tokens != prefix) {
+        let mut weights = model.weights.clone();
+        let input = Tensor::new(prefix.as_slice(), &Device::Cpu)?.unsqueeze(0)?;
+        weights.forward(&input, 0)?;
+        *cache = Some(InstructionsCache {
+            tokens: prefix,
+            weights,
+        });
+    }
+    Ok(cache.as_ref().map(|c| (c.weights.clone(), c.tokens.len())))
 }
 
 /// The prompt's tokens, dropping the oldest turns (never the instructions or the question) until the answer has
