@@ -256,7 +256,7 @@ mod tests {
         assert!(error("openai", &[]).contains("PROVIDER_OPENAI_API_KEY"));
         assert!(error("custom", &[]).contains("PROVIDER_CUSTOM_BASE_URL"));
         assert!(error("Bad Name", &[]).contains("not a valid provider name"));
-        assert!(error("ollama,ollama", &[]).contains("twice"));
+        assert!(error("ollama,ollama", &[("PROVIDER_OLLAMA_MODELS", "x")]).contains("twice"));
         assert!(error(
             "ollama",
             &[
