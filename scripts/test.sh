@@ -24,7 +24,7 @@ cargo test --features ssr
 
 step "release build"
 cargo leptos build --release
-cargo build --release --features ssr --bin tally-mock-openai
+cargo build --release --no-default-features --features ssr,embedded-model --bin tally-mock-openai --bin tally-bench
 
 step "browser tests"
 end2end/run.sh

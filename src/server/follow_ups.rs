@@ -19,8 +19,9 @@ ask next, each specific to that answer, in the freelancer's own voice, each unde
 question mark. Reply with the three questions only, one per line, with no numbering and nothing else.";
 const MAX_TOKENS: u32 = 120;
 const TEMPERATURE: f32 = 0.4;
-/// The answer as the follow-up request quotes it: the end of a long answer adds little to what to ask next.
-const ANSWER_CHARS: usize = 2_000;
+/// The answer as the follow-up request quotes it: its opening says what it covers, and small models lose the task
+/// in a long quote.
+const ANSWER_CHARS: usize = 600;
 const MIN_CHARS: usize = 10;
 const MAX_CHARS: usize = 120;
 /// The whole follow-up request, so chips never hold up a turn for long.
@@ -37,7 +38,11 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
             },
             PromptMessage {
                 role: PromptRole::User,
-                content: format!("Question: {question}\n\nAnswer:\n{answer}"),
+                // The task comes last, after the quote, where even a small model still has it in mind.
+                content: format!(
+                    "Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write three short follow-up \
+                     questions about this, one per line, each ending with a question mark."
+                ),
             },
         ],
         max_tokens: MAX_TOKENS,
@@ -66,6 +71,7 @@ pub async fn generate(candidate: &Candidate, question: &str, answer: &str) -> Op
     let questions = parse(&text, question);
     if questions.is_none() {
         tracing::info!(model = ?candidate, output_chars = text.len(), "no usable follow-up questions");
+        tracing::debug!(output = %text, "unusable follow-up output");
     }
     questions
 }

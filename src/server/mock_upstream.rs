@@ -220,7 +220,7 @@ fn follow_up_plan(config: &MockConfig, messages: &[Value]) -> Plan {
         .unwrap_or("");
     let question = quoted
         .strip_prefix("Question: ")
-        .and_then(|rest| rest.split("\n\nAnswer:").next())
+        .and_then(|rest| rest.split("\n\nAnswer").next())
         .unwrap_or("");
     let topic = topic_of(question);
     let text = if question.contains("[mock:follow-ups-garbage]") {
