@@ -19,8 +19,20 @@ cargo check --no-default-features --features ssr --bins
 step "lint (browser)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
-step "unit and integration tests"
+step "unit and integration tests (SQLite)"
 cargo test --features ssr
+
+# The same integration tests against PostgreSQL, each test in a fresh database of its own.
+PG_URL=${TALLY_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+pg_hostport=$(printf '%s' "$PG_URL" | sed -E 's#^[a-z]+://([^@/]*@)?([^/:?]+)(:([0-9]+))?.*#\2 \4#')
+read -r pg_host pg_port <<<"$pg_hostport"
+if (exec 3<>"/dev/tcp/$pg_host/${pg_port:-5432}") 2>/dev/null; then
+  step "integration tests (PostgreSQL at $pg_host:${pg_port:-5432})"
+  TALLY_TEST_DATABASE=postgres TALLY_TEST_POSTGRES_URL="$PG_URL" cargo test --features ssr --test '*'
+else
+  printf '\n\033[1;33m== SKIPPED: integration tests on PostgreSQL: nothing listens on %s:%s (set TALLY_TEST_POSTGRES_URL)\033[0m\n' \
+    "$pg_host" "${pg_port:-5432}"
+fi
 
 step "release build"
 cargo leptos build --release

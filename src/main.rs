@@ -1,13 +1,21 @@
 //! The server binary: configuration, state, serve. Everything else lives in the library.
 
 use leptos::config::get_configuration;
-use tally::server::{config::Config, serve::serve, state::AppState};
+use tally::server::{
+    config::{Command, Config},
+    serve::serve,
+    state::AppState,
+    store,
+};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
     let config = Config::from_env();
     init_logging(&config.log_format);
+    if let Some(Command::Migrate) = config.command {
+        return migrate(&config).await;
+    }
 
     let leptos = match get_configuration(None) {
         Ok(conf) => conf.leptos_options,
@@ -22,12 +30,27 @@ async fn main() {
         .unwrap_or_else(|error| fail(&format!("cannot listen on {addr} (TALLY_ADDR): {error}")));
     tracing::info!(
         %addr,
-        database = %redact(&config.database_url()),
+        database = %store::redact_url(&config.database_url()),
         models = ?state.catalog.choices().models.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
         "Tally is listening on http://{addr}"
     );
     if let Err(error) = serve(listener, state, shutdown_signal()).await {
         fail(&format!("server error: {error}"));
+    }
+}
+
+/// `tally migrate`: brings the database schema up to date and exits (the server also does this at start).
+async fn migrate(config: &Config) {
+    let url = config.database_url();
+    if let Err(error) = std::fs::create_dir_all(&config.data_dir) {
+        fail(&format!(
+            "cannot create DATA_DIR {}: {error}",
+            config.data_dir.display()
+        ));
+    }
+    match store::connect(&url, &config.database_settings()).await {
+        Ok(_) => println!("{}: the schema is up to date", store::redact_url(&url)),
+        Err(error) => fail(&error),
     }
 }
 
@@ -39,16 +62,6 @@ fn init_logging(format: &str) {
         builder.json().init();
     } else {
         builder.init();
-    }
-}
-
-/// Database URLs can carry passwords; logs must not.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://***{}", &url[..scheme], &url[at..])
-        }
-        _ => url.to_string(),
     }
 }
 

@@ -361,12 +361,11 @@ async fn without_a_provider_the_question_is_kept_and_the_reason_is_clear() {
 
 #[tokio::test]
 async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
-    use std::sync::Arc;
-    use tally::server::store::{NewTurn, Owner, SqliteStore, Store};
+    use tally::server::store::{NewTurn, Owner};
 
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}/tally.db", dir.path().display());
-    let store = SqliteStore::connect(&url, 2).await.expect("db");
+    let database = support::database::TestDatabase::create(dir.path()).await;
+    let store = database.store().await;
     let guest = store.ensure_guest(&[9; 32], 1000).await.expect("guest");
     let conversation = store
         .create_conversation(Owner::Guest(guest), "tax", "t", None)
@@ -389,11 +388,11 @@ async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
     drop(store);
 
     let config = tally::server::config::Config::for_tests(dir.path().to_path_buf());
-    let store = SqliteStore::connect(&url, 2).await.expect("db reopens");
+    let store = database.store().await;
     let state = tally::server::state::AppState::with_parts(
         config,
         support::leptos_options(),
-        Arc::new(store),
+        store,
         tally::server::llm::Catalog::default(),
     )
     .await
@@ -421,11 +420,10 @@ async fn shutdown_stores_running_answers_as_interrupted() {
         stream.next_event().await,
         Some(TurnEvent::Token { .. })
     ));
-    let db = app.db.clone();
-    app.shutdown().await;
-    let status: String = sqlx::query_scalar("SELECT status FROM messages WHERE id = ?")
+    let stopped = app.shutdown().await;
+    let status: String = sqlx::query_scalar("SELECT status FROM messages WHERE id = $1")
         .bind(&assistant_message_id)
-        .fetch_one(&db)
+        .fetch_one(&stopped.db)
         .await
         .expect("row");
     assert_eq!(status, "interrupted");

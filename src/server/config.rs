@@ -3,11 +3,12 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use super::{
     llm::Timeouts,
     provider_config::{self, ProviderDefaults, ProviderSpec},
+    store::{DatabaseKind, DatabaseSettings},
 };
 
 #[derive(Clone, Debug, Parser)]
@@ -17,6 +18,9 @@ use super::{
     about = "Tally: a chat assistant for freelancers' tax questions"
 )]
 pub struct Config {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on. Unset: LEPTOS_SITE_ADDR (set by cargo-leptos), else 127.0.0.1:3000.
     #[arg(long, env = "TALLY_ADDR")]
     pub addr: Option<SocketAddr>,
@@ -36,6 +40,18 @@ pub struct Config {
     /// Maximum open database connections.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 8)]
     pub database_max_connections: u32,
+
+    /// Connections kept open even when idle.
+    #[arg(long, env = "DATABASE_MIN_CONNECTIONS", default_value_t = 0)]
+    pub database_min_connections: u32,
+
+    /// Seconds a request waits for a free connection before failing.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
+    pub database_acquire_timeout_secs: u64,
+
+    /// Longest a single statement may run, in milliseconds (PostgreSQL statement_timeout; SQLite lock wait).
+    #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_MS", default_value_t = 5000)]
+    pub database_statement_timeout_ms: u64,
 
     /// Secret used to sign guest cookies (at least 32 characters). Empty: generated once and kept in DATA_DIR.
     #[arg(
@@ -104,6 +120,12 @@ pub struct Config {
     pub log_format: String,
 }
 
+#[derive(Clone, Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending database migrations to DATABASE_URL and exit (the server also applies them at start).
+    Migrate,
+}
+
 impl Config {
     /// Parses the process environment and arguments, exiting with a clear message on a bad value.
     pub fn from_env() -> Self {
@@ -133,6 +155,20 @@ impl Config {
         }
         if !self.public_url.starts_with("http://") && !self.public_url.starts_with("https://") {
             return Err("PUBLIC_URL must start with http:// or https://".into());
+        }
+        if self.database_max_connections == 0 {
+            return Err("DATABASE_MAX_CONNECTIONS must be at least 1".into());
+        }
+        if self.database_min_connections > self.database_max_connections {
+            return Err("DATABASE_MIN_CONNECTIONS must not exceed DATABASE_MAX_CONNECTIONS".into());
+        }
+        if self.database_statement_timeout_ms == 0 {
+            return Err("DATABASE_STATEMENT_TIMEOUT_MS must be at least 1".into());
+        }
+        if DatabaseKind::of(&self.database_url()).is_none() {
+            return Err(
+                "DATABASE_URL must start with sqlite:// or postgres:// (or be empty)".into(),
+            );
         }
         if self.local_model_max_active == 0 {
             return Err("LOCAL_MODEL_MAX_ACTIVE must be at least 1".into());
@@ -185,6 +221,15 @@ impl Config {
             format!("sqlite://{}/tally.db", self.data_dir.display())
         } else {
             self.database_url.clone()
+        }
+    }
+
+    pub fn database_settings(&self) -> DatabaseSettings {
+        DatabaseSettings {
+            max_connections: self.database_max_connections,
+            min_connections: self.database_min_connections,
+            acquire_timeout: Duration::from_secs(self.database_acquire_timeout_secs),
+            statement_timeout: Duration::from_millis(self.database_statement_timeout_ms),
         }
     }
 

@@ -13,7 +13,7 @@ use super::{
     limits::TurnLimiter,
     llm::{Catalog, ChatProvider, OpenAiCompatible, ProviderEntry},
     provider_config::{ProviderKind, ProviderSpec},
-    store::{SqliteStore, Store},
+    store::{self, DatabaseKind, DatabaseSettings, Store},
 };
 
 #[derive(Clone)]
@@ -55,16 +55,11 @@ impl AppState {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| format!("cannot create DATA_DIR {}: {e}", config.data_dir.display()))?;
         let url = config.database_url();
-        if !url.starts_with("sqlite:") {
-            return Err(format!(
-                "DATABASE_URL {url:?} is not supported yet: use a sqlite:// URL"
-            ));
-        }
-        let store = SqliteStore::connect(&url, config.database_max_connections)
-            .await
-            .map_err(|e| format!("cannot open DATABASE_URL {url:?}: {e}"))?;
+        let settings = config.database_settings();
+        let store = store::connect(&url, &settings).await?;
+        log_database(&url, &settings, store.as_ref()).await;
         let catalog = build_catalog(&config)?;
-        Self::with_parts(config, leptos_options, Arc::new(store), catalog).await
+        Self::with_parts(config, leptos_options, store, catalog).await
     }
 
     /// Assembles the state from already-built parts (tests swap the provider here).
@@ -96,6 +91,28 @@ impl AppState {
             store,
             catalog: Arc::new(catalog),
         })))
+    }
+}
+
+/// Says at start which database this is, how it is pooled, and that it answers.
+async fn log_database(url: &str, settings: &DatabaseSettings, store: &dyn Store) {
+    let kind = DatabaseKind::of(url).map_or("unknown", DatabaseKind::name);
+    let started = std::time::Instant::now();
+    match store.version().await {
+        Ok(version) => tracing::info!(
+            database = kind,
+            version,
+            url = %store::redact_url(url),
+            max_connections = settings.max_connections,
+            min_connections = settings.min_connections,
+            acquire_timeout_ms = settings.acquire_timeout.as_millis() as u64,
+            statement_timeout_ms = settings.statement_timeout.as_millis() as u64,
+            ping_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "database ready"
+        ),
+        Err(error) => {
+            tracing::warn!(database = kind, %error, "database opened but did not report its version")
+        }
     }
 }
 

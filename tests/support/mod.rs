@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod database;
+
 use std::{sync::Arc, time::Duration};
 
 use leptos::config::LeptosOptions;
@@ -15,19 +17,23 @@ use tally::{
         mock_upstream::{MockConfig, MockUpstream},
         serve::serve,
         state::AppState,
-        store::{SqliteStore, Store},
+        store::Store,
     },
 };
 use tokio::sync::oneshot;
+
+use self::database::TestDatabase;
 
 pub struct TestApp {
     pub base_url: String,
     pub state: AppState,
     pub mock: Option<MockUpstream>,
     /// Direct access to the database, to check what was stored.
-    pub db: sqlx::SqlitePool,
+    pub db: sqlx::AnyPool,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    // Dropped in this order: the database (PostgreSQL: dropped on the server), then the data directory.
+    _database: TestDatabase,
     _data: tempfile::TempDir,
 }
 
@@ -102,20 +108,22 @@ impl TestApp {
         mock: Option<MockUpstream>,
         catalog: Catalog,
     ) -> Self {
-        let store = SqliteStore::connect(&config.database_url(), 4)
-            .await
-            .expect("database opens");
-        let db = store.pool().clone();
-        let state = AppState::with_parts(config, leptos_options(), Arc::new(store), catalog)
+        let database = TestDatabase::create(data.path()).await;
+        let mut config = config;
+        config.database_url = database.url.clone();
+        let store = database.store().await;
+        let db = database.reader().await;
+        let state = AppState::with_parts(config, leptos_options(), store, catalog)
             .await
             .expect("state");
-        Self::serve(state, mock, db, data).await
+        Self::serve(state, mock, db, database, data).await
     }
 
     async fn serve(
         state: AppState,
         mock: Option<MockUpstream>,
-        db: sqlx::SqlitePool,
+        db: sqlx::AnyPool,
+        database: TestDatabase,
         data: tempfile::TempDir,
     ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -133,6 +141,7 @@ impl TestApp {
             db,
             shutdown: Some(shutdown),
             server: Some(server),
+            _database: database,
             _data: data,
         }
     }
@@ -146,7 +155,7 @@ impl TestApp {
         use sqlx::Row;
         let row = sqlx::query(
             "SELECT content, status, provider, model, prompt_tokens, completion_tokens, ttft_ms, latency_ms, error_id,
-                    disclaimer FROM messages WHERE id = ?",
+                    disclaimer FROM messages WHERE id = $1",
         )
         .bind(id)
         .fetch_one(&self.db)
@@ -190,14 +199,27 @@ impl TestApp {
     }
 
     /// Stops the server gracefully and waits for it.
-    pub async fn shutdown(mut self) {
+    /// Stops the server gracefully and waits for it. The database lives on in the returned value, so a test can
+    /// check what shutdown stored.
+    pub async fn shutdown(mut self) -> StoppedApp {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+        StoppedApp {
+            db: self.db.clone(),
+            _database: self._database,
+            _data: self._data,
+        }
     }
+}
+
+pub struct StoppedApp {
+    pub db: sqlx::AnyPool,
+    _database: TestDatabase,
+    _data: tempfile::TempDir,
 }
 
 #[derive(Debug)]

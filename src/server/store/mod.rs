@@ -4,16 +4,98 @@
 //! Every read and write that touches a conversation takes the [`Owner`] and is scoped by it: another owner's id
 //! behaves exactly like an id that does not exist.
 
+mod postgres;
+mod sql;
 mod sqlite;
+
+use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use uuid::Uuid;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::model::{MessageStatus, Role, Usage};
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
+
+/// Connection pool and timeout settings, the same for both databases (`DATABASE_*` in `.env.example`).
+#[derive(Clone, Debug)]
+pub struct DatabaseSettings {
+    pub max_connections: u32,
+    pub min_connections: u32,
+    /// How long a request waits for a free connection before failing.
+    pub acquire_timeout: Duration,
+    /// Longest a single statement may run (PostgreSQL `statement_timeout`; SQLite's lock wait).
+    pub statement_timeout: Duration,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            max_connections: 8,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DatabaseKind {
+    pub fn of(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(DatabaseKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(DatabaseKind::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DatabaseKind::Sqlite => "SQLite",
+            DatabaseKind::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// Database URLs can carry passwords; logs must not.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens the database `url` names (SQLite or PostgreSQL) and applies its pending migrations.
+pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn Store>, String> {
+    let opened = match DatabaseKind::of(url) {
+        Some(DatabaseKind::Sqlite) => SqliteStore::connect(url, settings)
+            .await
+            .map(|s| Arc::new(s) as Arc<dyn Store>),
+        Some(DatabaseKind::Postgres) => PgStore::connect(url, settings)
+            .await
+            .map(|s| Arc::new(s) as Arc<dyn Store>),
+        None => {
+            return Err(
+                "DATABASE_URL must start with sqlite:// or postgres:// (or be empty for the default SQLite file)"
+                    .into(),
+            )
+        }
+    };
+    opened.map_err(|e| format!("cannot open the database: {e}"))
+}
 
 /// Who owns a conversation. Users arrive with accounts; today every owner is a guest session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -88,6 +170,8 @@ pub struct FinishedAnswer {
 pub trait Store: Send + Sync + 'static {
     /// Checks the database answers (readiness probe).
     async fn ping(&self) -> StoreResult<()>;
+    /// The database server's version, for the start-up log.
+    async fn version(&self) -> StoreResult<String>;
 
     /// Finds the guest session for a cookie token hash, extending its expiry. `None` if unknown or expired.
     async fn find_guest(&self, token_hash: &[u8]) -> StoreResult<Option<Uuid>>;

@@ -1,0 +1,415 @@
+//! The SQL both databases share. SQLite and PostgreSQL run the very same statements: placeholders are written
+//! `$1, $2, ...` in order of first use, which SQLite reads as numbered parameters and PostgreSQL natively; ids are
+//! text, times are Unix milliseconds, flags are booleans. Each store module expands [`sql_store!`] with its own
+//! concrete types, so the statements exist once and there is no generic-bound maze.
+
+/// Message columns, as `message_from_row` reads them.
+pub(super) const MESSAGE_COLUMNS: &str =
+    "id, conversation_id, role, content, status, provider, model, prompt_tokens, \
+    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, notice, follow_ups, created_at";
+
+/// Conversation columns, as `conversation_from_row` reads them.
+pub(super) const CONVERSATION_COLUMNS: &str =
+    "id, assistant_id, title, model_key, created_at, updated_at";
+
+/// Implements [`Store`](super::Store) for `$store` (which has a `pool` field) decoding rows of type `$row`.
+macro_rules! sql_store {
+    ($store:ident, $row:ty, $version_sql:expr) => {
+        fn parse_uuid(row: &$row, column: &str) -> StoreResult<Uuid> {
+            let text: String = row.try_get(column)?;
+            Uuid::parse_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+        }
+
+        fn decode_error(what: &str, value: &str) -> sqlx::Error {
+            sqlx::Error::Decode(format!("unknown {what} {value:?}").into())
+        }
+
+        fn message_from_row(row: &$row) -> StoreResult<MessageRow> {
+            let role: String = row.try_get("role")?;
+            let status: String = row.try_get("status")?;
+            let prompt_tokens: Option<i64> = row.try_get("prompt_tokens")?;
+            let completion_tokens: Option<i64> = row.try_get("completion_tokens")?;
+            let usage = match (prompt_tokens, completion_tokens) {
+                (Some(prompt), Some(completion)) => Some(Usage {
+                    prompt_tokens: u32::try_from(prompt).unwrap_or(0),
+                    completion_tokens: u32::try_from(completion).unwrap_or(0),
+                    estimated: row.try_get("usage_estimated")?,
+                }),
+                _ => None,
+            };
+            Ok(MessageRow {
+                id: parse_uuid(row, "id")?,
+                conversation_id: parse_uuid(row, "conversation_id")?,
+                role: Role::parse(&role).ok_or_else(|| decode_error("role", &role))?,
+                content: row.try_get("content")?,
+                status: MessageStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+                provider: row.try_get("provider")?,
+                model: row.try_get("model")?,
+                usage,
+                ttft_ms: row.try_get("ttft_ms")?,
+                latency_ms: row.try_get("latency_ms")?,
+                error_id: row.try_get("error_id")?,
+                disclaimer: row.try_get("disclaimer")?,
+                notice: row.try_get("notice")?,
+                follow_ups: follow_ups_from_json(row.try_get("follow_ups")?),
+                created_at_ms: row.try_get("created_at")?,
+            })
+        }
+
+        fn conversation_from_row(row: &$row) -> StoreResult<ConversationRow> {
+            Ok(ConversationRow {
+                id: parse_uuid(row, "id")?,
+                assistant_id: row.try_get("assistant_id")?,
+                title: row.try_get("title")?,
+                model_key: row.try_get("model_key")?,
+                created_at_ms: row.try_get("created_at")?,
+                updated_at_ms: row.try_get("updated_at")?,
+            })
+        }
+
+        /// A sidebar entry: the conversation with its message count and newest message.
+        fn list_item_from_row(row: &$row) -> StoreResult<ConversationListItem> {
+            Ok(ConversationListItem {
+                id: parse_uuid(row, "id")?,
+                title: row.try_get("title")?,
+                last_message: row.try_get("last_message")?,
+                message_count: row.try_get("message_count")?,
+                updated_at_ms: row.try_get("updated_at")?,
+            })
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1")
+                    .execute(&self.pool)
+                    .await
+                    .map(|_| ())
+            }
+
+            async fn version(&self) -> StoreResult<String> {
+                sqlx::query($version_sql)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get::<String, _>(0)
+            }
+
+            async fn find_guest(&self, token_hash: &[u8]) -> StoreResult<Option<Uuid>> {
+                let row =
+                    sqlx::query("SELECT id FROM guest_sessions WHERE token_hash = $1 AND expires_at > $2")
+                        .bind(token_hash)
+                        .bind(now_ms())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|row| parse_uuid(&row, "id")).transpose()
+            }
+
+            async fn ensure_guest(&self, token_hash: &[u8], ttl_ms: i64) -> StoreResult<Uuid> {
+                let now = now_ms();
+                // One statement, so two first requests racing from the same browser end on the same row.
+                let row = sqlx::query(
+                    "INSERT INTO guest_sessions (id, token_hash, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at
+                     RETURNING id",
+                )
+                .bind(Uuid::now_v7().to_string())
+                .bind(token_hash)
+                .bind(now)
+                .bind(now + ttl_ms)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?;
+                parse_uuid(&row, "id")
+            }
+
+            async fn list_conversations(
+                &self,
+                owner: Owner,
+                limit: i64,
+            ) -> StoreResult<Vec<ConversationListItem>> {
+                let rows = sqlx::query(
+                    "SELECT c.id, c.title, c.updated_at,
+                            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
+                            (SELECT m.content FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1)
+                                AS last_message
+                     FROM conversations c
+                     WHERE c.guest_session_id = $1
+                     ORDER BY c.updated_at DESC, c.id DESC
+                     LIMIT $2",
+                )
+                .bind(owner_guest(owner))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(list_item_from_row).collect()
+            }
+
+            async fn get_conversation(
+                &self,
+                owner: Owner,
+                id: Uuid,
+            ) -> StoreResult<Option<ConversationRow>> {
+                let row = sqlx::query(
+                    &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 AND guest_session_id = $2"),
+                )
+                .bind(id.to_string())
+                .bind(owner_guest(owner))
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(conversation_from_row).transpose()
+            }
+
+            async fn create_conversation(
+                &self,
+                owner: Owner,
+                assistant_id: &str,
+                title: &str,
+                model_key: Option<&str>,
+            ) -> StoreResult<ConversationRow> {
+                let now = now_ms();
+                let row = sqlx::query(&format!(
+                    "INSERT INTO conversations (id, guest_session_id, assistant_id, title, model_key, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     RETURNING {CONVERSATION_COLUMNS}"
+                ))
+                .bind(Uuid::now_v7().to_string())
+                .bind(owner_guest(owner))
+                .bind(assistant_id)
+                .bind(title)
+                .bind(model_key)
+                .bind(now)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?;
+                conversation_from_row(&row)
+            }
+
+            async fn set_conversation_model(
+                &self,
+                owner: Owner,
+                id: Uuid,
+                model_key: &str,
+            ) -> StoreResult<()> {
+                sqlx::query("UPDATE conversations SET model_key = $1 WHERE id = $2 AND guest_session_id = $3")
+                    .bind(model_key)
+                    .bind(id.to_string())
+                    .bind(owner_guest(owner))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_conversation(&self, owner: Owner, id: Uuid) -> StoreResult<bool> {
+                let result = sqlx::query("DELETE FROM conversations WHERE id = $1 AND guest_session_id = $2")
+                    .bind(id.to_string())
+                    .bind(owner_guest(owner))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(result.rows_affected() > 0)
+            }
+
+            async fn list_messages(
+                &self,
+                owner: Owner,
+                conversation_id: Uuid,
+            ) -> StoreResult<Option<Vec<MessageRow>>> {
+                if self
+                    .get_conversation(owner, conversation_id)
+                    .await?
+                    .is_none()
+                {
+                    return Ok(None);
+                }
+                let rows = sqlx::query(&format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY id"
+                ))
+                .bind(conversation_id.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(message_from_row)
+                    .collect::<StoreResult<Vec<_>>>()
+                    .map(Some)
+            }
+
+            async fn has_streaming_answer(&self, conversation_id: Uuid) -> StoreResult<bool> {
+                let row = sqlx::query("SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND status = 'streaming')")
+                    .bind(conversation_id.to_string())
+                    .fetch_one(&self.pool)
+                    .await?;
+                row.try_get::<bool, _>(0)
+            }
+
+            async fn begin_turn(&self, turn: NewTurn) -> StoreResult<(MessageRow, MessageRow)> {
+                let now = now_ms();
+                let user_id = Uuid::now_v7();
+                let assistant_id = Uuid::now_v7();
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
+                     VALUES ($1, $2, 'user', $3, 'complete', $4, $5)",
+                )
+                .bind(user_id.to_string())
+                .bind(turn.conversation_id.to_string())
+                .bind(&turn.user_content)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, disclaimer, created_at,
+                                           updated_at)
+                     VALUES ($1, $2, 'assistant', '', 'streaming', $3, $4, $5, $6, $7)",
+                )
+                .bind(assistant_id.to_string())
+                .bind(turn.conversation_id.to_string())
+                .bind(&turn.provider)
+                .bind(&turn.model)
+                .bind(&turn.disclaimer)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(turn.conversation_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+
+                let user = MessageRow {
+                    id: user_id,
+                    conversation_id: turn.conversation_id,
+                    role: Role::User,
+                    content: turn.user_content,
+                    status: MessageStatus::Complete,
+                    provider: None,
+                    model: None,
+                    usage: None,
+                    ttft_ms: None,
+                    latency_ms: None,
+                    error_id: None,
+                    disclaimer: None,
+                    notice: None,
+                    follow_ups: Vec::new(),
+                    created_at_ms: now,
+                };
+                let assistant = MessageRow {
+                    id: assistant_id,
+                    role: Role::Assistant,
+                    content: String::new(),
+                    status: MessageStatus::Streaming,
+                    provider: Some(turn.provider),
+                    model: Some(turn.model),
+                    disclaimer: Some(turn.disclaimer),
+                    ..user.clone()
+                };
+                Ok((user, assistant))
+            }
+
+            async fn checkpoint_answer(&self, message_id: Uuid, content: &str) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE messages SET content = $1, updated_at = $2 WHERE id = $3 AND status = 'streaming'",
+                )
+                .bind(content)
+                .bind(now_ms())
+                .bind(message_id.to_string())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn finish_answer(
+                &self,
+                message_id: Uuid,
+                answer: FinishedAnswer,
+            ) -> StoreResult<MessageRow> {
+                let now = now_ms();
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(&format!(
+                    "UPDATE messages SET content = $1, status = $2, prompt_tokens = $3, completion_tokens = $4,
+                            usage_estimated = $5, ttft_ms = $6, latency_ms = $7, error_id = $8, provider = $9, model = $10,
+                            notice = $11, updated_at = $12
+                     WHERE id = $13
+                     RETURNING {MESSAGE_COLUMNS}"
+                ))
+                .bind(&answer.content)
+                .bind(answer.status.as_str())
+                .bind(answer.usage.map(|u| i64::from(u.prompt_tokens)))
+                .bind(answer.usage.map(|u| i64::from(u.completion_tokens)))
+                .bind(answer.usage.is_some_and(|u| u.estimated))
+                .bind(answer.ttft_ms)
+                .bind(answer.latency_ms)
+                .bind(&answer.error_id)
+                .bind(&answer.provider)
+                .bind(&answer.model)
+                .bind(&answer.notice)
+                .bind(now)
+                .bind(message_id.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+                let message = message_from_row(&row)?;
+                sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(message.conversation_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(message)
+            }
+
+            async fn set_follow_ups(&self, message_id: Uuid, questions: &[String]) -> StoreResult<()> {
+                let json =
+                    serde_json::to_string(questions).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                sqlx::query("UPDATE messages SET follow_ups = $1 WHERE id = $2")
+                    .bind(json)
+                    .bind(message_id.to_string())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn find_message(
+                &self,
+                owner: Owner,
+                message_id: Uuid,
+            ) -> StoreResult<Option<MessageRow>> {
+                let row = sqlx::query(&format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages
+                     WHERE id = $1 AND conversation_id IN (SELECT id FROM conversations WHERE guest_session_id = $2)"
+                ))
+                .bind(message_id.to_string())
+                .bind(owner_guest(owner))
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(message_from_row).transpose()
+            }
+
+            async fn interrupt_abandoned_answers(&self) -> StoreResult<u64> {
+                let result = sqlx::query(
+                    "UPDATE messages SET status = 'interrupted', updated_at = $1 WHERE status = 'streaming'",
+                )
+                .bind(now_ms())
+                .execute(&self.pool)
+                .await?;
+                Ok(result.rows_affected())
+            }
+        }
+
+    };
+}
+
+pub(super) use sql_store;
+
+/// Follow-ups are stored as a JSON array; anything unreadable counts as none rather than failing the whole read.
+pub(super) fn follow_ups_from_json(json: Option<String>) -> Vec<String> {
+    json.and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// The owner column's value.
+pub(super) fn owner_guest(owner: super::Owner) -> String {
+    match owner {
+        super::Owner::Guest(id) => id.to_string(),
+    }
+}
