@@ -132,6 +132,33 @@ pub struct ConversationSummary {
     pub preview: String,
     pub message_count: i64,
     pub updated_at_ms: i64,
+    #[serde(default)]
+    pub pinned: bool,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// One page of the sidebar, and where the next one starts (`None` at the end).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPage {
+    pub items: Vec<ConversationSummary>,
+    pub next: Option<String>,
+}
+
+/// A run of text, marked when it matched the search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextRun {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// A conversation that matches a search, with the passage that matched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult {
+    pub id: String,
+    pub title: String,
+    pub snippet: Vec<TextRun>,
+    pub archived: bool,
 }
 
 /// A conversation opened with its messages.
@@ -141,7 +168,22 @@ pub struct ConversationDetail {
     pub title: String,
     /// The model chosen for this conversation ([`ModelOption::key`]); `None` uses the default.
     pub model_key: Option<String>,
+    #[serde(default)]
+    pub pinned: bool,
+    #[serde(default)]
+    pub archived: bool,
+    /// The newest messages, oldest first.
     pub messages: Vec<ChatMessage>,
+    /// Older messages exist; `conversations/messages` with `before` = the first message's id loads them.
+    #[serde(default)]
+    pub has_earlier: bool,
+}
+
+/// Older messages of a conversation, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessagePage {
+    pub messages: Vec<ChatMessage>,
+    pub has_earlier: bool,
 }
 
 /// A model the user can pick in the "Model" selector.
@@ -193,6 +235,11 @@ pub enum TurnEvent {
     Finished {
         message: ChatMessage,
         error: Option<ApiError>,
+    },
+    /// The conversation got a title written from its first exchange.
+    Titled {
+        conversation_id: String,
+        title: String,
     },
     /// Suggested next questions for the finished answer (sent after `Finished`, only when there are exactly three).
     FollowUps {

@@ -6,7 +6,10 @@ use leptos::{
     server_fn::codec::{Json, StreamingText, TextStream},
 };
 
-use crate::model::{ApiError, ConversationDetail, ConversationSummary, ModelChoices, TurnRequest};
+use crate::model::{
+    ApiError, ConversationDetail, ConversationPage, MessagePage, ModelChoices, SearchResult,
+    TurnRequest,
+};
 
 #[cfg(feature = "ssr")]
 mod context {
@@ -45,11 +48,58 @@ pub async fn list_models() -> Result<ModelChoices, ApiError> {
     Ok(state.catalog.choices())
 }
 
-/// The caller's conversations, newest first.
+/// A page of the caller's conversations (pinned first, then newest), archived ones or the others; `after` is the
+/// previous page's `next`.
 #[server(endpoint = "conversations/list")]
-pub async fn list_conversations() -> Result<Vec<ConversationSummary>, ApiError> {
+pub async fn list_conversations(
+    #[server(default)] archived: bool,
+    #[server(default)] after: Option<String>,
+) -> Result<ConversationPage, ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::list(&state, &guest)
+    crate::server::conversations::list(&state, &guest, archived, after.as_deref())
+        .await
+        .map_err(context::fail)
+}
+
+/// Older messages of one of the caller's conversations, before the message `before`.
+#[server(endpoint = "conversations/messages")]
+pub async fn earlier_messages(id: String, before: String) -> Result<MessagePage, ApiError> {
+    let (state, guest) = context::caller().await?;
+    crate::server::conversations::earlier_messages(&state, &guest, &id, &before)
+        .await
+        .map_err(context::fail)
+}
+
+/// Renames one of the caller's conversations; returns the title as stored (trimmed).
+#[server(endpoint = "conversations/rename")]
+pub async fn rename_conversation(id: String, title: String) -> Result<String, ApiError> {
+    let (state, guest) = context::caller().await?;
+    crate::server::conversations::rename(&state, &guest, &id, &title)
+        .await
+        .map_err(context::fail)
+}
+
+#[server(endpoint = "conversations/pin")]
+pub async fn pin_conversation(id: String, pinned: bool) -> Result<(), ApiError> {
+    let (state, guest) = context::caller().await?;
+    crate::server::conversations::set_pinned(&state, &guest, &id, pinned)
+        .await
+        .map_err(context::fail)
+}
+
+#[server(endpoint = "conversations/archive")]
+pub async fn archive_conversation(id: String, archived: bool) -> Result<(), ApiError> {
+    let (state, guest) = context::caller().await?;
+    crate::server::conversations::set_archived(&state, &guest, &id, archived)
+        .await
+        .map_err(context::fail)
+}
+
+/// Full-text search over the caller's titles and messages.
+#[server(endpoint = "conversations/search")]
+pub async fn search_conversations(query: String) -> Result<Vec<SearchResult>, ApiError> {
+    let (state, guest) = context::caller().await?;
+    crate::server::conversations::search(&state, &guest, &query)
         .await
         .map_err(context::fail)
 }

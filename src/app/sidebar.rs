@@ -12,7 +12,10 @@ use crate::{
 #[component]
 pub fn Sidebar() -> impl IntoView {
     let ctx = ChatContext::use_context();
-    let conversations = Resource::new(move || ctx.list_version.get(), |_| list_conversations());
+    let conversations = Resource::new(
+        move || ctx.list_version.get(),
+        |_| list_conversations(false, None),
+    );
     let close = move || ctx.drawer_open.set(false);
 
     view! {
@@ -55,10 +58,10 @@ pub fn Sidebar() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="px-2 text-sm text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match conversations.await {
-                            Ok(list) if list.is_empty() => view! {
+                            Ok(page) if page.items.is_empty() => view! {
                                 <p class="px-2 py-4 text-sm text-slate-600 dark:text-slate-400">"No conversations yet."</p>
                             }.into_any(),
-                            Ok(list) => view! { <ConversationLinks list /> }.into_any(),
+                            Ok(page) => view! { <ConversationLinks list=page.items /> }.into_any(),
                             Err(error) => view! {
                                 <p class="px-2 text-sm text-red-700" role="alert">{error.message.clone()}</p>
                             }.into_any(),

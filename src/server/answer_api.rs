@@ -61,7 +61,7 @@ async fn run(
             } => return Err((StatusCode::BAD_GATEWAY, error)),
             TurnEvent::Finished { message, .. } => finished = Some(message),
             TurnEvent::FollowUps { questions, .. } => follow_ups = questions,
-            TurnEvent::Token { .. } | TurnEvent::Rerouted { .. } => {}
+            TurnEvent::Token { .. } | TurnEvent::Rerouted { .. } | TurnEvent::Titled { .. } => {}
         }
     }
     let message = match finished {

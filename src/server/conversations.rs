@@ -7,13 +7,20 @@ use super::{
     identity::GuestToken,
     markdown,
     state::AppState,
-    store::{one_line, MessageRow, Owner},
+    store::{one_line, ListCursor, ListFilter, MessageRow, Owner, HIGHLIGHT_END, HIGHLIGHT_START},
     validation::parse_id,
 };
-use crate::model::{ChatMessage, ConversationDetail, ConversationSummary, Role};
+use crate::model::{
+    ChatMessage, ConversationDetail, ConversationPage, ConversationSummary, MessagePage, Role,
+    SearchResult, TextRun,
+};
 
-/// How many conversations the sidebar shows.
-const SIDEBAR_LIMIT: i64 = 200;
+/// Conversations per sidebar page, and messages per page of a conversation.
+const SIDEBAR_PAGE: i64 = 40;
+const MESSAGE_PAGE: i64 = 100;
+const SEARCH_RESULTS: i64 = 20;
+const MAX_SEARCH_CHARS: usize = 200;
+pub const MAX_TITLE_CHARS: usize = 120;
 const PREVIEW_CHARS: usize = 90;
 
 /// The owner behind a guest cookie, without creating anything: a guest who never wrote has no conversations.
@@ -31,25 +38,78 @@ pub async fn existing_owner(
 pub async fn list(
     state: &AppState,
     guest: &GuestToken,
-) -> Result<Vec<ConversationSummary>, AppError> {
+    archived: bool,
+    after: Option<&str>,
+) -> Result<ConversationPage, AppError> {
+    let after = after
+        .filter(|c| !c.is_empty())
+        .map(parse_cursor)
+        .transpose()?;
     let Some(owner) = existing_owner(state, guest).await? else {
-        return Ok(Vec::new());
+        return Ok(ConversationPage::default());
     };
-    let items = state.store.list_conversations(owner, SIDEBAR_LIMIT).await?;
-    Ok(items
-        .into_iter()
-        .map(|item| ConversationSummary {
-            id: item.id.to_string(),
-            title: item.title,
-            preview: item
-                .last_message
-                .as_deref()
-                .map(|m| one_line(m, PREVIEW_CHARS))
-                .unwrap_or_default(),
-            message_count: item.message_count,
-            updated_at_ms: item.updated_at_ms,
+    let filter = if archived {
+        ListFilter::Archived
+    } else {
+        ListFilter::Active
+    };
+    let items = state
+        .store
+        .list_conversations(owner, filter, after.as_ref(), SIDEBAR_PAGE + 1)
+        .await?;
+    let next = (items.len() as i64 > SIDEBAR_PAGE)
+        .then(|| {
+            items
+                .get(SIDEBAR_PAGE as usize - 1)
+                .map(|i| format_cursor(&ListCursor::after(i)))
         })
-        .collect())
+        .flatten();
+    Ok(ConversationPage {
+        items: items
+            .into_iter()
+            .take(SIDEBAR_PAGE as usize)
+            .map(|item| ConversationSummary {
+                id: item.id.to_string(),
+                title: item.title,
+                preview: item
+                    .last_message
+                    .as_deref()
+                    .map(|m| one_line(m, PREVIEW_CHARS))
+                    .unwrap_or_default(),
+                message_count: item.message_count,
+                updated_at_ms: item.updated_at_ms,
+                pinned: item.pinned,
+                archived: item.archived,
+            })
+            .collect(),
+        next,
+    })
+}
+
+/// A cursor as the browser holds it: `pinned.updated_at.id`, opaque to it.
+fn format_cursor(cursor: &ListCursor) -> String {
+    format!(
+        "{}.{}.{}",
+        u8::from(cursor.pinned),
+        cursor.updated_at_ms,
+        cursor.id
+    )
+}
+
+fn parse_cursor(text: &str) -> Result<ListCursor, AppError> {
+    let mut parts = text.splitn(3, '.');
+    let (Some(pinned), Some(updated), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(AppError::InvalidCursor);
+    };
+    Ok(ListCursor {
+        pinned: match pinned {
+            "0" => false,
+            "1" => true,
+            _ => return Err(AppError::InvalidCursor),
+        },
+        updated_at_ms: updated.parse().map_err(|_| AppError::InvalidCursor)?,
+        id: Uuid::parse_str(id).map_err(|_| AppError::InvalidCursor)?,
+    })
 }
 
 pub async fn open(
@@ -66,9 +126,9 @@ pub async fn open(
         .get_conversation(owner, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let messages = state
+    let (messages, has_earlier) = state
         .store
-        .list_messages(owner, id)
+        .list_recent_messages(owner, id, None, MESSAGE_PAGE)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ConversationDetail {
@@ -78,8 +138,163 @@ pub async fn open(
         model_key: conversation
             .model_key
             .filter(|key| state.catalog.contains(key)),
+        pinned: conversation.pinned,
+        archived: conversation.archived,
         messages: messages.into_iter().map(to_chat_message).collect(),
+        has_earlier,
     })
+}
+
+/// Messages older than `before` in one of the caller's conversations (scrolling up in a long one).
+pub async fn earlier_messages(
+    state: &AppState,
+    guest: &GuestToken,
+    id: &str,
+    before: &str,
+) -> Result<MessagePage, AppError> {
+    let id = parse_id(id)?;
+    let before = parse_id(before)?;
+    let owner = existing_owner(state, guest)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (messages, has_earlier) = state
+        .store
+        .list_recent_messages(owner, id, Some(before), MESSAGE_PAGE)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(MessagePage {
+        messages: messages.into_iter().map(to_chat_message).collect(),
+        has_earlier,
+    })
+}
+
+/// The owner of a conversation the caller names, or not-found.
+async fn owned(state: &AppState, guest: &GuestToken, id: &str) -> Result<(Owner, Uuid), AppError> {
+    let id = parse_id(id)?;
+    let owner = existing_owner(state, guest)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((owner, id))
+}
+
+fn found(changed: bool) -> Result<(), AppError> {
+    changed.then_some(()).ok_or(AppError::NotFound)
+}
+
+pub async fn rename(
+    state: &AppState,
+    guest: &GuestToken,
+    id: &str,
+    title: &str,
+) -> Result<String, AppError> {
+    let title = validate_title(title)?;
+    let (owner, id) = owned(state, guest, id).await?;
+    found(state.store.rename_conversation(owner, id, &title).await?)?;
+    Ok(title)
+}
+
+pub async fn set_pinned(
+    state: &AppState,
+    guest: &GuestToken,
+    id: &str,
+    pinned: bool,
+) -> Result<(), AppError> {
+    let (owner, id) = owned(state, guest, id).await?;
+    found(state.store.set_pinned(owner, id, pinned).await?)
+}
+
+pub async fn set_archived(
+    state: &AppState,
+    guest: &GuestToken,
+    id: &str,
+    archived: bool,
+) -> Result<(), AppError> {
+    let (owner, id) = owned(state, guest, id).await?;
+    found(state.store.set_archived(owner, id, archived).await?)
+}
+
+pub async fn search(
+    state: &AppState,
+    guest: &GuestToken,
+    query: &str,
+) -> Result<Vec<SearchResult>, AppError> {
+    if query.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::SearchTooLong {
+            max: MAX_SEARCH_CHARS,
+        });
+    }
+    let terms = search_terms(query);
+    let Some(owner) = existing_owner(state, guest).await? else {
+        return Ok(Vec::new());
+    };
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hits = state.store.search(owner, &terms, SEARCH_RESULTS).await?;
+    Ok(hits
+        .into_iter()
+        .map(|hit| SearchResult {
+            id: hit.conversation_id.to_string(),
+            title: hit.title,
+            snippet: text_runs(&hit.snippet),
+            archived: hit.archived,
+        })
+        .collect())
+}
+
+/// The words of a search, lowercased; punctuation and operators are dropped, so no query syntax gets through.
+pub fn search_terms(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|term| !term.is_empty())
+        .map(|term| term.chars().take(40).collect::<String>().to_lowercase())
+        .take(8)
+        .collect()
+}
+
+/// Splits a snippet with highlight markers into plain and matched runs (the browser shows them as text and `mark`).
+pub fn text_runs(snippet: &str) -> Vec<TextRun> {
+    let mut runs: Vec<TextRun> = Vec::new();
+    let mut current = String::new();
+    let mut matched = false;
+    for c in snippet.chars() {
+        if c == HIGHLIGHT_START || c == HIGHLIGHT_END {
+            if !current.is_empty() {
+                runs.push(TextRun {
+                    text: std::mem::take(&mut current),
+                    matched,
+                });
+            }
+            matched = c == HIGHLIGHT_START;
+        } else {
+            current.push(if c.is_whitespace() { ' ' } else { c });
+        }
+    }
+    if !current.is_empty() {
+        runs.push(TextRun {
+            text: current,
+            matched,
+        });
+    }
+    runs
+}
+
+fn validate_title(title: &str) -> Result<String, AppError> {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        return Err(AppError::InvalidTitle("A title cannot be empty.".into()));
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(AppError::InvalidTitle(format!(
+            "A title can be at most {MAX_TITLE_CHARS} characters."
+        )));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(AppError::InvalidTitle(
+            "A title cannot contain control characters.".into(),
+        ));
+    }
+    Ok(title)
 }
 
 pub async fn delete(state: &AppState, guest: &GuestToken, id: &str) -> Result<(), AppError> {
@@ -114,5 +329,75 @@ pub fn to_chat_message(row: MessageRow) -> ChatMessage {
         notice: row.notice,
         follow_ups: row.follow_ups,
         created_at_ms: row.created_at_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_terms_drop_query_syntax() {
+        assert_eq!(
+            search_terms("home-office \"deduction\" OR *NEAR(x) 1099"),
+            ["home", "office", "deduction", "or", "near", "x", "1099"]
+        );
+        assert!(search_terms("  ***  ").is_empty());
+    }
+
+    #[test]
+    fn snippets_become_marked_runs() {
+        let snippet = format!(
+            "a {HIGHLIGHT_START}home{HIGHLIGHT_END} office\n{HIGHLIGHT_START}x{HIGHLIGHT_END}"
+        );
+        assert_eq!(
+            text_runs(&snippet),
+            [
+                TextRun {
+                    text: "a ".into(),
+                    matched: false
+                },
+                TextRun {
+                    text: "home".into(),
+                    matched: true
+                },
+                TextRun {
+                    text: " office ".into(),
+                    matched: false
+                },
+                TextRun {
+                    text: "x".into(),
+                    matched: true
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let cursor = ListCursor {
+            pinned: true,
+            updated_at_ms: 1_764_000_000_000,
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(parse_cursor(&format_cursor(&cursor)).unwrap(), cursor);
+        for bad in [
+            "",
+            "1.2",
+            "2.5.x",
+            "1.nope.00000000-0000-0000-0000-000000000000",
+        ] {
+            assert!(
+                matches!(parse_cursor(bad), Err(AppError::InvalidCursor)),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(validate_title("  Home   office\n ").unwrap(), "Home office");
+        assert!(validate_title("   ").is_err());
+        assert!(validate_title(&"x".repeat(MAX_TITLE_CHARS + 1)).is_err());
     }
 }

@@ -23,6 +23,12 @@ pub enum AppError {
     TurnInProgress,
     #[error("no model provider is configured")]
     ProviderNotConfigured,
+    #[error("invalid title: {0}")]
+    InvalidTitle(String),
+    #[error("invalid page cursor")]
+    InvalidCursor,
+    #[error("search longer than {max} characters")]
+    SearchTooLong { max: usize },
     #[error("unknown model {0:?}")]
     UnknownModel(String),
     #[error("invalid request body: {0}")]
@@ -49,6 +55,9 @@ impl AppError {
             AppError::TurnInProgress => "turn_in_progress",
             AppError::ProviderNotConfigured => "provider_not_configured",
             AppError::UnknownModel(_) => "validation_model",
+            AppError::InvalidTitle(_) => "validation_title",
+            AppError::InvalidCursor => "validation_cursor",
+            AppError::SearchTooLong { .. } => "validation_search",
             AppError::InvalidBody(_) => "validation_body",
             AppError::AnswerFailed { code, .. } => provider_code(code),
             AppError::Database(_) => "database_error",
@@ -62,7 +71,10 @@ impl AppError {
             | AppError::ControlCharacters
             | AppError::InvalidId
             | AppError::UnknownModel(_)
-            | AppError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            | AppError::InvalidBody(_)
+            | AppError::InvalidTitle(_)
+            | AppError::InvalidCursor
+            | AppError::SearchTooLong { .. } => StatusCode::BAD_REQUEST,
             AppError::MessageTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -98,6 +110,9 @@ impl AppError {
                 format!("The model {key:?} is not available on this server. Pick one from the Model list.")
             }
             AppError::InvalidBody(reason) => format!("The request body is not valid: {reason}"),
+            AppError::InvalidTitle(reason) => reason.clone(),
+            AppError::InvalidCursor => "That page of the conversation list does not exist. Please reload.".into(),
+            AppError::SearchTooLong { max } => format!("A search can be at most {max} characters long."),
             AppError::AnswerFailed { message, .. } => message.clone(),
             AppError::Database(_) | AppError::Internal(_) => {
                 "Something went wrong on our side. Please try again; if it keeps happening, quote the reference.".into()

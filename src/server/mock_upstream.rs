@@ -160,6 +160,15 @@ fn plan(config: &MockConfig, body: &Value) -> Plan {
     if is_follow_up_request {
         return follow_up_plan(config, &messages);
     }
+    let is_title_request = messages.iter().any(|m| {
+        m["role"] == "system"
+            && m["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with(TITLE_MARKER))
+    });
+    if is_title_request {
+        return title_plan(config, &messages);
+    }
     let question = messages
         .iter()
         .rev()
@@ -210,18 +219,51 @@ fn plan(config: &MockConfig, body: &Value) -> Plan {
 /// How the follow-up instructions begin (see `server::follow_ups::INSTRUCTIONS`).
 const FOLLOW_UP_MARKER: &str = "You suggest follow-up questions.";
 
-/// Three questions about the topic of the question quoted in a follow-up request.
-fn follow_up_plan(config: &MockConfig, messages: &[Value]) -> Plan {
-    let quoted = messages
+/// How the title instructions begin (see `server::titles::INSTRUCTIONS`).
+const TITLE_MARKER: &str = "You write short titles.";
+
+/// The question quoted in a follow-up or title request.
+fn quoted_question(messages: &[Value]) -> &str {
+    messages
         .iter()
         .rev()
         .find(|m| m["role"] == "user")
         .and_then(|m| m["content"].as_str())
-        .unwrap_or("");
-    let question = quoted
-        .strip_prefix("Question: ")
+        .and_then(|quoted| quoted.strip_prefix("Question: "))
         .and_then(|rest| rest.split("\n\nAnswer").next())
-        .unwrap_or("");
+        .unwrap_or("")
+}
+
+/// A title made of the question's topic words, capitalised; `[mock:title-garbage]` makes it unusable.
+fn title_plan(config: &MockConfig, messages: &[Value]) -> Plan {
+    let question = quoted_question(messages);
+    let text = if question.contains("[mock:title-garbage]") {
+        "<h1>Sure, here is a title</h1>".to_string()
+    } else {
+        topic_of(question)
+            .split_whitespace()
+            .map(|word| {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    Plan {
+        tokens: tokenize(&text),
+        prompt_tokens: question.split_whitespace().count(),
+        token_delay: config.token_delay,
+        include_usage: config.include_usage,
+        fault: None,
+    }
+}
+
+/// Three questions about the topic of the question quoted in a follow-up request.
+fn follow_up_plan(config: &MockConfig, messages: &[Value]) -> Plan {
+    let question = quoted_question(messages);
     let topic = topic_of(question);
     let text = if question.contains("[mock:follow-ups-garbage]") {
         "Sure! Here are some ideas:\n- <b>deductions</b>\n- more info".to_string()
@@ -233,7 +275,7 @@ fn follow_up_plan(config: &MockConfig, messages: &[Value]) -> Plan {
     };
     Plan {
         tokens: tokenize(&text),
-        prompt_tokens: quoted.split_whitespace().count(),
+        prompt_tokens: question.split_whitespace().count(),
         token_delay: config.token_delay,
         include_usage: config.include_usage,
         fault: question

@@ -432,6 +432,8 @@ pub struct Turn {
     pub follow_ups: Vec<String>,
     /// The notices of `Rerouted` events: the chosen model failed and another one answered.
     pub rerouted: Vec<String>,
+    /// The title the model wrote for a new conversation.
+    pub title: Option<String>,
     pub conversation_id: String,
     pub assistant_message_id: String,
     pub tokens: Vec<String>,
@@ -463,15 +465,24 @@ pub fn summarize(events: &[TurnEvent]) -> Turn {
         TurnEvent::Finished { message, error } => (message.clone(), error.clone()),
         _ => unreachable!(),
     };
-    // Only suggested follow-ups may come after the answer is finished.
-    let follow_ups = match &events[finished_at + 1..] {
-        [] => Vec::new(),
-        [TurnEvent::FollowUps {
-            message_id,
-            questions,
-        }] if *message_id == finished.id => questions.clone(),
-        rest => panic!("unexpected events after Finished: {rest:?}"),
-    };
+    // Only suggested follow-ups and a generated title may come after the answer is finished, once each.
+    let mut follow_ups = Vec::new();
+    let mut title = None;
+    for event in &events[finished_at + 1..] {
+        match event {
+            TurnEvent::FollowUps {
+                message_id,
+                questions,
+            } if *message_id == finished.id && follow_ups.is_empty() => {
+                follow_ups = questions.clone()
+            }
+            TurnEvent::Titled {
+                conversation_id: id,
+                title: new,
+            } if *id == conversation_id && title.is_none() => title = Some(new.clone()),
+            other => panic!("unexpected event after Finished: {other:?}"),
+        }
+    }
     let rerouted = events
         .iter()
         .filter_map(|e| match e {
@@ -487,6 +498,7 @@ pub fn summarize(events: &[TurnEvent]) -> Turn {
         error,
         follow_ups,
         rerouted,
+        title,
     }
 }
 

@@ -123,6 +123,17 @@ fn apply(
         });
         return;
     }
+    if let TurnEvent::Titled {
+        conversation_id,
+        title,
+    } = event
+    {
+        if ctx.conversation_id.get_untracked().as_deref() == Some(conversation_id.as_str()) {
+            ctx.title.set(title);
+        }
+        ctx.reload_list();
+        return;
+    }
     if !current_turn(ctx, turn_id) {
         // The user moved on; the server still stores this answer, and the sidebar will show it.
         if matches!(event, TurnEvent::Finished { .. }) {
@@ -174,7 +185,7 @@ fn apply(
                 }
             });
         }
-        TurnEvent::FollowUps { .. } => {}
+        TurnEvent::FollowUps { .. } | TurnEvent::Titled { .. } => {}
         TurnEvent::Finished { message, error } => {
             let pending = ctx.pending.get_untracked();
             let question = pending

@@ -109,6 +109,8 @@ pub struct ConversationRow {
     pub assistant_id: String,
     pub title: String,
     pub model_key: Option<String>,
+    pub pinned: bool,
+    pub archived: bool,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -117,6 +119,8 @@ pub struct ConversationRow {
 pub struct ConversationListItem {
     pub id: Uuid,
     pub title: String,
+    pub pinned: bool,
+    pub archived: bool,
     pub last_message: Option<String>,
     pub message_count: i64,
     pub updated_at_ms: i64,
@@ -140,6 +144,45 @@ pub struct MessageRow {
     pub follow_ups: Vec<String>,
     pub created_at_ms: i64,
 }
+
+/// Which of the owner's conversations a list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFilter {
+    Active,
+    Archived,
+}
+
+/// Where the next page of a list starts: just after this entry, in sidebar order (pinned first, newest first).
+/// A keyset rather than an offset, so conversations created meanwhile neither repeat nor hide entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListCursor {
+    pub pinned: bool,
+    pub updated_at_ms: i64,
+    pub id: Uuid,
+}
+
+impl ListCursor {
+    pub fn after(item: &ConversationListItem) -> Self {
+        ListCursor {
+            pinned: item.pinned,
+            updated_at_ms: item.updated_at_ms,
+            id: item.id,
+        }
+    }
+}
+
+/// A conversation that matches a search, with the best-matching passage. `snippet` marks matched words with
+/// [`HIGHLIGHT_START`] and [`HIGHLIGHT_END`], characters that never occur in text people type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    pub conversation_id: Uuid,
+    pub title: String,
+    pub snippet: String,
+    pub archived: bool,
+}
+
+pub const HIGHLIGHT_START: char = '\u{E000}';
+pub const HIGHLIGHT_END: char = '\u{E001}';
 
 /// What a new turn writes before the model is called.
 #[derive(Clone, Debug)]
@@ -178,12 +221,28 @@ pub trait Store: Send + Sync + 'static {
     /// Finds or creates the guest session for a cookie token hash.
     async fn ensure_guest(&self, token_hash: &[u8], ttl_ms: i64) -> StoreResult<Uuid>;
 
-    /// The owner's conversations, most recently updated first.
+    /// A page of the owner's conversations in sidebar order (pinned first, then most recently updated).
     async fn list_conversations(
         &self,
         owner: Owner,
+        filter: ListFilter,
+        after: Option<&ListCursor>,
         limit: i64,
     ) -> StoreResult<Vec<ConversationListItem>>;
+    /// Renames one of the owner's conversations for good (an automatic title never replaces it); false if not theirs.
+    async fn rename_conversation(&self, owner: Owner, id: Uuid, title: &str) -> StoreResult<bool>;
+    /// Sets a title generated from the first exchange, unless the owner renamed the conversation meanwhile.
+    async fn set_generated_title(&self, id: Uuid, title: &str) -> StoreResult<bool>;
+    async fn set_pinned(&self, owner: Owner, id: Uuid, pinned: bool) -> StoreResult<bool>;
+    async fn set_archived(&self, owner: Owner, id: Uuid, archived: bool) -> StoreResult<bool>;
+    /// The owner's conversations whose title or messages match `terms` (all of them; the last as a prefix), best
+    /// first, one hit per conversation.
+    async fn search(
+        &self,
+        owner: Owner,
+        terms: &[String],
+        limit: i64,
+    ) -> StoreResult<Vec<SearchHit>>;
     async fn get_conversation(
         &self,
         owner: Owner,
@@ -211,6 +270,15 @@ pub trait Store: Send + Sync + 'static {
         owner: Owner,
         conversation_id: Uuid,
     ) -> StoreResult<Option<Vec<MessageRow>>>;
+    /// The newest `limit` messages of one of the owner's conversations older than `before` (all, without it),
+    /// oldest first, and whether older ones remain; `None` if the conversation is not theirs.
+    async fn list_recent_messages(
+        &self,
+        owner: Owner,
+        conversation_id: Uuid,
+        before: Option<Uuid>,
+        limit: i64,
+    ) -> StoreResult<Option<(Vec<MessageRow>, bool)>>;
     /// Whether the conversation has an answer still streaming.
     async fn has_streaming_answer(&self, conversation_id: Uuid) -> StoreResult<bool>;
 

@@ -12,8 +12,9 @@ use uuid::Uuid;
 use super::{
     now_ms,
     sql::{follow_ups_from_json, owner_guest, sql_store, CONVERSATION_COLUMNS, MESSAGE_COLUMNS},
-    ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, MessageRow, NewTurn,
-    Owner, Store, StoreResult,
+    ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
+    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, HIGHLIGHT_END,
+    HIGHLIGHT_START,
 };
 use crate::model::{MessageStatus, Role, Usage};
 
@@ -53,4 +54,50 @@ impl PgStore {
     }
 }
 
-sql_store!(PgStore, PgRow, "SHOW server_version");
+/// A tsquery that needs every term, the last one as a prefix (search as you type). Terms are letters and digits
+/// only (see `conversations::search_terms`), so nothing a person types is read as tsquery syntax.
+fn tsquery(terms: &[String]) -> Option<String> {
+    let (last, rest) = terms.split_last()?;
+    let mut query: Vec<String> = rest.to_vec();
+    query.push(format!("{last}:*"));
+    Some(query.join(" & "))
+}
+
+sql_store!(PgStore, PgRow, "SHOW server_version", {
+    async fn search(
+        &self,
+        owner: Owner,
+        terms: &[String],
+        limit: i64,
+    ) -> StoreResult<Vec<SearchHit>> {
+        let Some(query) = tsquery(terms) else {
+            return Ok(Vec::new());
+        };
+        let headline = format!(
+            "StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_END}, MaxWords=20, MinWords=8, MaxFragments=1"
+        );
+        // Title matches first, then passages; several passages of one conversation collapse into its best.
+        let rows = sqlx::query(
+            "WITH q AS (SELECT to_tsquery('english', $1) AS query)
+             SELECT c.id, c.title, c.archived, ts_headline('english', c.title, q.query, $3) AS snippet,
+                    0 AS kind, ts_rank(to_tsvector('english', c.title), q.query) AS score
+             FROM conversations c, q
+             WHERE c.guest_session_id = $2 AND to_tsvector('english', c.title) @@ q.query
+             UNION ALL
+             SELECT c.id, c.title, c.archived, ts_headline('english', m.content, q.query, $3) AS snippet,
+                    1 AS kind, ts_rank(to_tsvector('english', m.content), q.query) AS score
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id, q
+             WHERE c.guest_session_id = $2 AND m.status <> 'streaming'
+               AND to_tsvector('english', m.content) @@ q.query
+             ORDER BY kind, score DESC
+             LIMIT $4",
+        )
+        .bind(query)
+        .bind(owner_guest(owner))
+        .bind(headline)
+        .bind(limit * 4)
+        .fetch_all(&self.pool)
+        .await?;
+        best_per_conversation(&rows, limit)
+    }
+});

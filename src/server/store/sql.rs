@@ -10,11 +10,11 @@ pub(super) const MESSAGE_COLUMNS: &str =
 
 /// Conversation columns, as `conversation_from_row` reads them.
 pub(super) const CONVERSATION_COLUMNS: &str =
-    "id, assistant_id, title, model_key, created_at, updated_at";
+    "id, assistant_id, title, model_key, pinned, archived, created_at, updated_at";
 
 /// Implements [`Store`](super::Store) for `$store` (which has a `pool` field) decoding rows of type `$row`.
 macro_rules! sql_store {
-    ($store:ident, $row:ty, $version_sql:expr) => {
+    ($store:ident, $row:ty, $version_sql:expr, { $($dialect:tt)* }) => {
         fn parse_uuid(row: &$row, column: &str) -> StoreResult<Uuid> {
             let text: String = row.try_get(column)?;
             Uuid::parse_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
@@ -62,9 +62,35 @@ macro_rules! sql_store {
                 assistant_id: row.try_get("assistant_id")?,
                 title: row.try_get("title")?,
                 model_key: row.try_get("model_key")?,
+                pinned: row.try_get("pinned")?,
+                archived: row.try_get("archived")?,
                 created_at_ms: row.try_get("created_at")?,
                 updated_at_ms: row.try_get("updated_at")?,
             })
+        }
+
+        fn search_hit_from_row(row: &$row) -> StoreResult<SearchHit> {
+            Ok(SearchHit {
+                conversation_id: parse_uuid(row, "id")?,
+                title: row.try_get("title")?,
+                snippet: row.try_get("snippet")?,
+                archived: row.try_get("archived")?,
+            })
+        }
+
+        /// Keeps the best hit of each conversation, in order, up to `limit`.
+        fn best_per_conversation(rows: &[$row], limit: i64) -> StoreResult<Vec<SearchHit>> {
+            let mut hits: Vec<SearchHit> = Vec::new();
+            for row in rows {
+                let hit = search_hit_from_row(row)?;
+                if !hits.iter().any(|h| h.conversation_id == hit.conversation_id) {
+                    hits.push(hit);
+                }
+                if hits.len() as i64 >= limit {
+                    break;
+                }
+            }
+            Ok(hits)
         }
 
         /// A sidebar entry: the conversation with its message count and newest message.
@@ -72,6 +98,8 @@ macro_rules! sql_store {
             Ok(ConversationListItem {
                 id: parse_uuid(row, "id")?,
                 title: row.try_get("title")?,
+                pinned: row.try_get("pinned")?,
+                archived: row.try_get("archived")?,
                 last_message: row.try_get("last_message")?,
                 message_count: row.try_get("message_count")?,
                 updated_at_ms: row.try_get("updated_at")?,
@@ -125,24 +153,78 @@ macro_rules! sql_store {
             async fn list_conversations(
                 &self,
                 owner: Owner,
+                filter: ListFilter,
+                after: Option<&ListCursor>,
                 limit: i64,
             ) -> StoreResult<Vec<ConversationListItem>> {
                 let rows = sqlx::query(
-                    "SELECT c.id, c.title, c.updated_at,
+                    "SELECT c.id, c.title, c.pinned, c.archived, c.updated_at,
                             (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
                             (SELECT m.content FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1)
                                 AS last_message
                      FROM conversations c
-                     WHERE c.guest_session_id = $1
-                     ORDER BY c.updated_at DESC, c.id DESC
-                     LIMIT $2",
+                     WHERE c.guest_session_id = $1 AND c.archived = $2
+                       AND ($3 OR (c.pinned, c.updated_at, c.id) < ($4, $5, $6))
+                     ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC
+                     LIMIT $7",
                 )
                 .bind(owner_guest(owner))
+                .bind(filter == ListFilter::Archived)
+                .bind(after.is_none())
+                .bind(after.is_some_and(|a| a.pinned))
+                .bind(after.map_or(0, |a| a.updated_at_ms))
+                .bind(after.map(|a| a.id.to_string()).unwrap_or_default())
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter().map(list_item_from_row).collect()
             }
+
+            async fn rename_conversation(&self, owner: Owner, id: Uuid, title: &str) -> StoreResult<bool> {
+                let result = sqlx::query(
+                    "UPDATE conversations SET title = $1, title_edited = $2 WHERE id = $3 AND guest_session_id = $4",
+                )
+                .bind(title)
+                .bind(true)
+                .bind(id.to_string())
+                .bind(owner_guest(owner))
+                .execute(&self.pool)
+                .await?;
+                Ok(result.rows_affected() > 0)
+            }
+
+            async fn set_generated_title(&self, id: Uuid, title: &str) -> StoreResult<bool> {
+                let result = sqlx::query("UPDATE conversations SET title = $1 WHERE id = $2 AND title_edited = $3")
+                    .bind(title)
+                    .bind(id.to_string())
+                    .bind(false)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(result.rows_affected() > 0)
+            }
+
+            async fn set_pinned(&self, owner: Owner, id: Uuid, pinned: bool) -> StoreResult<bool> {
+                let result = sqlx::query("UPDATE conversations SET pinned = $1 WHERE id = $2 AND guest_session_id = $3")
+                    .bind(pinned)
+                    .bind(id.to_string())
+                    .bind(owner_guest(owner))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(result.rows_affected() > 0)
+            }
+
+            async fn set_archived(&self, owner: Owner, id: Uuid, archived: bool) -> StoreResult<bool> {
+                let result =
+                    sqlx::query("UPDATE conversations SET archived = $1 WHERE id = $2 AND guest_session_id = $3")
+                        .bind(archived)
+                        .bind(id.to_string())
+                        .bind(owner_guest(owner))
+                        .execute(&self.pool)
+                        .await?;
+                Ok(result.rows_affected() > 0)
+            }
+
+            $($dialect)*
 
             async fn get_conversation(
                 &self,
@@ -230,6 +312,39 @@ macro_rules! sql_store {
                     .map(message_from_row)
                     .collect::<StoreResult<Vec<_>>>()
                     .map(Some)
+            }
+
+            async fn list_recent_messages(
+                &self,
+                owner: Owner,
+                conversation_id: Uuid,
+                before: Option<Uuid>,
+                limit: i64,
+            ) -> StoreResult<Option<(Vec<MessageRow>, bool)>> {
+                if self.get_conversation(owner, conversation_id).await?.is_none() {
+                    return Ok(None);
+                }
+                // One row more than asked tells whether older ones remain.
+                let rows = sqlx::query(&format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages
+                     WHERE conversation_id = $1 AND ($2 OR id < $3)
+                     ORDER BY id DESC
+                     LIMIT $4"
+                ))
+                .bind(conversation_id.to_string())
+                .bind(before.is_none())
+                .bind(before.map(|id| id.to_string()).unwrap_or_default())
+                .bind(limit + 1)
+                .fetch_all(&self.pool)
+                .await?;
+                let has_earlier = rows.len() as i64 > limit;
+                let mut messages = rows
+                    .iter()
+                    .take(limit as usize)
+                    .map(message_from_row)
+                    .collect::<StoreResult<Vec<_>>>()?;
+                messages.reverse();
+                Ok(Some((messages, has_earlier)))
             }
 
             async fn has_streaming_answer(&self, conversation_id: Uuid) -> StoreResult<bool> {

@@ -14,8 +14,9 @@ use uuid::Uuid;
 use super::{
     now_ms,
     sql::{follow_ups_from_json, owner_guest, sql_store, CONVERSATION_COLUMNS, MESSAGE_COLUMNS},
-    ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, MessageRow, NewTurn,
-    Owner, Store, StoreResult,
+    ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
+    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, HIGHLIGHT_END,
+    HIGHLIGHT_START,
 };
 use crate::model::{MessageStatus, Role, Usage};
 
@@ -57,4 +58,48 @@ impl SqliteStore {
     }
 }
 
-sql_store!(SqliteStore, SqliteRow, "SELECT sqlite_version()");
+/// An FTS5 query that needs every term, the last one as a prefix (search as you type). Terms are quoted, so
+/// nothing a person types is read as FTS5 syntax.
+fn fts5_query(terms: &[String]) -> Option<String> {
+    let (last, rest) = terms.split_last()?;
+    let quote = |term: &str| format!("\"{}\"", term.replace('"', "\"\""));
+    let mut query: Vec<String> = rest.iter().map(|t| quote(t)).collect();
+    query.push(format!("{}*", quote(last)));
+    Some(query.join(" "))
+}
+
+sql_store!(SqliteStore, SqliteRow, "SELECT sqlite_version()", {
+    async fn search(
+        &self,
+        owner: Owner,
+        terms: &[String],
+        limit: i64,
+    ) -> StoreResult<Vec<SearchHit>> {
+        let Some(query) = fts5_query(terms) else {
+            return Ok(Vec::new());
+        };
+        // Title matches first, then passages; several passages of one conversation collapse into its best.
+        let rows = sqlx::query(
+            "SELECT c.id, c.title, c.archived, highlight(conversations_fts, 0, $3, $4) AS snippet,
+                    0 AS kind, bm25(conversations_fts) AS score
+             FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid
+             WHERE conversations_fts MATCH $1 AND c.guest_session_id = $2
+             UNION ALL
+             SELECT c.id, c.title, c.archived, snippet(messages_fts, 0, $3, $4, '…', 14) AS snippet,
+                    1 AS kind, bm25(messages_fts) AS score
+             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+                  JOIN conversations c ON c.id = m.conversation_id
+             WHERE messages_fts MATCH $1 AND c.guest_session_id = $2
+             ORDER BY kind, score
+             LIMIT $5",
+        )
+        .bind(query)
+        .bind(owner_guest(owner))
+        .bind(HIGHLIGHT_START.to_string())
+        .bind(HIGHLIGHT_END.to_string())
+        .bind(limit * 4)
+        .fetch_all(&self.pool)
+        .await?;
+        best_per_conversation(&rows, limit)
+    }
+});

@@ -19,6 +19,7 @@ use crate::{
         prompt,
         state::AppState,
         store::{FinishedAnswer, MessageRow},
+        titles,
     },
 };
 
@@ -48,6 +49,8 @@ pub(super) struct AnswerJob {
     pub candidates: Vec<Candidate>,
     pub request: ChatRequest,
     pub question: String,
+    /// The first exchange of a new conversation, which earns it a generated title.
+    pub first_exchange: bool,
     pub answer: MessageRow,
     pub cancel: CancellationToken,
     pub events: mpsc::Sender<TurnEvent>,
@@ -59,6 +62,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
         candidates,
         request,
         question,
+        first_exchange,
         answer,
         cancel,
         events,
@@ -172,15 +176,60 @@ pub(super) async fn write_answer(job: AnswerJob) {
         }
     }
     if let (true, Some(candidate)) = (complete, answered_by) {
-        suggest_follow_ups(
+        let follow_ups = suggest_follow_ups(
             &state,
             &candidate,
             answer.id,
             &question,
             &answer_text,
             &events,
-        )
-        .await;
+        );
+        let title = async {
+            if first_exchange {
+                let conversation_id = answer.conversation_id;
+                name_conversation(
+                    &state,
+                    &candidate,
+                    conversation_id,
+                    &question,
+                    &answer_text,
+                    &events,
+                )
+                .await;
+            }
+        };
+        tokio::join!(follow_ups, title);
+    }
+}
+
+/// Replaces a new conversation's provisional title (the question's first words) with one the model wrote.
+async fn name_conversation(
+    state: &AppState,
+    candidate: &Candidate,
+    conversation_id: Uuid,
+    question: &str,
+    answer: &str,
+    events: &mpsc::Sender<TurnEvent>,
+) {
+    let Some(title) = titles::generate(candidate, question, answer).await else {
+        return;
+    };
+    match state
+        .store
+        .set_generated_title(conversation_id, &title)
+        .await
+    {
+        Ok(true) => {
+            let _ = events
+                .send(TurnEvent::Titled {
+                    conversation_id: conversation_id.to_string(),
+                    title,
+                })
+                .await;
+        }
+        // Renamed by its owner meanwhile: their title stays.
+        Ok(false) => {}
+        Err(error) => tracing::warn!(%conversation_id, %error, "generated title not stored"),
     }
 }
 

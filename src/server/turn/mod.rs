@@ -28,6 +28,8 @@ use crate::model::{MessageStatus, TurnEvent, TurnRequest, DISCLAIMER};
 /// The tax assistant is the only assistant so far; conversations record it for when there are more.
 pub const TAX_ASSISTANT_ID: &str = "tax";
 const TITLE_CHARS: usize = 60;
+/// Messages read to build a prompt; the token budget keeps fewer.
+const PROMPT_HISTORY_MESSAGES: i64 = 200;
 const ANSWER_TEMPERATURE: f32 = 0.3;
 /// Events buffered for a slow reader before the answer task waits for it.
 const EVENT_BUFFER: usize = 256;
@@ -56,6 +58,7 @@ pub async fn start(
             .await?,
     );
 
+    let first_exchange = request.conversation_id.is_none();
     let conversation = match &request.conversation_id {
         Some(id) => {
             let id = parse_id(id)?;
@@ -88,9 +91,10 @@ pub async fn start(
             .or(conversation.model_key.as_deref()),
     );
 
-    let history = state
+    // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never would.
+    let (history, _) = state
         .store
-        .list_messages(owner, conversation.id)
+        .list_recent_messages(owner, conversation.id, None, PROMPT_HISTORY_MESSAGES)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut prompt_history: Vec<PromptMessage> =
@@ -136,6 +140,7 @@ pub async fn start(
         candidates,
         request,
         question: content,
+        first_exchange,
         answer,
         cancel,
         events,

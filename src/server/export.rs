@@ -1,0 +1,185 @@
+//! `GET /api/conversations/{id}/export?format=md|json`: one of the caller's conversations as a file, every message
+//! included, the disclaimer with every answer and once more at the end.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Extension, Json,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    conversations::existing_owner, error::AppError, identity::GuestToken, state::AppState,
+    store::MessageRow, validation::parse_id,
+};
+use crate::model::{Role, Usage, DISCLAIMER};
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExportedConversation {
+    id: String,
+    title: String,
+    exported_at_ms: i64,
+    disclaimer: &'static str,
+    messages: Vec<ExportedMessage>,
+}
+
+#[derive(Serialize)]
+struct ExportedMessage {
+    id: String,
+    role: Role,
+    content: String,
+    status: &'static str,
+    provider: Option<String>,
+    model: Option<String>,
+    usage: Option<Usage>,
+    disclaimer: Option<String>,
+    created_at_ms: i64,
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(guest): Extension<GuestToken>,
+    Path(id): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    match build(&state, &guest, &id, query.format.as_deref().unwrap_or("md")).await {
+        Ok(response) => response,
+        Err(error) => (error.status(), Json(error.report())).into_response(),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    guest: &GuestToken,
+    id: &str,
+    format: &str,
+) -> Result<Response, AppError> {
+    if !matches!(format, "md" | "json") {
+        return Err(AppError::InvalidBody(format!(
+            "format must be md or json, not {:?}",
+            format.chars().take(20).collect::<String>()
+        )));
+    }
+    let id = parse_id(id)?;
+    let owner = existing_owner(state, guest)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let conversation = state
+        .store
+        .get_conversation(owner, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let messages = state
+        .store
+        .list_messages(owner, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let exported = ExportedConversation {
+        id: conversation.id.to_string(),
+        title: conversation.title,
+        exported_at_ms: super::store::now_ms(),
+        disclaimer: DISCLAIMER,
+        messages: messages.into_iter().map(exported_message).collect(),
+    };
+    let name = file_name(&exported.title);
+    let (body, content_type, extension) = if format == "json" {
+        let json = serde_json::to_string_pretty(&exported)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        (json, "application/json; charset=utf-8", "json")
+    } else {
+        (markdown(&exported), "text/markdown; charset=utf-8", "md")
+    };
+    let disposition = format!("attachment; filename=\"{name}.{extension}\"");
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn exported_message(row: MessageRow) -> ExportedMessage {
+    ExportedMessage {
+        id: row.id.to_string(),
+        role: row.role,
+        content: row.content,
+        status: row.status.as_str(),
+        provider: row.provider,
+        model: row.model,
+        usage: row.usage,
+        disclaimer: row.disclaimer,
+        created_at_ms: row.created_at_ms,
+    }
+}
+
+fn markdown(conversation: &ExportedConversation) -> String {
+    let mut out = format!("# {}\n\n", conversation.title);
+    for message in &conversation.messages {
+        match message.role {
+            Role::User => out.push_str("## You\n\n"),
+            Role::Assistant => {
+                let model = message.model.as_deref().unwrap_or("unknown model");
+                out.push_str(&format!("## Tally ({model})\n\n"));
+            }
+        }
+        out.push_str(message.content.trim_end());
+        out.push_str("\n\n");
+        if message.status != "complete" {
+            out.push_str(&format!("_This answer is {}._\n\n", message.status));
+        }
+        if let Some(disclaimer) = &message.disclaimer {
+            out.push_str(&format!("> {disclaimer}\n\n"));
+        }
+    }
+    out.push_str(&format!("---\n\n{}\n", conversation.disclaimer));
+    out
+}
+
+/// A safe download name: letters, digits and dashes from the title.
+fn file_name(title: &str) -> String {
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(60).collect();
+    if slug.is_empty() {
+        "tally-conversation".into()
+    } else {
+        format!("tally-{slug}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(
+            file_name("Home office: \"deduction\"?"),
+            "tally-home-office-deduction"
+        );
+        assert_eq!(file_name("Überweisung 💶"), "tally-berweisung");
+        assert_eq!(file_name("???"), "tally-conversation");
+    }
+}
