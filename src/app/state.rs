@@ -41,6 +41,8 @@ pub struct ChatContext {
     pub error: RwSignal<Option<TurnError>>,
     /// Text in the composer; restored when a question could not be sent.
     pub draft: RwSignal<String>,
+    /// Older messages of the shown conversation exist on the server (it opened with its latest page).
+    pub has_earlier: RwSignal<bool>,
     /// The model chosen in the "Model" selector (`provider/model`); `None` means the server's default.
     pub model: RwSignal<Option<String>>,
     /// Bumped to reload the sidebar.
@@ -59,6 +61,7 @@ impl ChatContext {
             error: RwSignal::new(None),
             draft: RwSignal::new(String::new()),
             model: RwSignal::new(None),
+            has_earlier: RwSignal::new(false),
             list_version: RwSignal::new(0),
             drawer_open: RwSignal::new(false),
         }
@@ -77,16 +80,20 @@ impl ChatContext {
         }
         self.error.set(None);
         self.pending.set(None);
+        self.draft.set(browser::load_draft(id.as_deref()));
         self.conversation_id.set(id);
         match detail {
             Some(detail) => {
+                browser::remember_last_conversation(Some(&detail.id));
                 self.title.set(detail.title);
                 self.model.set(detail.model_key.or_else(preferred_model));
+                self.has_earlier.set(detail.has_earlier);
                 self.messages.set(detail.messages);
             }
             None => {
                 self.title.set(String::new());
                 self.model.set(preferred_model());
+                self.has_earlier.set(false);
                 self.messages.set(Vec::new());
             }
         }
@@ -101,27 +108,94 @@ impl ChatContext {
     }
 }
 
-#[cfg(feature = "hydrate")]
-const MODEL_PREFERENCE_KEY: &str = "tally.model";
+pub use browser::{
+    forget_last_conversation, last_conversation_on_return, preferred_model, remember_model,
+    save_draft,
+};
 
-/// The model last picked in this browser, which new conversations start with.
-pub fn preferred_model() -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        let storage = web_sys::window()?.local_storage().ok()??;
-        storage.get_item(MODEL_PREFERENCE_KEY).ok()?
-    }
-    #[cfg(not(feature = "hydrate"))]
-    None
-}
+/// What this browser remembers between visits, in `localStorage` (never sent to the server). On the server every
+/// read is empty and every write does nothing.
+mod browser {
+    const MODEL_KEY: &str = "tally.model";
+    const LAST_KEY: &str = "tally.last";
+    const DRAFT_PREFIX: &str = "tally.draft.";
+    /// Set in `sessionStorage` once this tab has opened Tally, so only a return visit reopens the last conversation.
+    const VISITED_KEY: &str = "tally.visited";
 
-pub fn remember_model(key: &str) {
     #[cfg(feature = "hydrate")]
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.set_item(MODEL_PREFERENCE_KEY, key);
+    fn local() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
     }
+
+    #[cfg(feature = "hydrate")]
+    fn get(key: &str) -> Option<String> {
+        local()?.get_item(key).ok()?
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn set(key: &str, value: Option<&str>) {
+        if let Some(storage) = local() {
+            let _ = match value {
+                Some(value) => storage.set_item(key, value),
+                None => storage.remove_item(key),
+            };
+        }
+    }
+
     #[cfg(not(feature = "hydrate"))]
-    let _ = key;
+    fn get(_key: &str) -> Option<String> {
+        None
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    fn set(_key: &str, _value: Option<&str>) {}
+
+    fn draft_key(conversation_id: Option<&str>) -> String {
+        format!("{DRAFT_PREFIX}{}", conversation_id.unwrap_or("new"))
+    }
+
+    /// The model last picked in this browser, which new conversations start with.
+    pub fn preferred_model() -> Option<String> {
+        get(MODEL_KEY)
+    }
+
+    pub fn remember_model(key: &str) {
+        set(MODEL_KEY, Some(key));
+    }
+
+    /// The unsent text of a conversation (or of a new chat), kept while the user looks elsewhere.
+    pub fn load_draft(conversation_id: Option<&str>) -> String {
+        get(&draft_key(conversation_id)).unwrap_or_default()
+    }
+
+    pub fn save_draft(conversation_id: Option<&str>, text: &str) {
+        let key = draft_key(conversation_id);
+        set(&key, (!text.trim().is_empty()).then_some(text));
+    }
+
+    pub fn remember_last_conversation(id: Option<&str>) {
+        set(LAST_KEY, id);
+    }
+
+    pub fn forget_last_conversation() {
+        set(LAST_KEY, None);
+    }
+
+    /// The conversation to reopen when someone comes back: only on the first page of a new visit (a tab that has
+    /// not shown Tally yet), so "New chat" and reloads stay where they are.
+    pub fn last_conversation_on_return() -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            let session = web_sys::window()?.session_storage().ok()??;
+            let returning = session.get_item(VISITED_KEY).ok()?.is_none();
+            let _ = session.set_item(VISITED_KEY, "1");
+            if returning {
+                return get(LAST_KEY);
+            }
+        }
+        let _ = VISITED_KEY;
+        None
+    }
 }
 
 impl Default for ChatContext {

@@ -4,7 +4,7 @@
 //!
 //! Faults can be set for every request or asked for by a directive in the last user message:
 //! `[mock:status-500]`, `[mock:status-429]`, `[mock:drop-after-N]`, `[mock:malformed-after-N]`, `[mock:hang]`,
-//! `[mock:slow]`, `[mock:no-usage]`, `[mock:xss]`.
+//! `[mock:slow]`, `[mock:no-usage]`, `[mock:xss]`, `[mock:short]` (a one-line answer, for filling histories).
 //!
 //! Follow-up requests (recognised by their instructions) get three questions about the original question's topic;
 //! `[mock:follow-ups-garbage]` in that question makes them unusable and `[mock:follow-ups-fail]` makes them fail.
@@ -309,6 +309,9 @@ fn topic_of(question: &str) -> String {
 
 /// A deterministic answer in the shape the tax prompt asks for, mentioning the question so tests can tell turns apart.
 fn answer_for(question: &str, message_count: usize, hostile: bool) -> String {
+    if question.contains("[mock:short]") {
+        return format!("A short answer about {}.", topic_of(question));
+    }
     let topic: String = question
         .split_whitespace()
         .take(12)

@@ -3,7 +3,7 @@
 use leptos::{ev::KeyboardEvent, prelude::*};
 
 use super::send::{stop, use_send};
-use crate::app::ChatContext;
+use crate::app::{state::save_draft, ChatContext};
 
 #[component]
 pub fn Composer() -> impl IntoView {
@@ -41,7 +41,11 @@ pub fn Composer() -> impl IntoView {
                 placeholder="Ask a tax question… (Enter to send, Shift+Enter for a new line)"
                 class="max-h-48 min-h-[2.75rem] flex-1 resize-y rounded-xl border border-slate-300 bg-white px-3 py-2 text-base focus:border-teal-600 focus:outline-none focus:ring-2 focus:ring-teal-600/40 dark:border-slate-700 dark:bg-slate-900"
                 prop:value=move || ctx.draft.get()
-                on:input=move |ev| ctx.draft.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    save_draft(ctx.conversation_id.get_untracked().as_deref(), &text);
+                    ctx.draft.set(text);
+                }
                 on:keydown=on_keydown
             ></textarea>
             <Show

@@ -14,9 +14,11 @@ pub fn MessageList() -> impl IntoView {
     let log = NodeRef::<html::Div>::new();
     let is_empty = move || ctx.messages.with(Vec::is_empty) && !ctx.is_busy();
 
-    // Keep the newest text in view while an answer streams in.
+    // Keep the newest text in view while an answer streams in. Only a new last message (or streaming text) scrolls
+    // down: older messages loaded at the top must not throw the reader to the bottom.
+    let last_id = Memo::new(move |_| ctx.messages.with(|m| m.last().map(|m| m.id.clone())));
     Effect::new(move |_| {
-        ctx.messages.track();
+        last_id.track();
         if let Some(pending) = ctx.pending.get() {
             pending.text.track();
         }
@@ -24,6 +26,7 @@ pub fn MessageList() -> impl IntoView {
             log.set_scroll_top(log.scroll_height());
         }
     });
+    let earlier = EarlierMessages::new(log);
 
     view! {
         <div
@@ -32,8 +35,19 @@ pub fn MessageList() -> impl IntoView {
             aria-label="Messages"
             class="flex-1 overflow-y-auto px-3 py-4"
             tabindex="0"
+            on:scroll=move |_| earlier.load_if_at_top()
         >
             <div class="mx-auto flex w-full max-w-3xl flex-col gap-4">
+                <Show when=move || ctx.has_earlier.get()>
+                    <button
+                        type="button"
+                        class="self-center rounded-md px-3 py-1 text-sm text-teal-800 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-teal-300 dark:hover:bg-slate-800"
+                        disabled=move || earlier.loading.get()
+                        on:click=move |_| earlier.load()
+                    >
+                        {move || if earlier.loading.get() { "Loading…" } else { "Load earlier messages" }}
+                    </button>
+                </Show>
                 <Show when=is_empty>
                     <StarterQuestions />
                 </Show>
@@ -47,20 +61,116 @@ pub fn MessageList() -> impl IntoView {
     }
 }
 
+/// Loads the page of messages before the first one shown, keeping the reader's place.
+#[derive(Clone, Copy)]
+struct EarlierMessages {
+    log: NodeRef<html::Div>,
+    loading: RwSignal<bool>,
+}
+
+impl EarlierMessages {
+    fn new(log: NodeRef<html::Div>) -> Self {
+        EarlierMessages {
+            log,
+            loading: RwSignal::new(false),
+        }
+    }
+
+    fn load_if_at_top(self) {
+        let at_top = self
+            .log
+            .get_untracked()
+            .is_some_and(|log| log.scroll_top() < 80);
+        if at_top {
+            self.load();
+        }
+    }
+
+    fn load(self) {
+        let ctx = ChatContext::use_context();
+        if self.loading.get_untracked() || !ctx.has_earlier.get_untracked() {
+            return;
+        }
+        let (Some(id), Some(before)) = (
+            ctx.conversation_id.get_untracked(),
+            ctx.messages
+                .with_untracked(|m| m.first().map(|m| m.id.clone())),
+        ) else {
+            return;
+        };
+        self.loading.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::api::earlier_messages(id.clone(), before).await {
+                // Still the same conversation: prepend, and keep the same messages under the reader's eyes.
+                Ok(page) if ctx.conversation_id.get_untracked().as_deref() == Some(id.as_str()) => {
+                    let log = self.log.get_untracked();
+                    let height_before = log.as_ref().map_or(0, |l| l.scroll_height());
+                    ctx.messages.update(|messages| {
+                        let mut all = page.messages;
+                        all.append(messages);
+                        *messages = all;
+                    });
+                    ctx.has_earlier.set(page.has_earlier);
+                    if let Some(log) = log {
+                        request_animation_frame(move || {
+                            log.set_scroll_top(
+                                log.scroll_top() + log.scroll_height() - height_before,
+                            );
+                        });
+                    }
+                }
+                Ok(_) => {}
+                Err(error) => ctx
+                    .error
+                    .set(Some(crate::app::state::TurnError { error, retry: None })),
+            }
+            self.loading.set(false);
+        });
+    }
+}
+
 #[component]
 fn MessageBubble(message: ChatMessage) -> impl IntoView {
     match message.role {
-        Role::User => view! { <UserBubble text=message.content /> }.into_any(),
+        Role::User => view! { <UserBubble text=message.content copyable=true /> }.into_any(),
         Role::Assistant => view! { <AnswerBubble message /> }.into_any(),
     }
 }
 
 #[component]
-fn UserBubble(text: String) -> impl IntoView {
+fn UserBubble(text: String, #[prop(default = false)] copyable: bool) -> impl IntoView {
+    let copy = copyable.then(|| view! { <CopyButton text=text.clone() /> });
     view! {
-        <article class="self-end max-w-[85%] rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white" aria-label="You">
-            <p class="whitespace-pre-wrap break-words">{text}</p>
+        <article class="flex max-w-[85%] flex-col items-end self-end" aria-label="You">
+            <p class="whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white">{text}</p>
+            {copy}
         </article>
+    }
+}
+
+/// Copies a message's text (markdown for answers) to the clipboard.
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&text);
+            copied.set(true);
+            set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+    };
+    view! {
+        <button
+            type="button"
+            class="mt-1 rounded px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-slate-400 dark:hover:bg-slate-800"
+            aria-label=move || if copied.get() { "Copied" } else { "Copy message" }
+            on:click=copy
+        >
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
     }
 }
 
@@ -97,6 +207,7 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
             {message.notice.map(|notice| view! { <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400">{notice}</p> })}
             {offline_caveat.map(|caveat| view! { <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{caveat}</p> })}
             {footer.map(|footer| view! { <p class="usage mt-1 text-xs text-slate-600 dark:text-slate-400">{footer}</p> })}
+            {(!empty).then(|| view! { <CopyButton text=message.content.clone() /> })}
         </article>
     }
 }

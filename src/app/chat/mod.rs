@@ -8,12 +8,19 @@ mod send;
 mod starters;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::{
+    hooks::{use_location, use_navigate},
+    NavigateOptions,
+};
 
 use self::{
     composer::Composer, error_notice::ErrorNotice, messages::MessageList, model_select::ModelSelect,
 };
-use super::{banner::GuestBanner, ChatContext};
+use super::{
+    banner::GuestBanner,
+    state::{forget_last_conversation, last_conversation_on_return},
+    ChatContext,
+};
 use crate::{api::get_conversation, model::DISCLAIMER};
 
 #[component]
@@ -35,6 +42,19 @@ pub fn ChatPage() -> impl IntoView {
                 previous.clone()
             }
             _ => id,
+        }
+    });
+    // Someone coming back to Tally finds the conversation they had open last.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(last) = last_conversation_on_return() {
+            if route_id.get_untracked().is_none() {
+                let options = NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                };
+                navigate(&format!("/c/{last}"), options);
+            }
         }
     });
     // Back to `/` (New chat, or the browser's Back) when the id above was kept: nothing reloads, so reset here.
@@ -114,6 +134,10 @@ fn ChatHeader() -> impl IntoView {
 
 #[component]
 fn MissingConversation(error: crate::model::ApiError) -> impl IntoView {
+    // Deleted elsewhere, or never this browser's: do not reopen it next time.
+    if error.code == "not_found" {
+        forget_last_conversation();
+    }
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         let status = if error.code == "not_found" || error.code == "invalid_id" {

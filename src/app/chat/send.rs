@@ -9,7 +9,7 @@ use leptos_router::{hooks::use_navigate, NavigateOptions};
 use crate::{
     api::{send_message, stop_answer},
     app::{
-        state::{PendingTurn, TurnError},
+        state::{save_draft, PendingTurn, TurnError},
         ChatContext,
     },
     model::{ApiError, EventLineReader, MessageStatus, TurnEvent, TurnRequest},
@@ -31,6 +31,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
         let model = ctx.model.get_untracked();
         ctx.error.set(None);
         ctx.draft.set(String::new());
+        save_draft(conversation_id.as_deref(), "");
         ctx.pending.set(Some(PendingTurn {
             turn_id,
             question: question.clone(),
@@ -69,6 +70,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
                     if current_turn(ctx, turn_id) {
                         ctx.pending.set(None);
                         // Nothing was stored: give the text back so nothing typed is lost.
+                        save_draft(ctx.conversation_id.get_untracked().as_deref(), &question);
                         ctx.draft.set(question.clone());
                         let retry = retryable(&error).then_some(question);
                         ctx.error.set(Some(TurnError { error, retry }));
