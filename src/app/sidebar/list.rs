@@ -68,7 +68,24 @@ pub fn ConversationList(archived: RwSignal<bool>) -> impl IntoView {
                                 let empty = if archived.get_untracked() { "No archived conversations." } else { "No conversations yet." };
                                 view! { <p class="px-2 py-4 text-sm text-slate-600 dark:text-slate-400">{empty}</p> }.into_any()
                             } else {
-                                view! { <Entries first=page.items more /> }.into_any()
+                                // The button renders with the list it continues, so the server's HTML and the
+                                // browser's first render agree on whether it is there.
+                                view! {
+                                    <Entries first=page.items more />
+                                    {move || failure.get().map(|error| view! {
+                                        <p class="px-2 text-sm text-red-700 dark:text-red-300" role="alert">{error.message}</p>
+                                    })}
+                                    <Show when=move || next.with(Option::is_some)>
+                                        <button
+                                            type="button"
+                                            class="mx-2 mt-2 rounded-md px-2 py-1 text-sm text-teal-800 hover:bg-slate-200 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-teal-300 dark:hover:bg-slate-800"
+                                            disabled=move || loading.get()
+                                            on:click=move |_| load_more()
+                                        >
+                                            {move || if loading.get() { "Loading…" } else { "Load more conversations" }}
+                                        </button>
+                                    </Show>
+                                }.into_any()
                             }
                         }
                         Err(error) => view! {
@@ -77,19 +94,6 @@ pub fn ConversationList(archived: RwSignal<bool>) -> impl IntoView {
                     }
                 })}
             </Transition>
-            {move || failure.get().map(|error| view! {
-                <p class="px-2 text-sm text-red-700 dark:text-red-300" role="alert">{error.message}</p>
-            })}
-            <Show when=move || next.with(Option::is_some)>
-                <button
-                    type="button"
-                    class="mx-2 mt-2 rounded-md px-2 py-1 text-sm text-teal-800 hover:bg-slate-200 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-teal-300 dark:hover:bg-slate-800"
-                    disabled=move || loading.get()
-                    on:click=move |_| load_more()
-                >
-                    {move || if loading.get() { "Loading…" } else { "Load more conversations" }}
-                </button>
-            </Show>
         </div>
     }
 }

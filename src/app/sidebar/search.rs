@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use leptos_router::hooks::use_navigate;
+
 use crate::{api::search_conversations, app::ChatContext, model::SearchResult};
 
 /// Milliseconds of quiet typing before a search is sent.
@@ -80,12 +82,27 @@ pub fn SearchResults(query: RwSignal<String>) -> impl IntoView {
 #[component]
 fn SearchHit(hit: SearchResult) -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let navigate = use_navigate();
+    let href = format!("/c/{}", hit.id);
+    // Navigated here rather than by the router's link handling, which left the address bar behind when the link
+    // sat in the search results (the conversation opened, the URL stayed `/`).
+    let open = {
+        let href = href.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+                return;
+            }
+            ev.prevent_default();
+            ctx.drawer_open.set(false);
+            navigate(&href, Default::default());
+        }
+    };
     view! {
         <li>
             <a
-                href=format!("/c/{}", hit.id)
+                href=href
                 class="block rounded-lg px-2 py-2 hover:bg-slate-200 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:hover:bg-slate-800"
-                on:click=move |_| ctx.drawer_open.set(false)
+                on:click=open
             >
                 <span class="block truncate text-sm font-medium">
                     {hit.title}
