@@ -40,6 +40,8 @@ struct Progress {
     candidate: usize,
     /// Set when a model other than the chosen one answered, and why.
     notice: Option<String>,
+    /// Time spent in the database: before the answer, checkpoints, and the final write.
+    db_time: Duration,
 }
 
 /// Everything the answer task needs; it owns all of it, so it outlives the request that started it.
@@ -54,6 +56,8 @@ pub(super) struct AnswerJob {
     pub answer: MessageRow,
     pub cancel: CancellationToken,
     pub events: mpsc::Sender<TurnEvent>,
+    /// Database time the turn spent before the answer started (storing the question, reading history).
+    pub db_time: Duration,
 }
 
 pub(super) async fn write_answer(job: AnswerJob) {
@@ -66,6 +70,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
         answer,
         cancel,
         events,
+        db_time,
     } = job;
     let started = Instant::now();
     let mut progress = Progress {
@@ -74,6 +79,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
         first_token_at: None,
         candidate: 0,
         notice: None,
+        db_time,
     };
     let prompt_estimate: usize = request
         .messages
@@ -151,10 +157,13 @@ pub(super) async fn write_answer(job: AnswerJob) {
         error_id: error.as_ref().map(|e| e.correlation_id.clone()),
     };
     let answer_text = finished.content.clone();
-    match state.store.finish_answer(answer.id, finished).await {
+    let finish_started = Instant::now();
+    let stored = state.store.finish_answer(answer.id, finished).await;
+    let db_ms = (progress.db_time + finish_started.elapsed()).as_secs_f64() * 1000.0;
+    match stored {
         Ok(row) => {
             tracing::info!(message_id = %row.id, status = row.status.as_str(), provider = row.provider.as_deref(),
-                ttft_ms = row.ttft_ms, latency_ms = row.latency_ms, "answer stored");
+                ttft_ms = row.ttft_ms, latency_ms = row.latency_ms, db_ms, "answer stored");
             let _ = events
                 .send(TurnEvent::Finished {
                     message: to_chat_message(row),
@@ -357,11 +366,12 @@ impl Turn<'_> {
                     }
                     if last_checkpoint.elapsed() >= state.config.checkpoint_interval() {
                         last_checkpoint = Instant::now();
-                        if let Err(error) = state
+                        let checkpoint = state
                             .store
                             .checkpoint_answer(*message_id, &progress.text)
-                            .await
-                        {
+                            .await;
+                        progress.db_time += last_checkpoint.elapsed();
+                        if let Err(error) = checkpoint {
                             tracing::warn!(%message_id, %error, "checkpoint failed; the answer goes on");
                         }
                     }

@@ -51,6 +51,8 @@ pub async fn start(
         _ => None,
     };
     state.turn_limiter.check(&guest.token_hash)?;
+    // Time spent waiting on the database for this turn, for the log line and the load benchmark.
+    let db_started = std::time::Instant::now();
     let owner = Owner::Guest(
         state
             .store
@@ -120,6 +122,7 @@ pub async fn start(
         })
         .await?;
 
+    let db_time = db_started.elapsed();
     let cancel = state.shutdown.child_token();
     lock_turns(state).insert(answer.id, cancel.clone());
     let started = TurnEvent::Started {
@@ -144,6 +147,7 @@ pub async fn start(
         answer,
         cancel,
         events,
+        db_time,
     }));
     Ok(futures::stream::once(async move { started }).chain(ReceiverStream::new(receiver)))
 }

@@ -1,5 +1,8 @@
-//! Benchmarks (tools, not tests): `tally-bench model` measures the embedded offline model on this machine.
-//! Numbers go into docs/benchmarks.md with the date and settings printed here.
+//! Benchmarks (tools, not tests), numbers for docs/benchmarks.md with the date and settings printed here:
+//! `tally-bench model` measures the embedded offline model; `tally-bench load` drives N concurrent guest chats
+//! through the release server against the mock upstream (see `load.rs`).
+
+mod load;
 
 use std::{
     path::PathBuf,
@@ -45,6 +48,8 @@ enum Command {
         #[arg(long)]
         print: bool,
     },
+    /// N concurrent guest chats against the release server and a mock upstream, on 127.0.0.1 only.
+    Load(load::LoadArgs),
 }
 
 const QUESTIONS: &[&str] = &[
@@ -206,5 +211,6 @@ async fn main() {
             concurrent,
             print,
         } => bench_model(model, runs, max_tokens, concurrent, print).await,
+        Command::Load(args) => load::run(args).await,
     }
 }
