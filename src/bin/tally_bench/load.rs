@@ -87,7 +87,10 @@ pub async fn run(args: LoadArgs) {
         .env("GUEST_MESSAGES_PER_MINUTE", "100000")
         .env("IP_REQUESTS_PER_SECOND", "1000000")
         .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "warn,tally::server::turn=info")
+        .env(
+            "RUST_LOG",
+            "warn,tally::server::turn=info,tally::server::error=error",
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -100,11 +103,14 @@ pub async fn run(args: LoadArgs) {
         tokio::spawn(async move {
             let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(ms) = serde_json::from_str::<Value>(&line)
-                    .ok()
-                    .and_then(|v| v["fields"]["db_ms"].as_f64())
-                {
+                let Ok(entry) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                if let Some(ms) = entry["fields"]["db_ms"].as_f64() {
                     db_times.lock().map(|mut t| t.push(ms)).ok();
+                } else if entry["level"] == "ERROR" {
+                    // The server's own account of each failure, for the error table.
+                    eprintln!("server: {}", entry["fields"]);
                 }
             }
         });

@@ -63,7 +63,7 @@ fn tsquery(terms: &[String]) -> Option<String> {
     Some(query.join(" & "))
 }
 
-sql_store!(PgStore, PgRow, "SHOW server_version", {
+sql_store!(PgStore, PgRow, "SHOW server_version", "BEGIN", {
     async fn search(
         &self,
         owner: Owner,

@@ -13,8 +13,10 @@ pub(super) const CONVERSATION_COLUMNS: &str =
     "id, assistant_id, title, model_key, pinned, archived, created_at, updated_at";
 
 /// Implements [`Store`](super::Store) for `$store` (which has a `pool` field) decoding rows of type `$row`.
+/// `$begin_write` opens a transaction that writes: SQLite needs `BEGIN IMMEDIATE`, or two writers that both
+/// started reading fail at once with "database is locked" instead of waiting their turn.
 macro_rules! sql_store {
-    ($store:ident, $row:ty, $version_sql:expr, { $($dialect:tt)* }) => {
+    ($store:ident, $row:ty, $version_sql:expr, $begin_write:expr, { $($dialect:tt)* }) => {
         fn parse_uuid(row: &$row, column: &str) -> StoreResult<Uuid> {
             let text: String = row.try_get(column)?;
             Uuid::parse_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
@@ -359,7 +361,7 @@ macro_rules! sql_store {
                 let now = now_ms();
                 let user_id = Uuid::now_v7();
                 let assistant_id = Uuid::now_v7();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 sqlx::query(
                     "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
                      VALUES ($1, $2, 'user', $3, 'complete', $4, $5)",
@@ -440,7 +442,7 @@ macro_rules! sql_store {
                 answer: FinishedAnswer,
             ) -> StoreResult<MessageRow> {
                 let now = now_ms();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let row = sqlx::query(&format!(
                     "UPDATE messages SET content = $1, status = $2, prompt_tokens = $3, completion_tokens = $4,
                             usage_estimated = $5, ttft_ms = $6, latency_ms = $7, error_id = $8, provider = $9, model = $10,

@@ -68,18 +68,23 @@ fn fts5_query(terms: &[String]) -> Option<String> {
     Some(query.join(" "))
 }
 
-sql_store!(SqliteStore, SqliteRow, "SELECT sqlite_version()", {
-    async fn search(
-        &self,
-        owner: Owner,
-        terms: &[String],
-        limit: i64,
-    ) -> StoreResult<Vec<SearchHit>> {
-        let Some(query) = fts5_query(terms) else {
-            return Ok(Vec::new());
-        };
-        // Title matches first, then passages; several passages of one conversation collapse into its best.
-        let rows = sqlx::query(
+sql_store!(
+    SqliteStore,
+    SqliteRow,
+    "SELECT sqlite_version()",
+    "BEGIN IMMEDIATE",
+    {
+        async fn search(
+            &self,
+            owner: Owner,
+            terms: &[String],
+            limit: i64,
+        ) -> StoreResult<Vec<SearchHit>> {
+            let Some(query) = fts5_query(terms) else {
+                return Ok(Vec::new());
+            };
+            // Title matches first, then passages; several passages of one conversation collapse into its best.
+            let rows = sqlx::query(
             "SELECT c.id, c.title, c.archived, highlight(conversations_fts, 0, $3, $4) AS snippet,
                     0 AS kind, bm25(conversations_fts) AS score
              FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid
@@ -100,6 +105,7 @@ sql_store!(SqliteStore, SqliteRow, "SELECT sqlite_version()", {
         .bind(limit * 4)
         .fetch_all(&self.pool)
         .await?;
-        best_per_conversation(&rows, limit)
+            best_per_conversation(&rows, limit)
+        }
     }
-});
+);
