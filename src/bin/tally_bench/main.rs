@@ -1,7 +1,9 @@
 //! Benchmarks (tools, not tests), numbers for docs/benchmarks.md with the date and settings printed here:
 //! `tally-bench model` measures the embedded offline model; `tally-bench load` drives N concurrent guest chats
-//! through the release server against the mock upstream (see `load.rs`).
+//! through the release server against the mock upstream (see `load.rs`); `tally-bench history` times the sidebar
+//! and opening a conversation for a guest with a long history (see `history.rs`).
 
+mod history;
 mod load;
 
 use std::{
@@ -50,6 +52,8 @@ enum Command {
     },
     /// N concurrent guest chats against the release server and a mock upstream, on 127.0.0.1 only.
     Load(load::LoadArgs),
+    /// Sidebar and open-conversation latency for one guest with a long history (10,000 conversations).
+    History(history::HistoryArgs),
 }
 
 const QUESTIONS: &[&str] = &[
@@ -212,5 +216,6 @@ async fn main() {
             print,
         } => bench_model(model, runs, max_tokens, concurrent, print).await,
         Command::Load(args) => load::run(args).await,
+        Command::History(args) => history::run(args).await,
     }
 }
