@@ -108,14 +108,14 @@ impl MockUpstream {
         self.requests.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
-    /// The requests for answers, without the follow-up-question requests that come after each answer.
+    /// The requests for answers, without the follow-up and title requests that come after an answer.
     pub fn answer_requests(&self) -> Vec<Value> {
         self.requests()
             .into_iter()
             .filter(|body| {
                 !body["messages"][0]["content"]
                     .as_str()
-                    .is_some_and(|c| c.starts_with(FOLLOW_UP_MARKER))
+                    .is_some_and(|c| c.starts_with(FOLLOW_UP_MARKER) || c.starts_with(TITLE_MARKER))
             })
             .collect()
     }
