@@ -4,10 +4,8 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
-
 use super::{
-    llm::{Candidate, ChatChunk, ChatRequest},
+    llm::{self, Candidate, ChatRequest},
     prompt::{PromptMessage, PromptRole},
 };
 
@@ -52,22 +50,7 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
 
 /// Asks `candidate` for follow-ups to one answer. `None` when it fails, is too slow or writes anything unusable.
 pub async fn generate(candidate: &Candidate, question: &str, answer: &str) -> Option<Vec<String>> {
-    let work = async {
-        let mut chunks = candidate
-            .provider
-            .stream(&candidate.model, request(question, answer))
-            .await
-            .ok()?;
-        let mut text = String::new();
-        while let Some(chunk) = chunks.next().await {
-            match chunk.ok()? {
-                ChatChunk::Token(token) => text.push_str(&token),
-                ChatChunk::Usage(_) => {}
-            }
-        }
-        Some(text)
-    };
-    let text = tokio::time::timeout(DEADLINE, work).await.ok()??;
+    let text = llm::collect_text(candidate, request(question, answer), DEADLINE).await?;
     let questions = parse(&text, question);
     if questions.is_none() {
         tracing::info!(model = ?candidate, output_chars = text.len(), "no usable follow-up questions");

@@ -4,10 +4,8 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
-
 use super::{
-    llm::{Candidate, ChatChunk, ChatRequest},
+    llm::{self, Candidate, ChatRequest},
     prompt::{PromptMessage, PromptRole},
 };
 
@@ -44,21 +42,7 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
 
 /// Asks `candidate` for a title; `None` when it fails, is slow or writes something unusable.
 pub async fn generate(candidate: &Candidate, question: &str, answer: &str) -> Option<String> {
-    let work = async {
-        let mut chunks = candidate
-            .provider
-            .stream(&candidate.model, request(question, answer))
-            .await
-            .ok()?;
-        let mut text = String::new();
-        while let Some(chunk) = chunks.next().await {
-            if let ChatChunk::Token(token) = chunk.ok()? {
-                text.push_str(&token);
-            }
-        }
-        Some(text)
-    };
-    let text = tokio::time::timeout(DEADLINE, work).await.ok()??;
+    let text = llm::collect_text(candidate, request(question, answer), DEADLINE).await?;
     let title = parse(&text);
     if title.is_none() {
         tracing::debug!(output = %text, "unusable generated title");

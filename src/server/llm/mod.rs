@@ -121,3 +121,28 @@ pub trait ChatProvider: Send + Sync + 'static {
     async fn stream(&self, model: &str, request: ChatRequest)
         -> Result<ChunkStream, ProviderError>;
 }
+
+/// The whole text of a short, non-streamed request (follow-ups, titles): `None` if the provider fails or `deadline`
+/// passes first.
+pub async fn collect_text(
+    candidate: &Candidate,
+    request: ChatRequest,
+    deadline: std::time::Duration,
+) -> Option<String> {
+    use futures::StreamExt;
+    let work = async {
+        let mut chunks = candidate
+            .provider
+            .stream(&candidate.model, request)
+            .await
+            .ok()?;
+        let mut text = String::new();
+        while let Some(chunk) = chunks.next().await {
+            if let ChatChunk::Token(token) = chunk.ok()? {
+                text.push_str(&token);
+            }
+        }
+        Some(text)
+    };
+    tokio::time::timeout(deadline, work).await.ok()?
+}

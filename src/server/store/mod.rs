@@ -42,6 +42,16 @@ impl Default for DatabaseSettings {
     }
 }
 
+impl DatabaseSettings {
+    /// The pool both stores build from these settings.
+    fn pool_options<DB: sqlx::Database>(&self) -> sqlx::pool::PoolOptions<DB> {
+        sqlx::pool::PoolOptions::new()
+            .max_connections(self.max_connections.max(1))
+            .min_connections(self.min_connections)
+            .acquire_timeout(self.acquire_timeout)
+    }
+}
+
 /// Which database a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatabaseKind {

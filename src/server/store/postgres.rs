@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use sqlx::{
-    postgres::{PgConnectOptions, PgPoolOptions, PgRow},
+    postgres::{PgConnectOptions, PgRow},
     PgPool, Row,
 };
 use uuid::Uuid;
@@ -31,12 +31,7 @@ impl PgStore {
         let options = PgConnectOptions::from_str(url)?
             .options([("statement_timeout", timeout_ms.as_str())])
             .application_name("tally");
-        let pool = PgPoolOptions::new()
-            .max_connections(settings.max_connections.max(1))
-            .min_connections(settings.min_connections)
-            .acquire_timeout(settings.acquire_timeout)
-            .connect_with(options)
-            .await?;
+        let pool = settings.pool_options().connect_with(options).await?;
         let store = PgStore { pool };
         store.migrate().await?;
         Ok(store)

@@ -4,9 +4,7 @@ use std::{str::FromStr, time::Duration};
 
 use async_trait::async_trait;
 use sqlx::{
-    sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-    },
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteRow, SqliteSynchronous},
     Row, SqlitePool,
 };
 use uuid::Uuid;
@@ -35,12 +33,7 @@ impl SqliteStore {
             .foreign_keys(true)
             // SQLite has no statement timeout; a writer waits this long for the file lock instead.
             .busy_timeout(settings.statement_timeout.max(Duration::from_secs(1)));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(settings.max_connections.max(1))
-            .min_connections(settings.min_connections)
-            .acquire_timeout(settings.acquire_timeout)
-            .connect_with(options)
-            .await?;
+        let pool = settings.pool_options().connect_with(options).await?;
         let store = SqliteStore { pool };
         store.migrate().await?;
         Ok(store)
