@@ -1,155 +1,22 @@
-//! A real HTTP server speaking the OpenAI chat-completions streaming protocol, for tests, benchmarks and the browser
-//! suite. It answers with a deterministic markdown answer, token by token, with configurable delays and faults, so
-//! the real client code (async-openai, reqwest, SSE parsing) is exercised end to end.
-//!
-//! Faults can be set for every request or asked for by a directive in the last user message:
-//! `[mock:status-500]`, `[mock:status-429]`, `[mock:drop-after-N]`, `[mock:malformed-after-N]`, `[mock:hang]`,
-//! `[mock:slow]`, `[mock:no-usage]`, `[mock:xss]`, `[mock:short]` (a one-line answer, for filling histories).
-//!
-//! Follow-up requests (recognised by their instructions) get three questions about the original question's topic;
-//! `[mock:follow-ups-garbage]` in that question makes them unusable and `[mock:follow-ups-fail]` makes them fail.
+//! What the mock answers: a plan per request (tokens, pace, usage, fault), from the request's messages and the
+//! `[mock:...]` directives in them.
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
-use axum::{
-    body::{Body, Bytes},
-    extract::State,
-    http::StatusCode,
-    response::{IntoResponse, Response},
-    routing::post,
-    Json, Router,
-};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Fault {
-    /// Answer with this HTTP status before streaming anything.
-    Status(u16),
-    /// Break the connection after this many tokens.
-    DropAfter(usize),
-    /// Send an unparseable chunk after this many tokens.
-    MalformedAfter(usize),
-    /// Accept the request and never send a token.
-    Hang,
-}
+use super::{Fault, MockConfig};
 
-#[derive(Clone, Debug)]
-pub struct MockConfig {
-    pub first_token_delay: Duration,
+/// What one request asks of the mock.
+pub(super) struct Plan {
+    pub tokens: Vec<String>,
+    pub prompt_tokens: usize,
     pub token_delay: Duration,
-    /// Token delay when the question says `[mock:slow]`.
-    pub slow_token_delay: Duration,
     pub include_usage: bool,
     pub fault: Option<Fault>,
 }
 
-impl Default for MockConfig {
-    fn default() -> Self {
-        MockConfig {
-            first_token_delay: Duration::from_millis(20),
-            token_delay: Duration::from_millis(5),
-            slow_token_delay: Duration::from_millis(150),
-            include_usage: true,
-            fault: None,
-        }
-    }
-}
-
-#[derive(Clone)]
-struct MockState {
-    config: MockConfig,
-    requests: Arc<Mutex<Vec<Value>>>,
-}
-
-/// A running mock upstream; stops when dropped.
-pub struct MockUpstream {
-    pub addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Value>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl MockUpstream {
-    /// Starts on 127.0.0.1 with an ephemeral port.
-    pub async fn start(config: MockConfig) -> std::io::Result<Self> {
-        Self::start_on("127.0.0.1:0".parse().expect("valid address"), config).await
-    }
-
-    pub async fn start_on(addr: SocketAddr, config: MockConfig) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let app = router(MockState {
-            config,
-            requests: requests.clone(),
-        });
-        let task = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
-                tracing::error!(%error, "mock upstream stopped");
-            }
-        });
-        Ok(MockUpstream {
-            addr,
-            requests,
-            task,
-        })
-    }
-
-    /// The base URL to configure as OPENAI_BASE_URL.
-    pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
-    }
-
-    /// Every request body received so far.
-    pub fn requests(&self) -> Vec<Value> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
-    /// The requests for answers, without the follow-up and title requests that come after an answer.
-    pub fn answer_requests(&self) -> Vec<Value> {
-        self.requests()
-            .into_iter()
-            .filter(|body| {
-                !body["messages"][0]["content"]
-                    .as_str()
-                    .is_some_and(|c| c.starts_with(FOLLOW_UP_MARKER) || c.starts_with(TITLE_MARKER))
-            })
-            .collect()
-    }
-}
-
-impl Drop for MockUpstream {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-pub fn router_for_binary(config: MockConfig) -> Router {
-    router(MockState {
-        config,
-        requests: Arc::new(Mutex::new(Vec::new())),
-    })
-}
-
-fn router(state: MockState) -> Router {
-    Router::new()
-        .route("/v1/chat/completions", post(completions))
-        .with_state(state)
-}
-
-/// What one request asks of the mock.
-struct Plan {
-    tokens: Vec<String>,
-    prompt_tokens: usize,
-    token_delay: Duration,
-    include_usage: bool,
-    fault: Option<Fault>,
-}
-
-fn plan(config: &MockConfig, body: &Value) -> Plan {
+pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
     let messages = body["messages"].as_array().cloned().unwrap_or_default();
     let is_follow_up_request = messages.iter().any(|m| {
         m["role"] == "system"
@@ -217,10 +84,10 @@ fn plan(config: &MockConfig, body: &Value) -> Plan {
 }
 
 /// How the follow-up instructions begin (see `server::follow_ups::INSTRUCTIONS`).
-const FOLLOW_UP_MARKER: &str = "You suggest follow-up questions.";
+pub(super) const FOLLOW_UP_MARKER: &str = "You suggest follow-up questions.";
 
 /// How the title instructions begin (see `server::titles::INSTRUCTIONS`).
-const TITLE_MARKER: &str = "You write short titles.";
+pub(super) const TITLE_MARKER: &str = "You write short titles.";
 
 /// The question quoted in a follow-up or title request.
 fn quoted_question(messages: &[Value]) -> &str {
@@ -351,94 +218,10 @@ fn tokenize(text: &str) -> Vec<String> {
     tokens
 }
 
-fn chunk(content: Option<&str>, finish: Option<&str>) -> String {
-    let delta = match content {
-        Some(text) => json!({"role": "assistant", "content": text}),
-        None => json!({}),
-    };
-    let body = json!({
-        "id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": "mock-model",
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    });
-    format!("data: {body}\n\n")
-}
-
-async fn completions(State(state): State<MockState>, Json(body): Json<Value>) -> Response {
-    if let Ok(mut requests) = state.requests.lock() {
-        requests.push(body.clone());
-    }
-    let plan = plan(&state.config, &body);
-    if let Some(Fault::Status(status)) = plan.fault {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let error = json!({"error": {"message": "mock upstream failure", "type": "server_error", "param": null,
-            "code": null}});
-        return (status, Json(error)).into_response();
-    }
-    let first_delay = state.config.first_token_delay;
-    let events = async_stream(plan, first_delay);
-    Response::builder()
-        .header("content-type", "text/event-stream")
-        .header("cache-control", "no-cache")
-        .body(Body::from_stream(events))
-        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-}
-
-type Frame = Result<Bytes, std::io::Error>;
-
-fn async_stream(plan: Plan, first_delay: Duration) -> impl futures::Stream<Item = Frame> + Send {
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Frame>(16);
-    tokio::spawn(async move {
-        let send = |frame: Frame| {
-            let sender = sender.clone();
-            async move { sender.send(frame).await.is_ok() }
-        };
-        tokio::time::sleep(first_delay).await;
-        if plan.fault == Some(Fault::Hang) {
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            return;
-        }
-        let total = plan.tokens.len();
-        for (index, token) in plan.tokens.iter().enumerate() {
-            match plan.fault {
-                Some(Fault::DropAfter(n)) if index == n => {
-                    // Let the tokens already sent leave the socket before the connection is torn down.
-                    tokio::time::sleep(plan.token_delay.max(Duration::from_millis(50))).await;
-                    let _ = send(Err(std::io::Error::other("mock connection reset"))).await;
-                    return;
-                }
-                Some(Fault::MalformedAfter(n)) if index == n => {
-                    let _ = send(Ok(Bytes::from(
-                        "data: {\"id\": \"chatcmpl-mock\", \"choices\": [tru\n\n",
-                    )))
-                    .await;
-                    return;
-                }
-                _ => {}
-            }
-            if index > 0 {
-                tokio::time::sleep(plan.token_delay).await;
-            }
-            if !send(Ok(Bytes::from(chunk(Some(token), None)))).await {
-                return;
-            }
-        }
-        let _ = send(Ok(Bytes::from(chunk(None, Some("stop"))))).await;
-        if plan.include_usage {
-            let usage = json!({
-                "id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1_700_000_000,
-                "model": "mock-model", "choices": [],
-                "usage": {"prompt_tokens": plan.prompt_tokens, "completion_tokens": total,
-                          "total_tokens": plan.prompt_tokens + total},
-            });
-            let _ = send(Ok(Bytes::from(format!("data: {usage}\n\n")))).await;
-        }
-        let _ = send(Ok(Bytes::from("data: [DONE]\n\n"))).await;
-    });
-    tokio_stream::wrappers::ReceiverStream::new(receiver)
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
