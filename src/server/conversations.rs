@@ -117,10 +117,7 @@ pub async fn open(
     guest: &GuestToken,
     id: &str,
 ) -> Result<ConversationDetail, AppError> {
-    let id = parse_id(id)?;
-    let owner = existing_owner(state, guest)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (owner, id) = owned(state, guest, id).await?;
     let conversation = state
         .store
         .get_conversation(owner, id)
@@ -152,11 +149,8 @@ pub async fn earlier_messages(
     id: &str,
     before: &str,
 ) -> Result<MessagePage, AppError> {
-    let id = parse_id(id)?;
     let before = parse_id(before)?;
-    let owner = existing_owner(state, guest)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (owner, id) = owned(state, guest, id).await?;
     let (messages, has_earlier) = state
         .store
         .list_recent_messages(owner, id, Some(before), MESSAGE_PAGE)
@@ -168,8 +162,12 @@ pub async fn earlier_messages(
     })
 }
 
-/// The owner of a conversation the caller names, or not-found.
-async fn owned(state: &AppState, guest: &GuestToken, id: &str) -> Result<(Owner, Uuid), AppError> {
+/// The caller (as an owner) and the conversation id they name; not-found for a guest who never wrote.
+pub(crate) async fn owned(
+    state: &AppState,
+    guest: &GuestToken,
+    id: &str,
+) -> Result<(Owner, Uuid), AppError> {
     let id = parse_id(id)?;
     let owner = existing_owner(state, guest)
         .await?

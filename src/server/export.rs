@@ -10,8 +10,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    conversations::existing_owner, error::AppError, identity::GuestToken, state::AppState,
-    store::MessageRow, validation::parse_id,
+    conversations::owned, error::AppError, identity::GuestToken, state::AppState, store::MessageRow,
 };
 use crate::model::{Role, Usage, DISCLAIMER};
 
@@ -67,10 +66,7 @@ async fn build(
             format.chars().take(20).collect::<String>()
         )));
     }
-    let id = parse_id(id)?;
-    let owner = existing_owner(state, guest)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (owner, id) = owned(state, guest, id).await?;
     let conversation = state
         .store
         .get_conversation(owner, id)
