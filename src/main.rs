@@ -28,8 +28,12 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .unwrap_or_else(|error| fail(&format!("cannot listen on {addr} (TALLY_ADDR): {error}")));
+    // Each answer holds two sockets (the browser's and the provider's); many systems start processes with a soft
+    // limit of 1,024 open files, far below their hard limit.
+    let open_files = rlimit::increase_nofile_limit(u64::MAX).ok();
     tracing::info!(
         %addr,
+        open_files,
         database = %store::redact_url(&config.database_url()),
         models = ?state.catalog.choices().models.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
         "Tally is listening on http://{addr}"

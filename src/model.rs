@@ -223,7 +223,9 @@ pub enum TurnEvent {
     Started {
         conversation_id: String,
         title: String,
-        user_message: ChatMessage,
+        /// Boxed, like `Finished::message`: every event of an answer, tokens included, is as large as the largest
+        /// variant, and a streaming answer queues them in blocks of 32.
+        user_message: Box<ChatMessage>,
         assistant_message_id: String,
         model: String,
     },
@@ -233,7 +235,7 @@ pub enum TurnEvent {
     Rerouted { model: String, notice: String },
     /// The turn ended (complete, stopped or failed); the message is final as stored.
     Finished {
-        message: ChatMessage,
+        message: Box<ChatMessage>,
         error: Option<ApiError>,
     },
     /// The conversation got a title written from its first exchange.
@@ -325,6 +327,18 @@ impl EventLineReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each streaming answer queues its events in blocks of 32, so the largest variant sets the memory every
+    /// concurrent answer costs (312 bytes per event before the messages were boxed; the load benchmark measures
+    /// the effect on the whole server).
+    #[test]
+    fn a_turn_event_stays_small() {
+        assert!(
+            std::mem::size_of::<TurnEvent>() <= 128,
+            "TurnEvent is {} bytes",
+            std::mem::size_of::<TurnEvent>()
+        );
+    }
 
     #[test]
     fn usage_line_reads_like_the_brief() {

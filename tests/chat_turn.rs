@@ -374,6 +374,7 @@ async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
     let (_, answer) = store
         .begin_turn(NewTurn {
             conversation_id: conversation.id,
+            new_conversation: None,
             user_content: "q".into(),
             provider: "p".into(),
             model: "m".into(),
@@ -382,7 +383,7 @@ async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
         .await
         .expect("turn");
     store
-        .checkpoint_answer(answer.id, "partial text")
+        .checkpoint_answers(&[(answer.id, "partial text".into())])
         .await
         .expect("checkpoint");
     drop(store);

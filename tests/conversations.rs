@@ -9,8 +9,8 @@ use support::{database::TestDatabase, summarize, TestApp};
 use tally::{
     model::{MessageStatus, DISCLAIMER},
     server::store::{
-        FinishedAnswer, ListCursor, ListFilter, NewTurn, Owner, Store, HIGHLIGHT_END,
-        HIGHLIGHT_START,
+        FinishedAnswer, ListCursor, ListFilter, NewConversation, NewTurn, Owner, Store,
+        HIGHLIGHT_END, HIGHLIGHT_START,
     },
 };
 use uuid::Uuid;
@@ -55,6 +55,7 @@ async fn conversation(
     let (_, reply) = store
         .begin_turn(NewTurn {
             conversation_id: conversation.id,
+            new_conversation: None,
             user_content: question.into(),
             provider: "p".into(),
             model: "m".into(),
@@ -142,6 +143,140 @@ async fn another_owners_conversation_behaves_as_missing() {
         .expect("still there");
     assert_eq!(kept.title, "Alice's SEP-IRA");
     assert!(!kept.pinned && !kept.archived);
+}
+
+#[tokio::test]
+async fn a_first_question_writes_its_conversation_in_the_same_transaction() {
+    let f = fixture().await;
+    let store = f.store.as_ref();
+    let (owner, stranger) = (guest(store, 20).await, guest(store, 21).await);
+    let id = Uuid::now_v7();
+    let (question, answer) = store
+        .begin_turn(NewTurn {
+            conversation_id: id,
+            new_conversation: Some(NewConversation {
+                owner,
+                assistant_id: "tax".into(),
+                title: "Home office".into(),
+                model_key: Some("mock/m".into()),
+            }),
+            user_content: "Can I deduct my home office?".into(),
+            provider: "p".into(),
+            model: "m".into(),
+            disclaimer: DISCLAIMER.into(),
+        })
+        .await
+        .expect("turn");
+    let conversation = store
+        .get_conversation(owner, id)
+        .await
+        .unwrap()
+        .expect("the owner sees the new conversation");
+    assert_eq!(conversation.title, "Home office");
+    assert_eq!(conversation.model_key.as_deref(), Some("mock/m"));
+    let (messages, _) = store
+        .list_recent_messages(owner, id, None, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    let ids: Vec<Uuid> = messages.iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![question.id, answer.id]);
+    assert_eq!(messages[1].status, MessageStatus::Streaming);
+    assert!(store
+        .get_conversation(stranger, id)
+        .await
+        .unwrap()
+        .is_none());
+    let listed = page(store, owner, ListFilter::Active, None, 10).await;
+    assert_eq!(listed, vec![(id, "Home office".to_string(), false)]);
+
+    // The same id again cannot start a second conversation, and the first keeps its one exchange.
+    let again = store
+        .begin_turn(NewTurn {
+            conversation_id: id,
+            new_conversation: Some(NewConversation {
+                owner: stranger,
+                assistant_id: "tax".into(),
+                title: "Taken over".into(),
+                model_key: None,
+            }),
+            user_content: "second".into(),
+            provider: "p".into(),
+            model: "m".into(),
+            disclaimer: DISCLAIMER.into(),
+        })
+        .await;
+    assert!(again.is_err(), "a duplicate conversation id is refused");
+    let (messages, _) = store
+        .list_recent_messages(owner, id, None, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(messages.len(), 2, "nothing of the refused turn was written");
+}
+
+#[tokio::test]
+async fn checkpoints_of_several_answers_land_together_and_never_undo_a_final_answer() {
+    let f = fixture().await;
+    let store = f.store.as_ref();
+    let owner = guest(store, 22).await;
+    let finished = conversation(store, owner, "done", "q", "the final answer").await;
+    let (messages, _) = store
+        .list_recent_messages(owner, finished, None, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    let finished_answer = messages.last().unwrap().id;
+    let mut streaming = Vec::new();
+    for n in 0..2 {
+        let id = Uuid::now_v7();
+        let (_, answer) = store
+            .begin_turn(NewTurn {
+                conversation_id: id,
+                new_conversation: Some(NewConversation {
+                    owner,
+                    assistant_id: "tax".into(),
+                    title: format!("streaming {n}"),
+                    model_key: None,
+                }),
+                user_content: format!("question {n}"),
+                provider: "p".into(),
+                model: "m".into(),
+                disclaimer: DISCLAIMER.into(),
+            })
+            .await
+            .unwrap();
+        streaming.push((id, answer.id));
+    }
+    store
+        .checkpoint_answers(&[
+            (streaming[0].1, "partial zero".into()),
+            (streaming[1].1, "partial one".into()),
+            (finished_answer, "a stale checkpoint".into()),
+        ])
+        .await
+        .expect("checkpoints");
+    for ((conversation_id, answer_id), expected) in
+        streaming.iter().zip(["partial zero", "partial one"])
+    {
+        let (messages, _) = store
+            .list_recent_messages(owner, *conversation_id, None, 10)
+            .await
+            .unwrap()
+            .unwrap();
+        let answer = messages.iter().find(|m| m.id == *answer_id).unwrap();
+        assert_eq!(
+            (answer.content.as_str(), answer.status),
+            (expected, MessageStatus::Streaming)
+        );
+    }
+    let (messages, _) = store
+        .list_recent_messages(owner, finished, None, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(messages.last().unwrap().content, "the final answer");
+    assert_eq!(messages.last().unwrap().status, MessageStatus::Complete);
 }
 
 #[tokio::test]
@@ -368,6 +503,7 @@ async fn a_long_conversation_opens_with_its_latest_page() {
         let (_, reply) = store
             .begin_turn(NewTurn {
                 conversation_id: id,
+                new_conversation: None,
                 user_content: format!("q{n}"),
                 provider: "p".into(),
                 model: "m".into(),
@@ -376,7 +512,7 @@ async fn a_long_conversation_opens_with_its_latest_page() {
             .await
             .unwrap();
         store
-            .checkpoint_answer(reply.id, &format!("a{n}"))
+            .checkpoint_answers(&[(reply.id, format!("a{n}"))])
             .await
             .unwrap();
     }

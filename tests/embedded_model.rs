@@ -180,7 +180,7 @@ async fn the_app_answers_with_the_offline_model_when_no_provider_is_configured()
     while let Some(event) = stream.next_event().await {
         if let TurnEvent::Finished { message, error } = event {
             assert_eq!(error, None);
-            finished = Some(message);
+            finished = Some(*message);
             break;
         }
     }

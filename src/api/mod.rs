@@ -121,6 +121,10 @@ pub async fn delete_conversation(id: String) -> Result<(), ApiError> {
         .map_err(context::fail)
 }
 
+/// Most events one write to the browser carries.
+#[cfg(feature = "ssr")]
+const EVENTS_PER_WRITE: usize = 64;
+
 /// Sends a question and streams the answer as JSON lines of [`crate::model::TurnEvent`].
 #[server(endpoint = "chat/send", input = Json, output = StreamingText)]
 pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, ApiError> {
@@ -129,9 +133,16 @@ pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, 
     let events = crate::server::turn::start(&state, &guest, request)
         .await
         .map_err(context::fail)?;
-    Ok(TextStream::new(events.map(|event| {
-        Ok(crate::server::turn::encode_event_line(&event))
-    })))
+    // Events already waiting go out in one write: one token at a time when the server keeps up, fewer and larger
+    // writes (and far fewer system calls) when it is busy.
+    Ok(TextStream::new(events.ready_chunks(EVENTS_PER_WRITE).map(
+        |events| {
+            Ok(events
+                .iter()
+                .map(crate::server::turn::encode_event_line)
+                .collect())
+        },
+    )))
 }
 
 /// Stops an answer that is being written; the partial text is kept.

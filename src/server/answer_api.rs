@@ -59,7 +59,7 @@ async fn run(
             TurnEvent::Finished {
                 error: Some(error), ..
             } => return Err((StatusCode::BAD_GATEWAY, error)),
-            TurnEvent::Finished { message, .. } => finished = Some(message),
+            TurnEvent::Finished { message, .. } => finished = Some(*message),
             TurnEvent::FollowUps { questions, .. } => follow_ups = questions,
             TurnEvent::Token { .. } | TurnEvent::Rerouted { .. } | TurnEvent::Titled { .. } => {}
         }

@@ -8,6 +8,7 @@ use axum::{
     middleware,
     response::{IntoResponse, Response},
     routing::{get, post},
+    serve::ListenerExt,
     Json, Router,
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -25,6 +26,7 @@ use tower_http::{
 
 use super::{
     error::new_correlation_id, identity::guest_middleware, limits::SWEEP_INTERVAL, state::AppState,
+    turn,
 };
 use crate::app::{shell, App};
 
@@ -149,6 +151,13 @@ pub async fn serve(
             sweeper_state.turn_limiter.forget_idle();
         }
     });
+    let checkpoints = tokio::spawn(turn::write_checkpoints(state.clone()));
+    // Answers are many small writes; Nagle's algorithm would hold each back until the previous one is acknowledged.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
+    });
     let result = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -167,5 +176,7 @@ pub async fn serve(
     {
         tracing::warn!("some answers did not finish storing before shutdown");
     }
+    // After the answers: each one's final write supersedes its checkpoints.
+    checkpoints.abort();
     result
 }

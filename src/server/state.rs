@@ -14,6 +14,7 @@ use super::{
     llm::{Catalog, ChatProvider, OpenAiCompatible, ProviderEntry},
     provider_config::{ProviderKind, ProviderSpec},
     store::{self, DatabaseKind, DatabaseSettings, Store},
+    turn::Checkpoints,
 };
 
 #[derive(Clone)]
@@ -27,6 +28,8 @@ pub struct Inner {
     pub catalog: Arc<Catalog>,
     pub cookie_signer: CookieSigner,
     pub turn_limiter: TurnLimiter,
+    /// Partial answers waiting for the next checkpoint pass.
+    pub checkpoints: Checkpoints,
     /// Answers being written right now, so Stop can reach them. Keyed by assistant message id.
     pub active_turns: Mutex<HashMap<Uuid, CancellationToken>>,
     /// Cancelled on shutdown; every turn's token is a child of it.
@@ -83,6 +86,7 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             cookie_signer: CookieSigner::new(&secret, config.cookies_secure()),
             turn_limiter: TurnLimiter::per_minute(config.guest_messages_per_minute),
+            checkpoints: Checkpoints::default(),
             active_turns: Mutex::new(HashMap::new()),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),

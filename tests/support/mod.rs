@@ -462,7 +462,7 @@ pub fn summarize(events: &[TurnEvent]) -> Turn {
         .position(|e| matches!(e, TurnEvent::Finished { .. }))
         .unwrap_or_else(|| panic!("no Finished event in {events:?}"));
     let (finished, error) = match &events[finished_at] {
-        TurnEvent::Finished { message, error } => (message.clone(), error.clone()),
+        TurnEvent::Finished { message, error } => ((**message).clone(), error.clone()),
         _ => unreachable!(),
     };
     // Only suggested follow-ups and a generated title may come after the answer is finished, once each.

@@ -156,7 +156,7 @@ fn apply(
             let mut stop_now = false;
             ctx.pending.update(|pending| {
                 if let Some(pending) = pending {
-                    pending.user_message = Some(user_message);
+                    pending.user_message = Some(*user_message);
                     pending.assistant_message_id = Some(assistant_message_id.clone());
                     stop_now = pending.stop_requested;
                 }
@@ -198,7 +198,7 @@ fn apply(
                 if let Some(user) = pending.and_then(|p| p.user_message) {
                     messages.push(user);
                 }
-                messages.push(message);
+                messages.push(*message);
             });
             ctx.pending.set(None);
             if let Some(error) = error {

@@ -161,6 +161,7 @@ async fn seed(store: &dyn Store, owner: Owner, n: usize, turns: usize) -> Uuid {
         let (_, answer) = store
             .begin_turn(NewTurn {
                 conversation_id: conversation.id,
+                new_conversation: None,
                 user_content: format!(
                     "How do I handle {} and {} for case {n}-{t}?",
                     word(t),

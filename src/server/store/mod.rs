@@ -198,11 +198,25 @@ pub const HIGHLIGHT_END: char = '\u{E001}';
 #[derive(Clone, Debug)]
 pub struct NewTurn {
     pub conversation_id: Uuid,
+    /// Set when the turn starts a conversation (with id `conversation_id`), written in the same transaction.
+    pub new_conversation: Option<NewConversation>,
     pub user_content: String,
     pub provider: String,
     pub model: String,
     pub disclaimer: String,
 }
+
+/// A conversation a turn starts.
+#[derive(Clone, Debug)]
+pub struct NewConversation {
+    pub owner: Owner,
+    pub assistant_id: String,
+    pub title: String,
+    pub model_key: Option<String>,
+}
+
+/// A guest's `last_seen_at` (and with it the sliding expiry) is rewritten at most this often.
+pub const GUEST_SEEN_REFRESH_MS: i64 = 60_000;
 
 /// How an answer ended.
 #[derive(Clone, Debug)]
@@ -228,7 +242,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Finds the guest session for a cookie token hash, extending its expiry. `None` if unknown or expired.
     async fn find_guest(&self, token_hash: &[u8]) -> StoreResult<Option<Uuid>>;
-    /// Finds or creates the guest session for a cookie token hash.
+    /// Finds or creates the guest session for a cookie token hash, sliding its expiry (at most once every
+    /// [`GUEST_SEEN_REFRESH_MS`], so a guest's every turn is not a write).
     async fn ensure_guest(&self, token_hash: &[u8], ttl_ms: i64) -> StoreResult<Uuid>;
 
     /// A page of the owner's conversations in sidebar order (pinned first, then most recently updated).
@@ -292,10 +307,11 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the conversation has an answer still streaming.
     async fn has_streaming_answer(&self, conversation_id: Uuid) -> StoreResult<bool>;
 
-    /// Stores the user's message (complete) and an empty assistant message (streaming) in one transaction.
+    /// Stores the user's message (complete) and an empty assistant message (streaming) in one transaction, with
+    /// the conversation itself when the turn starts one.
     async fn begin_turn(&self, turn: NewTurn) -> StoreResult<(MessageRow, MessageRow)>;
-    /// Saves the partial answer so far.
-    async fn checkpoint_answer(&self, message_id: Uuid, content: &str) -> StoreResult<()>;
+    /// Saves the partial text of answers still streaming, all in one transaction.
+    async fn checkpoint_answers(&self, partial: &[(Uuid, String)]) -> StoreResult<()>;
     /// Stores the final state of an answer.
     async fn finish_answer(
         &self,

@@ -13,14 +13,16 @@ use super::{
     now_ms,
     sql::{follow_ups_from_json, owner_guest, sql_store, CONVERSATION_COLUMNS, MESSAGE_COLUMNS},
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
-    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, HIGHLIGHT_END,
-    HIGHLIGHT_START,
+    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, GUEST_SEEN_REFRESH_MS,
+    HIGHLIGHT_END, HIGHLIGHT_START,
 };
 use crate::model::{MessageStatus, Role, Usage};
 
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// The same pool: PostgreSQL runs concurrent writers itself.
+    writer: PgPool,
 }
 
 impl PgStore {
@@ -32,7 +34,10 @@ impl PgStore {
             .options([("statement_timeout", timeout_ms.as_str())])
             .application_name("tally");
         let pool = settings.pool_options().connect_with(options).await?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            writer: pool.clone(),
+            pool,
+        };
         store.migrate().await?;
         Ok(store)
     }

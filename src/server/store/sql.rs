@@ -12,7 +12,10 @@ pub(super) const MESSAGE_COLUMNS: &str =
 pub(super) const CONVERSATION_COLUMNS: &str =
     "id, assistant_id, title, model_key, pinned, archived, created_at, updated_at";
 
-/// Implements [`Store`](super::Store) for `$store` (which has a `pool` field) decoding rows of type `$row`.
+/// Implements [`Store`](super::Store) for `$store` decoding rows of type `$row`. `$store` has two pools: `pool` for
+/// reads and `writer` for every statement that writes (for PostgreSQL the same pool; for SQLite a single connection,
+/// so writers queue in order inside the process instead of polling the file lock with SQLite's sleeping busy
+/// handler, which under load added tens of milliseconds per write).
 /// `$begin_write` opens a transaction that writes: SQLite needs `BEGIN IMMEDIATE`, or two writers that both
 /// started reading fail at once with "database is locked" instead of waiting their turn.
 macro_rules! sql_store {
@@ -136,6 +139,19 @@ macro_rules! sql_store {
 
             async fn ensure_guest(&self, token_hash: &[u8], ttl_ms: i64) -> StoreResult<Uuid> {
                 let now = now_ms();
+                // A guest who was seen a moment ago needs no write: the sliding expiry moves at most once a
+                // minute, which keeps a busy guest's turns off the single writer.
+                let seen = sqlx::query(
+                    "SELECT id FROM guest_sessions WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .bind(now - GUEST_SEEN_REFRESH_MS)
+                .fetch_optional(&self.pool)
+                .await?;
+                if let Some(row) = seen {
+                    return parse_uuid(&row, "id");
+                }
                 // One statement, so two first requests racing from the same browser end on the same row.
                 let row = sqlx::query(
                     "INSERT INTO guest_sessions (id, token_hash, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)
@@ -147,7 +163,7 @@ macro_rules! sql_store {
                 .bind(now)
                 .bind(now + ttl_ms)
                 .bind(now)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.writer)
                 .await?;
                 parse_uuid(&row, "id")
             }
@@ -190,7 +206,7 @@ macro_rules! sql_store {
                 .bind(true)
                 .bind(id.to_string())
                 .bind(owner_guest(owner))
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
                 Ok(result.rows_affected() > 0)
             }
@@ -200,7 +216,7 @@ macro_rules! sql_store {
                     .bind(title)
                     .bind(id.to_string())
                     .bind(false)
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await?;
                 Ok(result.rows_affected() > 0)
             }
@@ -210,7 +226,7 @@ macro_rules! sql_store {
                     .bind(pinned)
                     .bind(id.to_string())
                     .bind(owner_guest(owner))
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await?;
                 Ok(result.rows_affected() > 0)
             }
@@ -221,7 +237,7 @@ macro_rules! sql_store {
                         .bind(archived)
                         .bind(id.to_string())
                         .bind(owner_guest(owner))
-                        .execute(&self.pool)
+                        .execute(&self.writer)
                         .await?;
                 Ok(result.rows_affected() > 0)
             }
@@ -263,7 +279,7 @@ macro_rules! sql_store {
                 .bind(model_key)
                 .bind(now)
                 .bind(now)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.writer)
                 .await?;
                 conversation_from_row(&row)
             }
@@ -278,7 +294,7 @@ macro_rules! sql_store {
                     .bind(model_key)
                     .bind(id.to_string())
                     .bind(owner_guest(owner))
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await?;
                 Ok(())
             }
@@ -287,7 +303,7 @@ macro_rules! sql_store {
                 let result = sqlx::query("DELETE FROM conversations WHERE id = $1 AND guest_session_id = $2")
                     .bind(id.to_string())
                     .bind(owner_guest(owner))
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await?;
                 Ok(result.rows_affected() > 0)
             }
@@ -361,7 +377,22 @@ macro_rules! sql_store {
                 let now = now_ms();
                 let user_id = Uuid::now_v7();
                 let assistant_id = Uuid::now_v7();
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = self.writer.begin_with($begin_write).await?;
+                if let Some(new) = &turn.new_conversation {
+                    sqlx::query(
+                        "INSERT INTO conversations (id, guest_session_id, assistant_id, title, model_key, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(turn.conversation_id.to_string())
+                    .bind(owner_guest(new.owner))
+                    .bind(&new.assistant_id)
+                    .bind(&new.title)
+                    .bind(&new.model_key)
+                    .bind(now)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query(
                     "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
                      VALUES ($1, $2, 'user', $3, 'complete', $4, $5)",
@@ -387,11 +418,13 @@ macro_rules! sql_store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(turn.conversation_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
+                if turn.new_conversation.is_none() {
+                    sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
+                        .bind(now)
+                        .bind(turn.conversation_id.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
 
                 let user = MessageRow {
@@ -424,15 +457,24 @@ macro_rules! sql_store {
                 Ok((user, assistant))
             }
 
-            async fn checkpoint_answer(&self, message_id: Uuid, content: &str) -> StoreResult<()> {
-                sqlx::query(
-                    "UPDATE messages SET content = $1, updated_at = $2 WHERE id = $3 AND status = 'streaming'",
-                )
-                .bind(content)
-                .bind(now_ms())
-                .bind(message_id.to_string())
-                .execute(&self.pool)
-                .await?;
+            async fn checkpoint_answers(&self, partial: &[(Uuid, String)]) -> StoreResult<()> {
+                if partial.is_empty() {
+                    return Ok(());
+                }
+                let now = now_ms();
+                let mut tx = self.writer.begin_with($begin_write).await?;
+                for (message_id, content) in partial {
+                    // Only while streaming: a checkpoint that lands after the final write must not undo it.
+                    sqlx::query(
+                        "UPDATE messages SET content = $1, updated_at = $2 WHERE id = $3 AND status = 'streaming'",
+                    )
+                    .bind(content)
+                    .bind(now)
+                    .bind(message_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -442,7 +484,7 @@ macro_rules! sql_store {
                 answer: FinishedAnswer,
             ) -> StoreResult<MessageRow> {
                 let now = now_ms();
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = self.writer.begin_with($begin_write).await?;
                 let row = sqlx::query(&format!(
                     "UPDATE messages SET content = $1, status = $2, prompt_tokens = $3, completion_tokens = $4,
                             usage_estimated = $5, ttft_ms = $6, latency_ms = $7, error_id = $8, provider = $9, model = $10,
@@ -481,7 +523,7 @@ macro_rules! sql_store {
                 sqlx::query("UPDATE messages SET follow_ups = $1 WHERE id = $2")
                     .bind(json)
                     .bind(message_id.to_string())
-                    .execute(&self.pool)
+                    .execute(&self.writer)
                     .await?;
                 Ok(())
             }
@@ -507,7 +549,7 @@ macro_rules! sql_store {
                     "UPDATE messages SET status = 'interrupted', updated_at = $1 WHERE status = 'streaming'",
                 )
                 .bind(now_ms())
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
                 Ok(result.rows_affected())
             }

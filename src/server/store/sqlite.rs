@@ -13,14 +13,17 @@ use super::{
     now_ms,
     sql::{follow_ups_from_json, owner_guest, sql_store, CONVERSATION_COLUMNS, MESSAGE_COLUMNS},
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
-    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, HIGHLIGHT_END,
-    HIGHLIGHT_START,
+    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, GUEST_SEEN_REFRESH_MS,
+    HIGHLIGHT_END, HIGHLIGHT_START,
 };
 use crate::model::{MessageStatus, Role, Usage};
 
 #[derive(Clone)]
 pub struct SqliteStore {
+    /// Reads, on several connections at once (WAL lets readers run beside the writer).
     pool: SqlitePool,
+    /// Every write, on one connection: SQLite allows one writer at a time anyway.
+    writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -33,15 +36,25 @@ impl SqliteStore {
             .foreign_keys(true)
             // SQLite has no statement timeout; a writer waits this long for the file lock instead.
             .busy_timeout(settings.statement_timeout.max(Duration::from_secs(1)));
-        let pool = settings.pool_options().connect_with(options).await?;
-        let store = SqliteStore { pool };
+        let writer = settings
+            .pool_options()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let store = SqliteStore {
+            pool: writer.clone(),
+            writer,
+        };
+        // The writer creates the file and its tables before any reader opens it.
         store.migrate().await?;
-        Ok(store)
+        let pool = settings.pool_options().connect_with(options).await?;
+        Ok(SqliteStore { pool, ..store })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
+            .run(&self.writer)
             .await
             .map_err(Into::into)
     }

@@ -40,7 +40,8 @@ struct Progress {
     candidate: usize,
     /// Set when a model other than the chosen one answered, and why.
     notice: Option<String>,
-    /// Time spent in the database: before the answer, checkpoints, and the final write.
+    /// Time this turn waited on the database: before the answer and the final write (checkpoints are written
+    /// for all answers together, see `checkpoints`).
     db_time: Duration,
 }
 
@@ -99,6 +100,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
             .await
     };
     lock_turns(&state).remove(&answer.id);
+    state.checkpoints.forget(answer.id);
 
     let (status, error) = match &ending {
         Ending::Complete => (MessageStatus::Complete, None),
@@ -166,7 +168,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
                 ttft_ms = row.ttft_ms, latency_ms = row.latency_ms, db_ms, "answer stored");
             let _ = events
                 .send(TurnEvent::Finished {
-                    message: to_chat_message(row),
+                    message: Box::new(to_chat_message(row)),
                     error,
                 })
                 .await;
@@ -177,7 +179,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
             message.status = MessageStatus::Failed;
             let _ = events
                 .send(TurnEvent::Finished {
-                    message,
+                    message: Box::new(message),
                     error: Some(report),
                 })
                 .await;
@@ -366,14 +368,7 @@ impl Turn<'_> {
                     }
                     if last_checkpoint.elapsed() >= state.config.checkpoint_interval() {
                         last_checkpoint = Instant::now();
-                        let checkpoint = state
-                            .store
-                            .checkpoint_answer(*message_id, &progress.text)
-                            .await;
-                        progress.db_time += last_checkpoint.elapsed();
-                        if let Err(error) = checkpoint {
-                            tracing::warn!(%message_id, %error, "checkpoint failed; the answer goes on");
-                        }
+                        state.checkpoints.stage(*message_id, &progress.text);
                     }
                 }
             }

@@ -12,6 +12,9 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 mod answer;
+mod checkpoints;
+
+pub use checkpoints::{write_checkpoints, Checkpoints};
 
 use super::{
     conversations::to_chat_message,
@@ -20,7 +23,7 @@ use super::{
     llm::ChatRequest,
     prompt::{self, PromptMessage},
     state::AppState,
-    store::{one_line, MessageRow, NewTurn, Owner},
+    store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
     validation::{parse_id, validate_message},
 };
 use crate::model::{MessageStatus, TurnEvent, TurnRequest, DISCLAIMER};
@@ -61,7 +64,7 @@ pub async fn start(
     );
 
     let first_exchange = request.conversation_id.is_none();
-    let conversation = match &request.conversation_id {
+    let (conversation_id, title, model_key, history) = match &request.conversation_id {
         Some(id) => {
             let id = parse_id(id)?;
             let conversation = state
@@ -77,28 +80,26 @@ pub async fn start(
                     state.store.set_conversation_model(owner, id, key).await?;
                 }
             }
-            conversation
-        }
-        None => {
-            let title = one_line(&content, TITLE_CHARS);
-            state
+            // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never
+            // would.
+            let (history, _) = state
                 .store
-                .create_conversation(owner, TAX_ASSISTANT_ID, &title, chosen_model.as_deref())
+                .list_recent_messages(owner, id, None, PROMPT_HISTORY_MESSAGES)
                 .await?
+                .ok_or(AppError::NotFound)?;
+            let model_key = chosen_model.clone().or(conversation.model_key);
+            (id, conversation.title, model_key, history)
         }
+        // A new conversation has no history to read; it is written with the question, in one transaction.
+        None => (
+            Uuid::now_v7(),
+            one_line(&content, TITLE_CHARS),
+            chosen_model.clone(),
+            Vec::new(),
+        ),
     };
-    let candidates = state.catalog.candidates(
-        chosen_model
-            .as_deref()
-            .or(conversation.model_key.as_deref()),
-    );
+    let candidates = state.catalog.candidates(model_key.as_deref());
 
-    // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never would.
-    let (history, _) = state
-        .store
-        .list_recent_messages(owner, conversation.id, None, PROMPT_HISTORY_MESSAGES)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let mut prompt_history: Vec<PromptMessage> =
         history.iter().filter_map(prompt_message).collect();
     prompt_history.push(PromptMessage {
@@ -111,10 +112,17 @@ pub async fn start(
         .first()
         .map(|c| (c.provider_name.clone(), c.model.clone(), c.label.clone()))
         .unwrap_or_else(|| ("none".into(), "none".into(), "none".into()));
+    let new_conversation = first_exchange.then(|| NewConversation {
+        owner,
+        assistant_id: TAX_ASSISTANT_ID.into(),
+        title: title.clone(),
+        model_key: model_key.clone(),
+    });
     let (user_message, answer) = state
         .store
         .begin_turn(NewTurn {
-            conversation_id: conversation.id,
+            conversation_id,
+            new_conversation,
             user_content: content.clone(),
             provider: provider_name,
             model,
@@ -126,9 +134,9 @@ pub async fn start(
     let cancel = state.shutdown.child_token();
     lock_turns(state).insert(answer.id, cancel.clone());
     let started = TurnEvent::Started {
-        conversation_id: conversation.id.to_string(),
-        title: conversation.title,
-        user_message: to_chat_message(user_message),
+        conversation_id: conversation_id.to_string(),
+        title,
+        user_message: Box::new(to_chat_message(user_message)),
         assistant_message_id: answer.id.to_string(),
         model: label,
     };

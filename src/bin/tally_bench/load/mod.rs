@@ -1,0 +1,283 @@
+//! `tally-bench load`: starts the mock OpenAI upstream (set time to first token and token pace) and the release
+//! server against it, each as a child process, then drives N guest chats (each: load the sidebar, ask `--turns`
+//! questions one after another, reading each whole stream), started together or spread over `--ramp-ms`. Everything
+//! listens on 127.0.0.1. Reports the time to first token the server adds over calling the mock directly, how many
+//! answers streamed at once, throughput, errors by kind, server RSS at idle and at peak, and the database time per
+//! turn (from the server's own log line for each answer).
+
+use std::{
+    path::PathBuf,
+    process::Stdio,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use clap::Args;
+use futures::StreamExt;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+mod guest;
+mod report;
+
+use guest::{run_guest, OpenStreams, TurnResult};
+
+#[derive(Args)]
+pub struct LoadArgs {
+    /// Concurrent guest chats.
+    #[arg(long, default_value_t = 100)]
+    chats: usize,
+    /// Questions each guest asks, one after another in one conversation.
+    #[arg(long, default_value_t = 1)]
+    turns: usize,
+    /// Guests start evenly spread over this many milliseconds (0: all in the same instant).
+    #[arg(long, default_value_t = 0)]
+    ramp_ms: u64,
+    /// DATABASE_URL for the server; empty: a fresh SQLite file. A PostgreSQL database is used as it is.
+    #[arg(long, default_value = "")]
+    database_url: String,
+    /// The mock's time to first token.
+    #[arg(long, default_value_t = 200)]
+    ttft_ms: u64,
+    /// The mock's pause between tokens (20 ms = 50 tokens/s).
+    #[arg(long, default_value_t = 20)]
+    token_ms: u64,
+    /// The release server binary (`cargo leptos build --release` makes it).
+    #[arg(long, default_value = "target/release/tally")]
+    server: PathBuf,
+    /// The mock upstream binary (`cargo build --release --features ssr --bin tally-mock-openai`).
+    #[arg(long, default_value = "target/release/tally-mock-openai")]
+    mock: PathBuf,
+    /// The server's port; the mock listens on the next one.
+    #[arg(long, default_value_t = 3400)]
+    port: u16,
+    /// Give up on the run after this long.
+    #[arg(long, default_value_t = 300)]
+    timeout_secs: u64,
+    #[arg(long, default_value_t = 16)]
+    database_max_connections: u32,
+}
+
+pub async fn run(args: LoadArgs) {
+    let mock_addr = format!("127.0.0.1:{}", args.port + 1);
+    // A server left over from an earlier run would silently take this run's traffic.
+    for port in [args.port, args.port + 1] {
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+            eprintln!("error: port {port} is in use (an earlier run still going?); choose another with --port");
+            std::process::exit(2);
+        }
+    }
+    // The mock runs in a process of its own: its sockets and CPU are then counted apart from the bench client's,
+    // and each process stays within its own open-file limit.
+    let mock = tokio::process::Command::new(&args.mock)
+        .args(["--addr", &mock_addr])
+        .args(["--first-token-delay-ms", &args.ttft_ms.to_string()])
+        .args(["--token-delay-ms", &args.token_ms.to_string()])
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the mock upstream starts (cargo build --release --features ssr --bin tally-mock-openai)");
+    let mock_url = format!("http://{mock_addr}/v1");
+    let data = std::env::temp_dir().join(format!("tally-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&data).expect("data dir");
+    let base = format!("http://127.0.0.1:{}", args.port);
+    let mut server = tokio::process::Command::new(&args.server)
+        .env("LEPTOS_OUTPUT_NAME", "tally")
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LEPTOS_SITE_PKG_DIR", "pkg")
+        .env("LEPTOS_ENV", "PROD")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", args.port))
+        .env("DATA_DIR", &data)
+        .env("DATABASE_URL", &args.database_url)
+        .env(
+            "DATABASE_MAX_CONNECTIONS",
+            args.database_max_connections.to_string(),
+        )
+        .env("PROVIDERS", "mock")
+        .env("PROVIDER_MOCK_BASE_URL", &mock_url)
+        .env("PROVIDER_MOCK_API_KEY", "bench")
+        .env("PROVIDER_MOCK_MODELS", "mock-model")
+        .env("GUEST_MESSAGES_PER_MINUTE", "100000")
+        .env("IP_REQUESTS_PER_SECOND", "1000000")
+        .env("LOG_FORMAT", "json")
+        .env(
+            "RUST_LOG",
+            "warn,tally::server::turn=info,tally::server::error=error",
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the release server starts (build it with cargo leptos build --release)");
+    let pid = server.id().expect("server pid");
+    let db_times = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
+    if let Some(stdout) = server.stdout.take() {
+        let db_times = db_times.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let Ok(entry) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                if let Some(ms) = entry["fields"]["db_ms"].as_f64() {
+                    db_times.lock().map(|mut t| t.push(ms)).ok();
+                } else if entry["level"] == "ERROR" {
+                    // The server's own account of each failure, for the error table.
+                    eprintln!("server: {}", entry["fields"]);
+                }
+            }
+        });
+    }
+    let http = reqwest::Client::new();
+    let ready = Instant::now();
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            ready.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // One page load so the idle figure includes a rendered page, as in the footprint benchmark.
+    let _ = http.get(&base).send().await;
+    while tokio::net::TcpStream::connect(&mock_addr).await.is_err() {
+        assert!(
+            ready.elapsed() < Duration::from_secs(20),
+            "the mock upstream did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let rss_idle = rss_kib(pid);
+    let direct = direct_ttft(&mock_url, 20).await;
+
+    let peak = Arc::new(AtomicU64::new(rss_idle));
+    let sampler = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let open = Arc::new(OpenStreams::default());
+    let mock_pid = mock.id().unwrap_or(0);
+    let cpu_before = [
+        cpu_secs(pid),
+        cpu_secs(mock_pid),
+        cpu_secs(std::process::id()),
+    ];
+    let started = Instant::now();
+    let chats = futures::future::join_all((0..args.chats).map(|n| {
+        let base = base.clone();
+        let open = open.clone();
+        // Guest n starts n/N of the way through the ramp: arrivals spread evenly, not all in one instant.
+        let offset = Duration::from_millis(args.ramp_ms) * n as u32 / args.chats.max(1) as u32;
+        let turns = args.turns;
+        async move {
+            tokio::time::sleep(offset).await;
+            run_guest(&base, n, turns, &open).await
+        }
+    }));
+    let turns: Vec<TurnResult> =
+        match tokio::time::timeout(Duration::from_secs(args.timeout_secs), chats).await {
+            Ok(results) => results.into_iter().flatten().collect(),
+            Err(_) => {
+                eprintln!("the run did not finish within {} s", args.timeout_secs);
+                Vec::new()
+            }
+        };
+    let wall = started.elapsed();
+    let cpu_after = [
+        cpu_secs(pid),
+        cpu_secs(mock_pid),
+        cpu_secs(std::process::id()),
+    ];
+    let cpu: Vec<f64> = cpu_after
+        .iter()
+        .zip(cpu_before)
+        .map(|(a, b)| a - b)
+        .collect();
+    sampler.abort();
+    let rss_peak = peak.load(Ordering::Relaxed).max(rss_kib(pid));
+    let _ = server.kill().await;
+    let _ = std::fs::remove_dir_all(&data);
+
+    let db_ms = db_times.lock().map(|t| t.clone()).unwrap_or_default();
+    report::print(
+        &args,
+        &report::Measured {
+            turns: &turns,
+            wall,
+            direct,
+            peak_open_streams: open.peak(),
+            rss_idle_kib: rss_idle,
+            rss_peak_kib: rss_peak,
+            db_ms: &db_ms,
+            cpu_secs: [cpu[0], cpu[1], cpu[2]],
+        },
+    );
+}
+
+/// The mock's own time to first token, called directly: the floor the server's figure is compared with.
+async fn direct_ttft(base_url: &str, samples: usize) -> Duration {
+    let client = reqwest::Client::new();
+    let mut times = Vec::new();
+    for _ in 0..samples {
+        let started = Instant::now();
+        let body = json!({"model": "mock-model", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
+        let Ok(response) = client
+            .post(format!("{base_url}/chat/completions"))
+            .json(&body)
+            .send()
+            .await
+        else {
+            continue;
+        };
+        let mut stream = response.bytes_stream();
+        while let Some(Ok(chunk)) = stream.next().await {
+            if String::from_utf8_lossy(&chunk).contains("\"content\"") {
+                times.push(started.elapsed());
+                break;
+            }
+        }
+    }
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time (user + system) a process has used so far, from /proc/<pid>/stat (in clock ticks of 1/100 s).
+fn cpu_secs(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}

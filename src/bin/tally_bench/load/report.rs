@@ -1,0 +1,110 @@
+//! What `tally-bench load` prints: the settings, then one line per measure, ready for docs/benchmarks.md.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use super::{guest::TurnResult, LoadArgs};
+
+/// Everything one run measured.
+pub struct Measured<'a> {
+    pub turns: &'a [TurnResult],
+    pub wall: Duration,
+    /// The mock's time to first token, called directly (median).
+    pub direct: Duration,
+    pub peak_open_streams: usize,
+    pub rss_idle_kib: u64,
+    pub rss_peak_kib: u64,
+    /// The server's own `db_ms` of each stored answer.
+    pub db_ms: &'a [f64],
+    /// CPU seconds used during the run by the server, the mock and the bench client.
+    pub cpu_secs: [f64; 3],
+}
+
+pub fn print(args: &LoadArgs, m: &Measured) {
+    let direct_ms = m.direct.as_secs_f64() * 1000.0;
+    let mut added: Vec<f64> = m
+        .turns
+        .iter()
+        .filter_map(|r| r.ttft)
+        .map(|t| t.as_secs_f64() * 1000.0 - direct_ms)
+        .collect();
+    added.sort_by(f64::total_cmp);
+    let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
+    for turn in m.turns {
+        if let Some(error) = &turn.error {
+            *errors.entry(error.as_str()).or_default() += 1;
+        }
+    }
+    let expected = args.chats * args.turns;
+    let ok = m.turns.iter().filter(|r| r.error.is_none()).count();
+    let tokens: usize = m.turns.iter().map(|r| r.tokens).sum();
+    let mut db: Vec<f64> = m.db_ms.to_vec();
+    db.sort_by(f64::total_cmp);
+    let database = if args.database_url.is_empty() {
+        "SQLite (fresh file)"
+    } else {
+        "PostgreSQL"
+    };
+    let wall = m.wall.as_secs_f64();
+    println!("# tally-bench load");
+    println!(
+        "chats {} x {} turns, started over {} ms | {database} | mock TTFT {} ms, {} ms/token | server {} | DB pool {}",
+        args.chats,
+        args.turns,
+        args.ramp_ms,
+        args.ttft_ms,
+        args.token_ms,
+        args.server.display(),
+        args.database_max_connections
+    );
+    println!("mock TTFT called directly (median of 20): {direct_ms:.1} ms");
+    println!(
+        "added TTFT over direct ({} turns): p50 {:.1} ms | p95 {:.1} ms | p99 {:.1} ms | max {:.1} ms",
+        added.len(),
+        percentile(&added, 0.5),
+        percentile(&added, 0.95),
+        percentile(&added, 0.99),
+        added.last().copied().unwrap_or(f64::NAN)
+    );
+    println!("answers streaming at once: peak {}", m.peak_open_streams);
+    println!(
+        "completed {ok}/{expected} turns in {wall:.1} s: {:.1} turns/s, {:.0} tokens/s streamed",
+        ok as f64 / wall,
+        tokens as f64 / wall
+    );
+    println!(
+        "errors: {}",
+        if errors.is_empty() {
+            "none".to_string()
+        } else {
+            format!("{errors:?}")
+        }
+    );
+    println!(
+        "server RSS: idle {:.1} MiB, peak {:.1} MiB ({:.1} KiB per concurrent answer above idle)",
+        m.rss_idle_kib as f64 / 1024.0,
+        m.rss_peak_kib as f64 / 1024.0,
+        m.rss_peak_kib.saturating_sub(m.rss_idle_kib) as f64 / m.peak_open_streams.max(1) as f64
+    );
+    let [server, mock, client] = m.cpu_secs;
+    println!(
+        "CPU during the run: server {server:.1} s ({:.2} ms per turn, {:.1} us per token) | mock {mock:.1} s | bench client {client:.1} s | wall {wall:.1} s x 2 cores",
+        server * 1000.0 / ok.max(1) as f64,
+        server * 1e6 / tokens.max(1) as f64,
+    );
+    println!(
+        "DB time per turn ({} turns): mean {:.2} ms | p50 {:.2} ms | p95 {:.2} ms | p99 {:.2} ms",
+        db.len(),
+        db.iter().sum::<f64>() / db.len().max(1) as f64,
+        percentile(&db, 0.5),
+        percentile(&db, 0.95),
+        percentile(&db, 0.99)
+    );
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
