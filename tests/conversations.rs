@@ -248,12 +248,17 @@ async fn checkpoints_of_several_answers_land_together_and_never_undo_a_final_ans
             .unwrap();
         streaming.push((id, answer.id));
     }
+    // Answers that ended and vanished meanwhile come first, so the ones that count fall in a later chunk.
+    let mut partial: Vec<(Uuid, String)> = (0..150)
+        .map(|n| (Uuid::now_v7(), format!("gone {n}")))
+        .collect();
+    partial.extend([
+        (streaming[0].1, "partial zero".into()),
+        (streaming[1].1, "partial one".into()),
+        (finished_answer, "a stale checkpoint".into()),
+    ]);
     store
-        .checkpoint_answers(&[
-            (streaming[0].1, "partial zero".into()),
-            (streaming[1].1, "partial one".into()),
-            (finished_answer, "a stale checkpoint".into()),
-        ])
+        .checkpoint_answers(&partial)
         .await
         .expect("checkpoints");
     for ((conversation_id, answer_id), expected) in

@@ -11,7 +11,10 @@ use uuid::Uuid;
 
 use super::{
     now_ms,
-    sql::{follow_ups_from_json, owner_guest, sql_store, CONVERSATION_COLUMNS, MESSAGE_COLUMNS},
+    sql::{
+        checkpoint_sql, follow_ups_from_json, owner_guest, sql_store, CHECKPOINT_CHUNK,
+        CONVERSATION_COLUMNS, MESSAGE_COLUMNS,
+    },
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
     ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, GUEST_SEEN_REFRESH_MS,
     HIGHLIGHT_END, HIGHLIGHT_START,

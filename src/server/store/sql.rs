@@ -458,23 +458,17 @@ macro_rules! sql_store {
             }
 
             async fn checkpoint_answers(&self, partial: &[(Uuid, String)]) -> StoreResult<()> {
-                if partial.is_empty() {
-                    return Ok(());
-                }
                 let now = now_ms();
-                let mut tx = self.writer.begin_with($begin_write).await?;
-                for (message_id, content) in partial {
-                    // Only while streaming: a checkpoint that lands after the final write must not undo it.
-                    sqlx::query(
-                        "UPDATE messages SET content = $1, updated_at = $2 WHERE id = $3 AND status = 'streaming'",
-                    )
-                    .bind(content)
-                    .bind(now)
-                    .bind(message_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
+                // One statement per chunk, each its own short transaction: the writer is free between chunks, so
+                // a turn's own writes never wait behind a thousand checkpoints.
+                for chunk in partial.chunks(CHECKPOINT_CHUNK) {
+                    let sql = checkpoint_sql(chunk.len());
+                    let mut query = sqlx::query(&sql).bind(now);
+                    for (message_id, content) in chunk {
+                        query = query.bind(message_id.to_string()).bind(content);
+                    }
+                    query.execute(&self.writer).await?;
                 }
-                tx.commit().await?;
                 Ok(())
             }
 
@@ -559,6 +553,24 @@ macro_rules! sql_store {
 }
 
 pub(super) use sql_store;
+
+/// Answers one checkpoint statement saves.
+pub(super) const CHECKPOINT_CHUNK: usize = 100;
+
+/// Saves the partial text of `rows` answers: `$1` is the time, then an id and a text per answer. Only rows still
+/// streaming: a checkpoint that lands after an answer's final write must not undo it. `VALUES` columns are named
+/// `column1, column2, ...` in both databases.
+pub(super) fn checkpoint_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3))
+        .collect();
+    format!(
+        "UPDATE messages SET content = v.column2, updated_at = $1
+         FROM (VALUES {}) AS v
+         WHERE messages.id = v.column1 AND messages.status = 'streaming'",
+        values.join(", ")
+    )
+}
 
 /// Follow-ups are stored as a JSON array; anything unreadable counts as none rather than failing the whole read.
 pub(super) fn follow_ups_from_json(json: Option<String>) -> Vec<String> {
