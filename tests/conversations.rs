@@ -40,6 +40,28 @@ async fn guest(store: &dyn Store, seed: u8) -> Owner {
     )
 }
 
+/// A turn with placeholder provider and model, in `conversation_id` (created with it when `new` is set).
+fn new_turn(conversation_id: Uuid, new: Option<NewConversation>, question: &str) -> NewTurn {
+    NewTurn {
+        conversation_id,
+        new_conversation: new,
+        user_content: question.into(),
+        provider: "p".into(),
+        model: "m".into(),
+        disclaimer: DISCLAIMER.into(),
+    }
+}
+
+/// A conversation a turn starts, for `owner`.
+fn starting(owner: Owner, title: &str, model_key: Option<&str>) -> Option<NewConversation> {
+    Some(NewConversation {
+        owner,
+        assistant_id: "tax".into(),
+        title: title.into(),
+        model_key: model_key.map(Into::into),
+    })
+}
+
 /// A conversation with one finished exchange.
 async fn conversation(
     store: &dyn Store,
@@ -53,14 +75,7 @@ async fn conversation(
         .await
         .expect("conversation");
     let (_, reply) = store
-        .begin_turn(NewTurn {
-            conversation_id: conversation.id,
-            new_conversation: None,
-            user_content: question.into(),
-            provider: "p".into(),
-            model: "m".into(),
-            disclaimer: DISCLAIMER.into(),
-        })
+        .begin_turn(new_turn(conversation.id, None, question))
         .await
         .expect("turn");
     store
@@ -152,19 +167,11 @@ async fn a_first_question_writes_its_conversation_in_the_same_transaction() {
     let (owner, stranger) = (guest(store, 20).await, guest(store, 21).await);
     let id = Uuid::now_v7();
     let (question, answer) = store
-        .begin_turn(NewTurn {
-            conversation_id: id,
-            new_conversation: Some(NewConversation {
-                owner,
-                assistant_id: "tax".into(),
-                title: "Home office".into(),
-                model_key: Some("mock/m".into()),
-            }),
-            user_content: "Can I deduct my home office?".into(),
-            provider: "p".into(),
-            model: "m".into(),
-            disclaimer: DISCLAIMER.into(),
-        })
+        .begin_turn(new_turn(
+            id,
+            starting(owner, "Home office", Some("mock/m")),
+            "Can I deduct my home office?",
+        ))
         .await
         .expect("turn");
     let conversation = store
@@ -192,19 +199,11 @@ async fn a_first_question_writes_its_conversation_in_the_same_transaction() {
 
     // The same id again cannot start a second conversation, and the first keeps its one exchange.
     let again = store
-        .begin_turn(NewTurn {
-            conversation_id: id,
-            new_conversation: Some(NewConversation {
-                owner: stranger,
-                assistant_id: "tax".into(),
-                title: "Taken over".into(),
-                model_key: None,
-            }),
-            user_content: "second".into(),
-            provider: "p".into(),
-            model: "m".into(),
-            disclaimer: DISCLAIMER.into(),
-        })
+        .begin_turn(new_turn(
+            id,
+            starting(stranger, "Taken over", None),
+            "second",
+        ))
         .await;
     assert!(again.is_err(), "a duplicate conversation id is refused");
     let (messages, _) = store
@@ -231,19 +230,11 @@ async fn checkpoints_of_several_answers_land_together_and_never_undo_a_final_ans
     for n in 0..2 {
         let id = Uuid::now_v7();
         let (_, answer) = store
-            .begin_turn(NewTurn {
-                conversation_id: id,
-                new_conversation: Some(NewConversation {
-                    owner,
-                    assistant_id: "tax".into(),
-                    title: format!("streaming {n}"),
-                    model_key: None,
-                }),
-                user_content: format!("question {n}"),
-                provider: "p".into(),
-                model: "m".into(),
-                disclaimer: DISCLAIMER.into(),
-            })
+            .begin_turn(new_turn(
+                id,
+                starting(owner, &format!("streaming {n}"), None),
+                &format!("question {n}"),
+            ))
             .await
             .unwrap();
         streaming.push((id, answer.id));
@@ -506,14 +497,7 @@ async fn a_long_conversation_opens_with_its_latest_page() {
     let id = conversation(store, owner, "long", "q0", "a0").await;
     for n in 1..130 {
         let (_, reply) = store
-            .begin_turn(NewTurn {
-                conversation_id: id,
-                new_conversation: None,
-                user_content: format!("q{n}"),
-                provider: "p".into(),
-                model: "m".into(),
-                disclaimer: DISCLAIMER.into(),
-            })
+            .begin_turn(new_turn(id, None, &format!("q{n}")))
             .await
             .unwrap();
         store

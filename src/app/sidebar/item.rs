@@ -11,11 +11,23 @@ use crate::{
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub enum Mode {
     Normal,
     Menu,
     Renaming,
     ConfirmingDelete,
+}
+
+/// The sidebar item whose actions are open (menu, rename or delete confirmation), kept outside the items: every
+/// list reload (an answer finished, a title was generated) renders the items anew, and an open menu must not
+/// vanish under the pointer because of that.
+#[derive(Clone, Copy)]
+pub struct OpenActions(RwSignal<Option<(String, Mode)>>);
+
+impl Default for OpenActions {
+    fn default() -> Self {
+        OpenActions(RwSignal::new(None))
+    }
 }
 
 #[component]
@@ -23,7 +35,26 @@ pub fn ConversationItem(conversation: ConversationSummary) -> impl IntoView {
     let ctx = ChatContext::use_context();
     let location = use_location();
     let navigate = use_navigate();
-    let mode = RwSignal::new(Mode::Normal);
+    let open = use_context::<OpenActions>().unwrap_or_default().0;
+    let was_open = open.with_untracked(|open| match open {
+        Some((open_id, mode)) if *open_id == conversation.id => *mode,
+        _ => Mode::Normal,
+    });
+    let mode = RwSignal::new(was_open);
+    let item_id = conversation.id.clone();
+    Effect::new(move |_| {
+        let now = mode.get();
+        open.update(|open| {
+            if now != Mode::Normal {
+                *open = Some((item_id.clone(), now));
+            } else if open
+                .as_ref()
+                .is_some_and(|(open_id, _)| *open_id == item_id)
+            {
+                *open = None;
+            }
+        });
+    });
     let title = RwSignal::new(conversation.title.clone());
     let id = StoredValue::new(conversation.id.clone());
     let href = format!("/c/{}", conversation.id);

@@ -3,7 +3,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::item::ConversationItem;
+use super::item::{ConversationItem, OpenActions};
 use crate::{
     api::list_conversations,
     app::ChatContext,
@@ -16,6 +16,7 @@ const PREFETCH_PX: i32 = 200;
 #[component]
 pub fn ConversationList(archived: RwSignal<bool>) -> impl IntoView {
     let ctx = ChatContext::use_context();
+    provide_context(OpenActions::default());
     let first = Resource::new(
         move || (ctx.list_version.get(), archived.get()),
         |(_, archived)| list_conversations(archived, None),

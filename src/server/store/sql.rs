@@ -393,29 +393,21 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                // Both messages in one statement: one round trip less while holding the write lock.
                 sqlx::query(
-                    "INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
-                     VALUES ($1, $2, 'user', $3, 'complete', $4, $5)",
+                    "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, disclaimer,
+                                           created_at, updated_at)
+                     VALUES ($1, $2, 'user', $3, 'complete', NULL, NULL, NULL, $4, $4),
+                            ($5, $2, 'assistant', '', 'streaming', $6, $7, $8, $4, $4)",
                 )
                 .bind(user_id.to_string())
                 .bind(turn.conversation_id.to_string())
                 .bind(&turn.user_content)
                 .bind(now)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, disclaimer, created_at,
-                                           updated_at)
-                     VALUES ($1, $2, 'assistant', '', 'streaming', $3, $4, $5, $6, $7)",
-                )
                 .bind(assistant_id.to_string())
-                .bind(turn.conversation_id.to_string())
                 .bind(&turn.provider)
                 .bind(&turn.model)
                 .bind(&turn.disclaimer)
-                .bind(now)
-                .bind(now)
                 .execute(&mut *tx)
                 .await?;
                 if turn.new_conversation.is_none() {
