@@ -37,23 +37,11 @@ impl PgStore {
             .options([("statement_timeout", timeout_ms.as_str())])
             .application_name("tally");
         let pool = settings.pool_options().connect_with(options).await?;
-        let store = PgStore {
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore {
             writer: pool.clone(),
             pool,
-        };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    pub async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await
-            .map_err(Into::into)
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
+        })
     }
 }
 

@@ -37,7 +37,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            // SQLite has no statement timeout; a writer waits this long for the file lock instead.
+            // SQLite has no statement timeout. Writers of this process queue for `writer`; this bounds the wait for
+            // the file lock held by another process (`tally migrate`, a backup).
             .busy_timeout(settings.statement_timeout.max(Duration::from_secs(1)));
         let writer = settings
             .pool_options()
@@ -45,25 +46,10 @@ impl SqliteStore {
             .min_connections(1)
             .connect_with(options.clone())
             .await?;
-        let store = SqliteStore {
-            pool: writer.clone(),
-            writer,
-        };
         // The writer creates the file and its tables before any reader opens it.
-        store.migrate().await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = settings.pool_options().connect_with(options).await?;
-        Ok(SqliteStore { pool, ..store })
-    }
-
-    pub async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.writer)
-            .await
-            .map_err(Into::into)
-    }
-
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        Ok(SqliteStore { pool, writer })
     }
 }
 
