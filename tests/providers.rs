@@ -3,15 +3,21 @@
 
 mod support;
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
+use futures::StreamExt;
 use serde_json::json;
 use support::{mock_provider, summarize, test_config, TestApp};
 use tally::{
     model::{AnswerResponse, MessageStatus, DISCLAIMER},
     server::{
-        llm::{Catalog, ChatProvider, OpenAiCompatible, ProviderEntry, Timeouts},
+        llm::{
+            connections::{ConnectionSettings, Protocol},
+            Catalog, ChatChunk, ChatProvider, ChatRequest, OpenAiCompatible, ProviderEntry,
+            Timeouts,
+        },
         mock_upstream::{Fault, MockConfig, MockUpstream},
+        prompt::{PromptMessage, PromptRole},
     },
 };
 
@@ -103,8 +109,11 @@ async fn an_unreachable_provider_is_skipped() {
         label: "Nowhere".into(),
         models: vec!["m".into()],
         // Port 9 (discard) is closed on loopback: the connection is refused at once.
-        provider: Arc::new(OpenAiCompatible::new("http://127.0.0.1:9/v1", "k", second))
-            as Arc<dyn ChatProvider>,
+        provider: Arc::new(OpenAiCompatible::new(
+            "http://127.0.0.1:9/v1",
+            "k",
+            ConnectionSettings::new(second),
+        )) as Arc<dyn ChatProvider>,
         timeouts: Timeouts {
             connect: second,
             first_token: second,
@@ -336,4 +345,94 @@ async fn the_json_endpoint_explains_bad_requests_and_failures() {
     // The failed question is kept, as in the chat.
     assert_eq!(app.count("messages").await, 2);
     app.shutdown().await;
+}
+
+/// Opens `count` answers from one provider at the same time, reads them all to the end, and returns the text of each.
+async fn concurrent_answers(provider: &OpenAiCompatible, count: usize) -> Vec<String> {
+    let request = ChatRequest {
+        messages: vec![PromptMessage {
+            role: PromptRole::User,
+            content: "Which forms does a freelancer file?".into(),
+        }],
+        max_tokens: 200,
+        temperature: 0.0,
+    };
+    // Every stream is open before any is read: all of them hold a place on a connection at once.
+    let mut streams = Vec::new();
+    for _ in 0..count {
+        streams.push(
+            provider
+                .stream("mock-model", request.clone())
+                .await
+                .expect("stream opens"),
+        );
+    }
+    let mut texts = Vec::new();
+    for mut stream in streams {
+        let mut text = String::new();
+        while let Some(chunk) = stream.next().await {
+            if let ChatChunk::Token(token) = chunk.expect("no stream error") {
+                text.push_str(&token);
+            }
+        }
+        texts.push(text);
+    }
+    texts
+}
+
+#[tokio::test]
+async fn http2_answers_share_connections_up_to_the_configured_limit() {
+    let mock = MockUpstream::start(MockConfig::default())
+        .await
+        .expect("mock");
+    let provider = OpenAiCompatible::new(
+        &mock.base_url(),
+        "k",
+        ConnectionSettings {
+            protocol: Protocol::Http2,
+            streams_per_connection: 2,
+            ..ConnectionSettings::new(Duration::from_secs(2))
+        },
+    );
+    let texts = concurrent_answers(&provider, 5).await;
+    assert!(
+        texts.iter().all(|t| t.len() > 100),
+        "every answer streamed whole: {texts:?}"
+    );
+
+    let arrivals = mock.arrivals();
+    assert_eq!(arrivals.len(), 5);
+    assert!(arrivals
+        .iter()
+        .all(|a| a.version == axum::http::Version::HTTP_2));
+    // Two answers per connection: five answers open at once need three connections, not five and not one.
+    let connections: HashSet<_> = arrivals.iter().map(|a| a.peer).collect();
+    assert_eq!(connections.len(), 3, "{arrivals:?}");
+
+    // Once those finished, the next answers reuse the first connection instead of opening more.
+    concurrent_answers(&provider, 2).await;
+    let later: HashSet<_> = mock.arrivals()[5..].iter().map(|a| a.peer).collect();
+    assert_eq!(later.len(), 1);
+    assert!(later.is_subset(&connections));
+}
+
+#[tokio::test]
+async fn plain_http_providers_keep_http1_unless_told_otherwise() {
+    let mock = MockUpstream::start(MockConfig::default())
+        .await
+        .expect("mock");
+    let provider = OpenAiCompatible::new(
+        &mock.base_url(),
+        "k",
+        ConnectionSettings::new(Duration::from_secs(2)),
+    );
+    let texts = concurrent_answers(&provider, 3).await;
+    assert!(texts.iter().all(|t| t.len() > 100));
+    let arrivals = mock.arrivals();
+    // Ollama, vLLM and llama.cpp speak HTTP/1.1 only: one connection per open answer.
+    assert!(arrivals
+        .iter()
+        .all(|a| a.version == axum::http::Version::HTTP_11));
+    let connections: HashSet<_> = arrivals.iter().map(|a| a.peer).collect();
+    assert_eq!(connections.len(), 3);
 }

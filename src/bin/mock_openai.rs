@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::Parser;
-use tally::server::mock_upstream::{router_for_binary, MockConfig};
+use tally::server::mock_upstream::{serve_for_binary, MockConfig};
 
 #[derive(Parser)]
 struct Args {
@@ -35,5 +35,5 @@ async fn main() -> std::io::Result<()> {
         "mock OpenAI upstream on http://{}/v1",
         listener.local_addr()?
     );
-    axum::serve(listener, router_for_binary(config)).await
+    serve_for_binary(listener, config).await
 }

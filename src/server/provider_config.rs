@@ -7,13 +7,18 @@
 //! PROVIDER_GROQ_BASE_URL=...              # optional for well-known names
 //! PROVIDER_GROQ_LABEL=Groq                # optional
 //! PROVIDER_GROQ_FIRST_TOKEN_TIMEOUT_SECS=20   # optional, also _CONNECT_ and _IDLE_
+//! PROVIDER_GROQ_PROTOCOL=auto             # optional: auto, http1 or http2 (also on plain http://)
+//! PROVIDER_GROQ_STREAMS_PER_CONNECTION=100    # optional: answers sharing one HTTP/2 connection
 //! ```
 //!
 //! `embedded` is the offline model inside Tally (`LOCAL_MODEL_PATH`). `.env.example` documents all of it.
 
 use std::{path::PathBuf, time::Duration};
 
-use super::llm::Timeouts;
+use super::llm::{
+    connections::{Protocol, DEFAULT_STREAMS_PER_CONNECTION},
+    Timeouts,
+};
 
 pub const EMBEDDED: &str = crate::model::OFFLINE_PROVIDER;
 pub const EMBEDDED_LABEL: &str = "Offline model (small, for trying Tally out)";
@@ -29,17 +34,31 @@ pub struct ProviderSpec {
 
 #[derive(Clone, PartialEq)]
 pub enum ProviderKind {
-    OpenAiCompatible { base_url: String, api_key: String },
-    Embedded { model_path: PathBuf },
+    OpenAiCompatible {
+        base_url: String,
+        api_key: String,
+        protocol: Protocol,
+        streams_per_connection: usize,
+    },
+    Embedded {
+        model_path: PathBuf,
+    },
 }
 
 // Keys never reach logs or error messages, even through `{:?}`.
 impl std::fmt::Debug for ProviderKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ProviderKind::OpenAiCompatible { base_url, .. } => f
+            ProviderKind::OpenAiCompatible {
+                base_url,
+                protocol,
+                streams_per_connection,
+                ..
+            } => f
                 .debug_struct("OpenAiCompatible")
                 .field("base_url", base_url)
+                .field("protocol", protocol)
+                .field("streams_per_connection", streams_per_connection)
                 .finish_non_exhaustive(),
             ProviderKind::Embedded { model_path } => f
                 .debug_struct("Embedded")
@@ -175,6 +194,23 @@ fn parse_one(
             "{prefix}MODELS is required for provider {name:?} (comma-separated model names)"
         ));
     }
+    let protocol = match var("PROTOCOL") {
+        None => Protocol::Auto,
+        Some(value) => value
+            .parse()
+            .map_err(|reason| format!("{prefix}PROTOCOL {reason}"))?,
+    };
+    let streams_per_connection = match var("STREAMS_PER_CONNECTION") {
+        None => DEFAULT_STREAMS_PER_CONNECTION,
+        Some(value) => match value.parse::<usize>() {
+            Ok(n) if (1..=10_000).contains(&n) => n,
+            _ => {
+                return Err(format!(
+                    "{prefix}STREAMS_PER_CONNECTION must be a whole number from 1 to 10000, not {value:?}"
+                ))
+            }
+        },
+    };
     Ok(ProviderSpec {
         name: name.into(),
         label: var("LABEL")
@@ -182,7 +218,12 @@ fn parse_one(
             .unwrap_or_else(|| name.to_string()),
         models,
         timeouts,
-        kind: ProviderKind::OpenAiCompatible { base_url, api_key },
+        kind: ProviderKind::OpenAiCompatible {
+            base_url,
+            api_key,
+            protocol,
+            streams_per_connection,
+        },
     })
 }
 
@@ -225,7 +266,9 @@ mod tests {
             specs[0].kind,
             ProviderKind::OpenAiCompatible {
                 base_url: "https://api.openai.com/v1".into(),
-                api_key: "sk-test".into()
+                api_key: "sk-test".into(),
+                protocol: Protocol::Auto,
+                streams_per_connection: DEFAULT_STREAMS_PER_CONNECTION,
             }
         );
         assert_eq!(specs[1].label, EMBEDDED_LABEL);
@@ -240,9 +283,19 @@ mod tests {
                 ("PROVIDER_MY_VLLM_BASE_URL", "http://127.0.0.1:8000/v1"),
                 ("PROVIDER_MY_VLLM_MODELS", "a, b/c ,"),
                 ("PROVIDER_MY_VLLM_FIRST_TOKEN_TIMEOUT_SECS", "3"),
+                ("PROVIDER_MY_VLLM_PROTOCOL", "http2"),
+                ("PROVIDER_MY_VLLM_STREAMS_PER_CONNECTION", "50"),
             ],
         )
         .unwrap();
+        assert!(matches!(
+            specs[0].kind,
+            ProviderKind::OpenAiCompatible {
+                protocol: Protocol::Http2,
+                streams_per_connection: 50,
+                ..
+            }
+        ));
         assert_eq!(specs[0].models, ["a", "b/c"]);
         assert_eq!(specs[0].timeouts.first_token, Duration::from_secs(3));
         assert_eq!(specs[0].timeouts.idle, Duration::from_secs(10));
@@ -265,6 +318,13 @@ mod tests {
             ]
         )
         .contains("PROVIDER_OLLAMA_IDLE_TIMEOUT_SECS"));
+        let ollama = |var: &str, value: &str| {
+            error("ollama", &[("PROVIDER_OLLAMA_MODELS", "x"), (var, value)])
+        };
+        assert!(ollama("PROVIDER_OLLAMA_PROTOCOL", "h3")
+            .contains("PROVIDER_OLLAMA_PROTOCOL must be auto"));
+        assert!(ollama("PROVIDER_OLLAMA_STREAMS_PER_CONNECTION", "0")
+            .contains("PROVIDER_OLLAMA_STREAMS_PER_CONNECTION must be"));
     }
 
     #[test]

@@ -11,7 +11,9 @@ use super::{
     config::Config,
     identity::CookieSigner,
     limits::TurnLimiter,
-    llm::{Catalog, ChatProvider, OpenAiCompatible, ProviderEntry},
+    llm::{
+        connections::ConnectionSettings, Catalog, ChatProvider, OpenAiCompatible, ProviderEntry,
+    },
     provider_config::{ProviderKind, ProviderSpec},
     store::{self, DatabaseKind, DatabaseSettings, Store},
     turn::Checkpoints,
@@ -149,14 +151,23 @@ fn build_catalog(config: &Config) -> Result<Catalog, String> {
 
 fn build_provider(config: &Config, spec: ProviderSpec) -> Result<ProviderEntry, String> {
     let (provider, offline): (Arc<dyn ChatProvider>, bool) = match spec.kind {
-        ProviderKind::OpenAiCompatible { base_url, api_key } => (
-            Arc::new(OpenAiCompatible::new(
-                &base_url,
-                &api_key,
-                spec.timeouts.connect,
-            )),
-            false,
-        ),
+        ProviderKind::OpenAiCompatible {
+            base_url,
+            api_key,
+            protocol,
+            streams_per_connection,
+        } => {
+            let settings = ConnectionSettings {
+                protocol,
+                streams_per_connection,
+                connect_timeout: spec.timeouts.connect,
+            };
+            tracing::info!(provider = %spec.name, ?protocol, streams_per_connection, "provider connections");
+            (
+                Arc::new(OpenAiCompatible::new(&base_url, &api_key, settings)),
+                false,
+            )
+        }
         ProviderKind::Embedded { model_path } => (embedded_provider(config, model_path)?, true),
     };
     Ok(ProviderEntry {

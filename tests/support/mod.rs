@@ -13,7 +13,10 @@ use tally::{
     model::{ApiError, TurnEvent},
     server::{
         config::Config,
-        llm::{Catalog, ChatProvider, OpenAiCompatible, ProviderEntry, Timeouts},
+        llm::{
+            connections::ConnectionSettings, Catalog, ChatProvider, OpenAiCompatible,
+            ProviderEntry, Timeouts,
+        },
         mock_upstream::{MockConfig, MockUpstream},
         serve::serve,
         state::AppState,
@@ -46,7 +49,7 @@ pub fn mock_provider(name: &str, mock: &MockUpstream, config: &Config) -> Provid
         provider: Arc::new(OpenAiCompatible::new(
             &mock.base_url(),
             "test-key",
-            Duration::from_secs(2),
+            ConnectionSettings::new(Duration::from_secs(2)),
         )) as Arc<dyn ChatProvider>,
         timeouts: Timeouts {
             connect: Duration::from_secs(2),

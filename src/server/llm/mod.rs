@@ -2,6 +2,7 @@
 //! configured providers; which API or local model answers is configuration.
 
 mod catalog;
+pub mod connections;
 #[cfg(feature = "embedded-model")]
 pub mod embedded;
 mod openai;

@@ -1,8 +1,6 @@
 //! Any OpenAI-compatible chat-completions API (OpenAI, Gemini's and Anthropic's compatible endpoints, Groq, Ollama,
 //! vLLM, llama.cpp server), through async-openai with a configurable base URL.
 
-use std::time::Duration;
-
 use async_openai::{
     config::OpenAIConfig,
     error::OpenAIError,
@@ -19,32 +17,33 @@ use async_openai::{
 use async_trait::async_trait;
 use futures::StreamExt;
 
-use super::{ChatChunk, ChatProvider, ChatRequest, ChunkStream, ProviderError};
+use super::{
+    connections::{ConnectionSettings, Connections},
+    ChatChunk, ChatProvider, ChatRequest, ChunkStream, ProviderError,
+};
 use crate::{
     model::Usage,
     server::prompt::{PromptMessage, PromptRole},
 };
 
 pub struct OpenAiCompatible {
-    client: Client<OpenAIConfig>,
+    connections: Connections<Client<OpenAIConfig>>,
 }
 
 impl OpenAiCompatible {
-    pub fn new(base_url: &str, api_key: &str, connect_timeout: Duration) -> Self {
+    pub fn new(base_url: &str, api_key: &str, settings: ConnectionSettings) -> Self {
         let config = OpenAIConfig::new()
             .with_api_base(base_url.trim_end_matches('/'))
             .with_api_key(api_key);
-        // No overall timeout: answers stream for minutes. The turn enforces first-token and idle timeouts itself.
-        let http = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        // No retries inside the client (its default retries 429, 5xx and connect errors three times with
-        // backoff): a failing provider should hand the question to the next one now, not after seconds of waiting.
-        let client = Client::with_config(config)
-            .with_http_client(http.clone())
-            .with_http_service(ReqwestService::new(http));
-        OpenAiCompatible { client }
+        let connections = Connections::new(settings.streams_per_connection, move || {
+            let http = settings.http_client();
+            // No retries inside the client (its default retries 429, 5xx and connect errors three times with
+            // backoff): a failing provider should hand the question to the next one now, not after seconds.
+            Client::with_config(config.clone())
+                .with_http_client(http.clone())
+                .with_http_service(ReqwestService::new(http))
+        });
+        OpenAiCompatible { connections }
     }
 }
 
@@ -104,13 +103,9 @@ impl ChatProvider for OpenAiCompatible {
             }),
             ..Default::default()
         };
-        let upstream = self
-            .client
-            .chat()
-            .create_stream(body)
-            .await
-            .map_err(map_error)?;
-        let chunks = upstream.flat_map(|item| {
+        let (client, lease) = self.connections.acquire();
+        let upstream = client.chat().create_stream(body).await.map_err(map_error)?;
+        let chunks = upstream.flat_map(move |item| {
             let out: Vec<Result<ChatChunk, ProviderError>> = match item {
                 Ok(response) => {
                     let mut out = Vec::new();
@@ -130,6 +125,8 @@ impl ChatProvider for OpenAiCompatible {
                 }
                 Err(error) => vec![Err(map_error(error))],
             };
+            // The stream holds its place on the connection until it ends or is dropped.
+            let _holds = &lease;
             futures::stream::iter(out)
         });
         Ok(Box::pin(chunks))

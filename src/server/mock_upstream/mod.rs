@@ -17,8 +17,8 @@ use std::{
 
 use axum::{
     body::{Body, Bytes},
-    extract::State,
-    http::StatusCode,
+    extract::{ConnectInfo, State},
+    http::{StatusCode, Version},
     response::{IntoResponse, Response},
     routing::post,
     Json, Router,
@@ -63,16 +63,29 @@ impl Default for MockConfig {
     }
 }
 
+/// How a request reached the mock: which connection (the client's address) and which HTTP version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    pub peer: SocketAddr,
+    pub version: Version,
+}
+
+#[derive(Clone, Default)]
+struct Received {
+    bodies: Arc<Mutex<Vec<Value>>>,
+    arrivals: Arc<Mutex<Vec<Arrival>>>,
+}
+
 #[derive(Clone)]
 struct MockState {
     config: MockConfig,
-    requests: Arc<Mutex<Vec<Value>>>,
+    received: Received,
 }
 
 /// A running mock upstream; stops when dropped.
 pub struct MockUpstream {
     pub addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Value>>>,
+    received: Received,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -85,19 +98,19 @@ impl MockUpstream {
     pub async fn start_on(addr: SocketAddr, config: MockConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let requests = Arc::new(Mutex::new(Vec::new()));
+        let received = Received::default();
         let app = router(MockState {
             config,
-            requests: requests.clone(),
+            received: received.clone(),
         });
         let task = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
+            if let Err(error) = serve(listener, app).await {
                 tracing::error!(%error, "mock upstream stopped");
             }
         });
         Ok(MockUpstream {
             addr,
-            requests,
+            received,
             task,
         })
     }
@@ -109,7 +122,20 @@ impl MockUpstream {
 
     /// Every request body received so far.
     pub fn requests(&self) -> Vec<Value> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+        self.received
+            .bodies
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default()
+    }
+
+    /// The connection and HTTP version of every request received so far.
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.received
+            .arrivals
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default()
     }
 
     /// The requests for answers, without the follow-up and title requests that come after an answer.
@@ -131,11 +157,24 @@ impl Drop for MockUpstream {
     }
 }
 
-pub fn router_for_binary(config: MockConfig) -> Router {
-    router(MockState {
+/// Serves the mock on `listener` (HTTP/1.1, and HTTP/2 with prior knowledge) until it fails.
+pub async fn serve_for_binary(
+    listener: tokio::net::TcpListener,
+    config: MockConfig,
+) -> std::io::Result<()> {
+    let app = router(MockState {
         config,
-        requests: Arc::new(Mutex::new(Vec::new())),
-    })
+        received: Received::default(),
+    });
+    serve(listener, app).await
+}
+
+async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }
 
 fn router(state: MockState) -> Router {
@@ -156,9 +195,17 @@ fn chunk(content: Option<&str>, finish: Option<&str>) -> String {
     format!("data: {body}\n\n")
 }
 
-async fn completions(State(state): State<MockState>, Json(body): Json<Value>) -> Response {
-    if let Ok(mut requests) = state.requests.lock() {
-        requests.push(body.clone());
+async fn completions(
+    State(state): State<MockState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    version: Version,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Ok(mut bodies) = state.received.bodies.lock() {
+        bodies.push(body.clone());
+    }
+    if let Ok(mut arrivals) = state.received.arrivals.lock() {
+        arrivals.push(Arrival { peer, version });
     }
     let plan = plan(&state.config, &body);
     if let Some(Fault::Status(status)) = plan.fault {

@@ -59,6 +59,10 @@ pub struct LoadArgs {
     timeout_secs: u64,
     #[arg(long, default_value_t = 16)]
     database_max_connections: u32,
+    /// How the server talks to the mock (PROVIDER_MOCK_PROTOCOL). http2 stands for the hosted providers, which
+    /// negotiate HTTP/2 over TLS; http1 for local servers such as Ollama or vLLM.
+    #[arg(long, default_value = "http2", value_parser = ["http1", "http2"])]
+    upstream_protocol: String,
 }
 
 pub async fn run(args: LoadArgs) {
@@ -100,6 +104,7 @@ pub async fn run(args: LoadArgs) {
         .env("PROVIDER_MOCK_BASE_URL", &mock_url)
         .env("PROVIDER_MOCK_API_KEY", "bench")
         .env("PROVIDER_MOCK_MODELS", "mock-model")
+        .env("PROVIDER_MOCK_PROTOCOL", &args.upstream_protocol)
         .env("GUEST_MESSAGES_PER_MINUTE", "100000")
         .env("IP_REQUESTS_PER_SECOND", "1000000")
         .env("LOG_FORMAT", "json")
@@ -150,14 +155,17 @@ pub async fn run(args: LoadArgs) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let rss_idle = rss_kib(pid);
-    let direct = direct_ttft(&mock_url, 20).await;
+    let files_idle = open_files(pid);
+    let direct = direct_ttft(&mock_url, args.upstream_protocol == "http2", 20).await;
 
     let peak = Arc::new(AtomicU64::new(rss_idle));
+    let peak_files = Arc::new(AtomicU64::new(files_idle));
     let sampler = {
-        let peak = peak.clone();
+        let (peak, peak_files) = (peak.clone(), peak_files.clone());
         tokio::spawn(async move {
             loop {
                 peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
+                peak_files.fetch_max(open_files(pid), Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })
@@ -215,15 +223,23 @@ pub async fn run(args: LoadArgs) {
             peak_open_streams: open.peak(),
             rss_idle_kib: rss_idle,
             rss_peak_kib: rss_peak,
+            open_files: [files_idle, peak_files.load(Ordering::Relaxed)],
             db_ms: &db_ms,
             cpu_secs: [cpu[0], cpu[1], cpu[2]],
         },
     );
 }
 
-/// The mock's own time to first token, called directly: the floor the server's figure is compared with.
-async fn direct_ttft(base_url: &str, samples: usize) -> Duration {
-    let client = reqwest::Client::new();
+/// The mock's own time to first token, called directly over the protocol the server uses: the floor the server's
+/// figure is compared with.
+async fn direct_ttft(base_url: &str, http2: bool, samples: usize) -> Duration {
+    let builder = reqwest::Client::builder();
+    let builder = if http2 {
+        builder.http2_prior_knowledge()
+    } else {
+        builder.http1_only()
+    };
+    let client = builder.build().expect("HTTP client");
     let mut times = Vec::new();
     for _ in 0..samples {
         let started = Instant::now();
@@ -259,6 +275,13 @@ fn rss_kib(pid: u32) -> u64 {
                 .parse()
                 .ok()
         })
+        .unwrap_or(0)
+}
+
+/// File descriptors a process holds (sockets included).
+fn open_files(pid: u32) -> u64 {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|entries| entries.count() as u64)
         .unwrap_or(0)
 }
 

@@ -13,6 +13,8 @@ pub struct Measured<'a> {
     pub peak_open_streams: usize,
     pub rss_idle_kib: u64,
     pub rss_peak_kib: u64,
+    /// The server's file descriptors at idle and at peak.
+    pub open_files: [u64; 2],
     /// The server's own `db_ms` of each stored answer.
     pub db_ms: &'a [f64],
     /// CPU seconds used during the run by the server, the mock and the bench client.
@@ -47,12 +49,13 @@ pub fn print(args: &LoadArgs, m: &Measured) {
     let wall = m.wall.as_secs_f64();
     println!("# tally-bench load");
     println!(
-        "chats {} x {} turns, started over {} ms | {database} | mock TTFT {} ms, {} ms/token | server {} | DB pool {}",
+        "chats {} x {} turns, started over {} ms | {database} | mock TTFT {} ms, {} ms/token, {} | server {} | DB pool {}",
         args.chats,
         args.turns,
         args.ramp_ms,
         args.ttft_ms,
         args.token_ms,
+        args.upstream_protocol,
         args.server.display(),
         args.database_max_connections
     );
@@ -85,6 +88,8 @@ pub fn print(args: &LoadArgs, m: &Measured) {
         m.rss_peak_kib as f64 / 1024.0,
         m.rss_peak_kib.saturating_sub(m.rss_idle_kib) as f64 / m.peak_open_streams.max(1) as f64
     );
+    let [files_idle, files_peak] = m.open_files;
+    println!("server open files (sockets included): idle {files_idle}, peak {files_peak}");
     let [server, mock, client] = m.cpu_secs;
     println!(
         "CPU during the run: server {server:.1} s ({:.2} ms per turn, {:.1} us per token) | mock {mock:.1} s | bench client {client:.1} s | wall {wall:.1} s x 2 cores",
