@@ -135,6 +135,19 @@ async fn another_owners_conversation_behaves_as_missing() {
         .await
         .unwrap()
         .is_none());
+    assert!(store
+        .recent_messages_if_owned(bob, id, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .recent_messages_if_owned(alice, id, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     assert!(!store
         .rename_conversation(bob, id, "mine now")
         .await
@@ -273,6 +286,74 @@ async fn checkpoints_of_several_answers_land_together_and_never_undo_a_final_ans
         .unwrap();
     assert_eq!(messages.last().unwrap().content, "the final answer");
     assert_eq!(messages.last().unwrap().status, MessageStatus::Complete);
+}
+
+#[tokio::test]
+async fn a_new_question_and_an_answer_ending_move_the_conversation_to_the_top() {
+    let f = fixture().await;
+    let store = f.store.as_ref();
+    let owner = guest(store, 1).await;
+    let tick = || tokio::time::sleep(std::time::Duration::from_millis(5));
+    let older = conversation(store, owner, "Older", "Mileage?", "Log it.").await;
+    tick().await;
+    let newer = conversation(store, owner, "Newer", "Home office?", "Measure it.").await;
+    let order = || async {
+        page(store, owner, ListFilter::Active, None, 10)
+            .await
+            .into_iter()
+            .map(|(id, ..)| id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order().await, [newer, older]);
+
+    tick().await;
+    let (_, answer) = store
+        .begin_turn(new_turn(older, None, "And parking?"))
+        .await
+        .expect("turn");
+    assert_eq!(order().await, [older, newer], "a question moves it up");
+
+    tick().await;
+    store
+        .begin_turn(new_turn(newer, None, "And internet?"))
+        .await
+        .expect("turn");
+    assert_eq!(order().await, [newer, older]);
+
+    tick().await;
+    let finished = FinishedAnswer {
+        provider: "p".into(),
+        model: "m".into(),
+        notice: None,
+        content: "Parking counts.".into(),
+        status: MessageStatus::Complete,
+        usage: None,
+        ttft_ms: Some(1),
+        latency_ms: 2,
+        error_id: None,
+    };
+    store
+        .finish_answer(answer.id, finished)
+        .await
+        .expect("finish");
+    assert_eq!(order().await, [older, newer], "an answer ending moves it up");
+    // Saving a streaming answer's partial text is not activity the sidebar reorders for.
+    tick().await;
+    let (_, streaming) = store
+        .begin_turn(new_turn(older, None, "And tolls?"))
+        .await
+        .expect("turn");
+    tick().await;
+    store
+        .begin_turn(new_turn(newer, None, "And phone?"))
+        .await
+        .expect("turn");
+    tick().await;
+    store
+        .checkpoint_answers(&[(streaming.id, "Tolls".into())])
+        .await
+        .expect("checkpoint");
+    assert_eq!(order().await, [newer, older]);
 }
 
 #[tokio::test]

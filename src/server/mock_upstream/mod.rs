@@ -170,6 +170,12 @@ pub async fn serve_for_binary(
 }
 
 async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // As a hosted provider does: without it, Nagle's algorithm holds back each small token frame on a connection
+    // shared by many answers until the previous one is acknowledged (up to the peer's 40 ms delayed ACK).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

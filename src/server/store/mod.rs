@@ -304,8 +304,14 @@ pub trait Store: Send + Sync + 'static {
         before: Option<Uuid>,
         limit: i64,
     ) -> StoreResult<Option<(Vec<MessageRow>, bool)>>;
-    /// Whether the conversation has an answer still streaming.
-    async fn has_streaming_answer(&self, conversation_id: Uuid) -> StoreResult<bool>;
+    /// The newest `limit` messages of one of the owner's conversations, oldest first, in one query: empty if the
+    /// conversation is not theirs (or has no messages). For a turn's prompt, next to `get_conversation`.
+    async fn recent_messages_if_owned(
+        &self,
+        owner: Owner,
+        conversation_id: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<MessageRow>>;
 
     /// Stores the user's message (complete) and an empty assistant message (streaming) in one transaction, with
     /// the conversation itself when the turn starts one.

@@ -365,36 +365,37 @@ macro_rules! sql_store {
                 Ok(Some((messages, has_earlier)))
             }
 
-            async fn has_streaming_answer(&self, conversation_id: Uuid) -> StoreResult<bool> {
-                let row = sqlx::query("SELECT EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND status = 'streaming')")
-                    .bind(conversation_id.to_string())
-                    .fetch_one(&self.pool)
-                    .await?;
-                row.try_get::<bool, _>(0)
+            async fn recent_messages_if_owned(
+                &self,
+                owner: Owner,
+                conversation_id: Uuid,
+                limit: i64,
+            ) -> StoreResult<Vec<MessageRow>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages
+                     WHERE conversation_id = $1
+                       AND EXISTS (SELECT 1 FROM conversations WHERE id = $1 AND guest_session_id = $2)
+                     ORDER BY id DESC
+                     LIMIT $3"
+                ))
+                .bind(conversation_id.to_string())
+                .bind(owner_guest(owner))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut messages = rows.iter().map(message_from_row).collect::<StoreResult<Vec<_>>>()?;
+                messages.reverse();
+                Ok(messages)
             }
 
             async fn begin_turn(&self, turn: NewTurn) -> StoreResult<(MessageRow, MessageRow)> {
                 let now = now_ms();
                 let user_id = Uuid::now_v7();
                 let assistant_id = Uuid::now_v7();
-                let mut tx = self.writer.begin_with($begin_write).await?;
-                if let Some(new) = &turn.new_conversation {
-                    sqlx::query(
-                        "INSERT INTO conversations (id, guest_session_id, assistant_id, title, model_key, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(turn.conversation_id.to_string())
-                    .bind(owner_guest(new.owner))
-                    .bind(&new.assistant_id)
-                    .bind(&new.title)
-                    .bind(&new.model_key)
-                    .bind(now)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                // Both messages in one statement: one round trip less while holding the write lock.
-                sqlx::query(
+                // Both messages in one statement; a trigger moves the conversation up the sidebar. Into an
+                // existing conversation that is the whole write: atomic without a transaction, so the write lock
+                // is never held across round trips.
+                let insert_messages = sqlx::query(
                     "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, disclaimer,
                                            created_at, updated_at)
                      VALUES ($1, $2, 'user', $3, 'complete', NULL, NULL, NULL, $4, $4),
@@ -407,17 +408,30 @@ macro_rules! sql_store {
                 .bind(assistant_id.to_string())
                 .bind(&turn.provider)
                 .bind(&turn.model)
-                .bind(&turn.disclaimer)
-                .execute(&mut *tx)
-                .await?;
-                if turn.new_conversation.is_none() {
-                    sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
-                        .bind(now)
+                .bind(&turn.disclaimer);
+                match &turn.new_conversation {
+                    None => {
+                        insert_messages.execute(&self.writer).await?;
+                    }
+                    Some(new) => {
+                        let mut tx = self.writer.begin_with($begin_write).await?;
+                        sqlx::query(
+                            "INSERT INTO conversations (id, guest_session_id, assistant_id, title, model_key, created_at, updated_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
                         .bind(turn.conversation_id.to_string())
+                        .bind(owner_guest(new.owner))
+                        .bind(&new.assistant_id)
+                        .bind(&new.title)
+                        .bind(&new.model_key)
+                        .bind(now)
+                        .bind(now)
                         .execute(&mut *tx)
                         .await?;
+                        insert_messages.execute(&mut *tx).await?;
+                        tx.commit().await?;
+                    }
                 }
-                tx.commit().await?;
 
                 let user = MessageRow {
                     id: user_id,
@@ -470,7 +484,7 @@ macro_rules! sql_store {
                 answer: FinishedAnswer,
             ) -> StoreResult<MessageRow> {
                 let now = now_ms();
-                let mut tx = self.writer.begin_with($begin_write).await?;
+                // One statement: a trigger moves the conversation up the sidebar as the answer ends.
                 let row = sqlx::query(&format!(
                     "UPDATE messages SET content = $1, status = $2, prompt_tokens = $3, completion_tokens = $4,
                             usage_estimated = $5, ttft_ms = $6, latency_ms = $7, error_id = $8, provider = $9, model = $10,
@@ -491,16 +505,9 @@ macro_rules! sql_store {
                 .bind(&answer.notice)
                 .bind(now)
                 .bind(message_id.to_string())
-                .fetch_one(&mut *tx)
+                .fetch_one(&self.writer)
                 .await?;
-                let message = message_from_row(&row)?;
-                sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(message.conversation_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(message)
+                message_from_row(&row)
             }
 
             async fn set_follow_ups(&self, message_id: Uuid, questions: &[String]) -> StoreResult<()> {

@@ -161,11 +161,12 @@ pub(super) async fn write_answer(job: AnswerJob) {
     let answer_text = finished.content.clone();
     let finish_started = Instant::now();
     let stored = state.store.finish_answer(answer.id, finished).await;
-    let db_ms = (progress.db_time + finish_started.elapsed()).as_secs_f64() * 1000.0;
+    let start_db_ms = progress.db_time.as_secs_f64() * 1000.0;
+    let db_ms = start_db_ms + finish_started.elapsed().as_secs_f64() * 1000.0;
     match stored {
         Ok(row) => {
             tracing::info!(message_id = %row.id, status = row.status.as_str(), provider = row.provider.as_deref(),
-                ttft_ms = row.ttft_ms, latency_ms = row.latency_ms, db_ms, "answer stored");
+                ttft_ms = row.ttft_ms, latency_ms = row.latency_ms, start_db_ms, db_ms, "answer stored");
             let _ = events
                 .send(TurnEvent::Finished {
                     message: Box::new(to_chat_message(row)),

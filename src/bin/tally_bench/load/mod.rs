@@ -24,6 +24,7 @@ mod guest;
 mod report;
 
 use guest::{run_guest, OpenStreams, TurnResult};
+use report::ServerTimes;
 
 #[derive(Args)]
 pub struct LoadArgs {
@@ -110,7 +111,7 @@ pub async fn run(args: LoadArgs) {
         .env("LOG_FORMAT", "json")
         .env(
             "RUST_LOG",
-            "warn,tally::server::turn=info,tally::server::error=error",
+            "warn,tally::server::turn=debug,tally::server::error=error",
         )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -118,20 +119,22 @@ pub async fn run(args: LoadArgs) {
         .spawn()
         .expect("the release server starts (build it with cargo leptos build --release)");
     let pid = server.id().expect("server pid");
-    let db_times = Arc::new(std::sync::Mutex::new(Vec::<f64>::new()));
+    let server_times = Arc::new(std::sync::Mutex::new(ServerTimes::default()));
     if let Some(stdout) = server.stdout.take() {
-        let db_times = db_times.clone();
+        let server_times = server_times.clone();
         tokio::spawn(async move {
             let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
                 let Ok(entry) = serde_json::from_str::<Value>(&line) else {
                     continue;
                 };
-                if let Some(ms) = entry["fields"]["db_ms"].as_f64() {
-                    db_times.lock().map(|mut t| t.push(ms)).ok();
-                } else if entry["level"] == "ERROR" {
+                if entry["level"] == "ERROR" {
                     // The server's own account of each failure, for the error table.
                     eprintln!("server: {}", entry["fields"]);
+                    continue;
+                }
+                if let Ok(mut times) = server_times.lock() {
+                    times.record(&entry["fields"]);
                 }
             }
         });
@@ -213,7 +216,7 @@ pub async fn run(args: LoadArgs) {
     let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(&data);
 
-    let db_ms = db_times.lock().map(|t| t.clone()).unwrap_or_default();
+    let server_times = server_times.lock().map(|t| t.clone()).unwrap_or_default();
     report::print(
         &args,
         &report::Measured {
@@ -224,7 +227,7 @@ pub async fn run(args: LoadArgs) {
             rss_idle_kib: rss_idle,
             rss_peak_kib: rss_peak,
             open_files: [files_idle, peak_files.load(Ordering::Relaxed)],
-            db_ms: &db_ms,
+            server_times: &server_times,
             cpu_secs: [cpu[0], cpu[1], cpu[2]],
         },
     );

@@ -2,7 +2,58 @@
 
 use std::{collections::BTreeMap, time::Duration};
 
+use serde_json::Value;
+
 use super::{guest::TurnResult, LoadArgs};
+
+/// Samples of the timing fields in the server's log lines, in milliseconds, by log message and field.
+#[derive(Clone)]
+pub struct ServerTimes(Vec<Samples>);
+
+#[derive(Clone)]
+struct Samples {
+    label: &'static str,
+    message: &'static str,
+    field: &'static str,
+    values: Vec<f64>,
+}
+
+impl Default for ServerTimes {
+    fn default() -> Self {
+        let fields = [
+            ("DB time before the first token", "answer stored", "start_db_ms"),
+            ("  of which the guest", "turn started", "guest_ms"),
+            ("  of which reading the conversation", "turn started", "reads_ms"),
+            ("  of which storing the question", "turn started", "begin_ms"),
+            ("DB time per turn, with the final write", "answer stored", "db_ms"),
+            ("checkpoint pass (all answers)", "checkpoints written", "db_ms"),
+        ];
+        ServerTimes(
+            fields
+                .into_iter()
+                .map(|(label, message, field)| Samples {
+                    label,
+                    message,
+                    field,
+                    values: Vec::new(),
+                })
+                .collect(),
+        )
+    }
+}
+
+impl ServerTimes {
+    /// Takes the timings out of one log line's fields.
+    pub fn record(&mut self, fields: &Value) {
+        for samples in &mut self.0 {
+            if fields["message"] == samples.message {
+                if let Some(ms) = fields[samples.field].as_f64() {
+                    samples.values.push(ms);
+                }
+            }
+        }
+    }
+}
 
 /// Everything one run measured.
 pub struct Measured<'a> {
@@ -15,8 +66,7 @@ pub struct Measured<'a> {
     pub rss_peak_kib: u64,
     /// The server's file descriptors at idle and at peak.
     pub open_files: [u64; 2],
-    /// The server's own `db_ms` of each stored answer.
-    pub db_ms: &'a [f64],
+    pub server_times: &'a ServerTimes,
     /// CPU seconds used during the run by the server, the mock and the bench client.
     pub cpu_secs: [f64; 3],
 }
@@ -39,8 +89,6 @@ pub fn print(args: &LoadArgs, m: &Measured) {
     let expected = args.chats * args.turns;
     let ok = m.turns.iter().filter(|r| r.error.is_none()).count();
     let tokens: usize = m.turns.iter().map(|r| r.tokens).sum();
-    let mut db: Vec<f64> = m.db_ms.to_vec();
-    db.sort_by(f64::total_cmp);
     let database = if args.database_url.is_empty() {
         "SQLite (fresh file)"
     } else {
@@ -96,14 +144,23 @@ pub fn print(args: &LoadArgs, m: &Measured) {
         server * 1000.0 / ok.max(1) as f64,
         server * 1e6 / tokens.max(1) as f64,
     );
-    println!(
-        "DB time per turn ({} turns): mean {:.2} ms | p50 {:.2} ms | p95 {:.2} ms | p99 {:.2} ms",
-        db.len(),
-        db.iter().sum::<f64>() / db.len().max(1) as f64,
-        percentile(&db, 0.5),
-        percentile(&db, 0.95),
-        percentile(&db, 0.99)
-    );
+    for samples in &m.server_times.0 {
+        let mut values = samples.values.clone();
+        if values.is_empty() {
+            continue;
+        }
+        values.sort_by(f64::total_cmp);
+        println!(
+            "{} ({} samples): mean {:.2} ms | p50 {:.2} ms | p95 {:.2} ms | p99 {:.2} ms | max {:.2} ms",
+            samples.label,
+            values.len(),
+            values.iter().sum::<f64>() / values.len() as f64,
+            percentile(&values, 0.5),
+            percentile(&values, 0.95),
+            percentile(&values, 0.99),
+            values[values.len() - 1],
+        );
+    }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
