@@ -70,6 +70,32 @@ fn to_openai(message: &PromptMessage) -> ChatCompletionRequestMessage {
     }
 }
 
+/// The part of a streamed chat-completion chunk Tally reads. async-openai queues each stream's chunks in blocks of
+/// 32 until the answer takes them; its full response type made that block 12 KiB per streaming answer, this one
+/// about a third of it (the error type is now the larger side), and parsing skips the fields nobody reads.
+#[derive(Debug, serde::Deserialize)]
+struct StreamChunk {
+    #[serde(default)]
+    choices: Vec<StreamChoice>,
+    usage: Option<StreamUsage>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct StreamChoice {
+    delta: StreamDelta,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct StreamDelta {
+    content: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct StreamUsage {
+    prompt_tokens: u32,
+    completion_tokens: u32,
+}
+
 fn map_error(error: OpenAIError) -> ProviderError {
     match error {
         OpenAIError::Reqwest(e) => ProviderError::Connect(e.to_string()),
@@ -104,7 +130,11 @@ impl ChatProvider for OpenAiCompatible {
             ..Default::default()
         };
         let (client, lease) = self.connections.acquire();
-        let upstream = client.chat().create_stream(body).await.map_err(map_error)?;
+        let upstream = client
+            .chat()
+            .create_stream_byot::<_, StreamChunk>(body)
+            .await
+            .map_err(map_error)?;
         let chunks = upstream.flat_map(move |item| {
             let out: Vec<Result<ChatChunk, ProviderError>> = match item {
                 Ok(response) => {
