@@ -336,7 +336,11 @@ async fn a_new_question_and_an_answer_ending_move_the_conversation_to_the_top() 
         .finish_answer(answer.id, finished)
         .await
         .expect("finish");
-    assert_eq!(order().await, [older, newer], "an answer ending moves it up");
+    assert_eq!(
+        order().await,
+        [older, newer],
+        "an answer ending moves it up"
+    );
     // Saving a streaming answer's partial text is not activity the sidebar reorders for.
     tick().await;
     let (_, streaming) = store

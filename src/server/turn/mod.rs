@@ -81,10 +81,7 @@ pub async fn start(
             let conversation = conversation.ok_or(AppError::NotFound)?;
             // An answer still streaming is always among the newest messages: a turn cannot start while one streams,
             // and answers a crash left streaming are marked interrupted at start.
-            if history
-                .iter()
-                .any(|m| m.status == MessageStatus::Streaming)
-            {
+            if history.iter().any(|m| m.status == MessageStatus::Streaming) {
                 return Err(AppError::TurnInProgress);
             }
             if let Some(key) = chosen_model.as_deref() {

@@ -21,12 +21,32 @@ struct Samples {
 impl Default for ServerTimes {
     fn default() -> Self {
         let fields = [
-            ("DB time before the first token", "answer stored", "start_db_ms"),
+            (
+                "DB time before the first token",
+                "answer stored",
+                "start_db_ms",
+            ),
             ("  of which the guest", "turn started", "guest_ms"),
-            ("  of which reading the conversation", "turn started", "reads_ms"),
-            ("  of which storing the question", "turn started", "begin_ms"),
-            ("DB time per turn, with the final write", "answer stored", "db_ms"),
-            ("checkpoint pass (all answers)", "checkpoints written", "db_ms"),
+            (
+                "  of which reading the conversation",
+                "turn started",
+                "reads_ms",
+            ),
+            (
+                "  of which storing the question",
+                "turn started",
+                "begin_ms",
+            ),
+            (
+                "DB time per turn, with the final write",
+                "answer stored",
+                "db_ms",
+            ),
+            (
+                "checkpoint pass (all answers)",
+                "checkpoints written",
+                "db_ms",
+            ),
         ];
         ServerTimes(
             fields
