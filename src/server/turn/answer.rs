@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use tokio::{sync::mpsc, time::Instant};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::lock_turns;
+use super::{lock_turns, EventSender};
 use crate::{
     model::{ApiError, MessageStatus, TurnEvent, Usage},
     server::{
@@ -56,7 +56,7 @@ pub(super) struct AnswerJob {
     pub first_exchange: bool,
     pub answer: MessageRow,
     pub cancel: CancellationToken,
-    pub events: mpsc::Sender<TurnEvent>,
+    pub events: EventSender,
     /// Database time the turn spent before the answer started (storing the question, reading history).
     pub db_time: Duration,
 }
@@ -221,7 +221,7 @@ async fn name_conversation(
     conversation_id: Uuid,
     question: &str,
     answer: &str,
-    events: &mpsc::Sender<TurnEvent>,
+    events: &EventSender,
 ) {
     let Some(title) = titles::generate(candidate, question, answer).await else {
         return;
@@ -253,7 +253,7 @@ async fn suggest_follow_ups(
     message_id: Uuid,
     question: &str,
     answer: &str,
-    events: &mpsc::Sender<TurnEvent>,
+    events: &EventSender,
 ) {
     let Some(questions) = follow_ups::generate(candidate, question, answer).await else {
         return;
@@ -275,7 +275,7 @@ struct Turn<'a> {
     state: &'a AppState,
     message_id: Uuid,
     cancel: &'a CancellationToken,
-    events: &'a mpsc::Sender<TurnEvent>,
+    events: &'a EventSender,
 }
 
 impl Turn<'_> {
