@@ -28,8 +28,8 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .unwrap_or_else(|error| fail(&format!("cannot listen on {addr} (TALLY_ADDR): {error}")));
-    // Each answer holds two sockets (the browser's and the provider's); many systems start processes with a soft
-    // limit of 1,024 open files, far below their hard limit.
+    // Each answer holds the browser's socket (and over HTTP/1.1 one to its provider); many systems start processes
+    // with a soft limit of 1,024 open files, far below their hard limit.
     let open_files = rlimit::increase_nofile_limit(u64::MAX).ok();
     tracing::info!(
         %addr,
