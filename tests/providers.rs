@@ -347,6 +347,15 @@ async fn the_json_endpoint_explains_bad_requests_and_failures() {
     app.shutdown().await;
 }
 
+/// A healthy mock and a provider reaching it with `settings`.
+async fn provider_on_mock(settings: ConnectionSettings) -> (MockUpstream, OpenAiCompatible) {
+    let mock = MockUpstream::start(MockConfig::default())
+        .await
+        .expect("mock");
+    let provider = OpenAiCompatible::new(&mock.base_url(), "k", settings);
+    (mock, provider)
+}
+
 /// Opens `count` answers from one provider at the same time, reads them all to the end, and returns the text of each.
 async fn concurrent_answers(provider: &OpenAiCompatible, count: usize) -> Vec<String> {
     let request = ChatRequest {
@@ -382,18 +391,12 @@ async fn concurrent_answers(provider: &OpenAiCompatible, count: usize) -> Vec<St
 
 #[tokio::test]
 async fn http2_answers_share_connections_up_to_the_configured_limit() {
-    let mock = MockUpstream::start(MockConfig::default())
-        .await
-        .expect("mock");
-    let provider = OpenAiCompatible::new(
-        &mock.base_url(),
-        "k",
-        ConnectionSettings {
-            protocol: Protocol::Http2,
-            streams_per_connection: 2,
-            ..ConnectionSettings::new(Duration::from_secs(2))
-        },
-    );
+    let (mock, provider) = provider_on_mock(ConnectionSettings {
+        protocol: Protocol::Http2,
+        streams_per_connection: 2,
+        ..ConnectionSettings::new(Duration::from_secs(2))
+    })
+    .await;
     let texts = concurrent_answers(&provider, 5).await;
     assert!(
         texts.iter().all(|t| t.len() > 100),
@@ -418,14 +421,7 @@ async fn http2_answers_share_connections_up_to_the_configured_limit() {
 
 #[tokio::test]
 async fn plain_http_providers_keep_http1_unless_told_otherwise() {
-    let mock = MockUpstream::start(MockConfig::default())
-        .await
-        .expect("mock");
-    let provider = OpenAiCompatible::new(
-        &mock.base_url(),
-        "k",
-        ConnectionSettings::new(Duration::from_secs(2)),
-    );
+    let (mock, provider) = provider_on_mock(ConnectionSettings::new(Duration::from_secs(2))).await;
     let texts = concurrent_answers(&provider, 3).await;
     assert!(texts.iter().all(|t| t.len() > 100));
     let arrivals = mock.arrivals();

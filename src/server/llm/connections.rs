@@ -130,7 +130,8 @@ impl<C: Clone> Connections<C> {
     }
 
     /// How many clients exist (each holds its own connections).
-    pub fn clients(&self) -> usize {
+    #[cfg(test)]
+    fn clients(&self) -> usize {
         self.slots
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
