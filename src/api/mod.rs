@@ -121,10 +121,6 @@ pub async fn delete_conversation(id: String) -> Result<(), ApiError> {
         .map_err(context::fail)
 }
 
-/// Most events one write to the browser carries.
-#[cfg(feature = "ssr")]
-const EVENTS_PER_WRITE: usize = 64;
-
 /// Sends a question and streams the answer as JSON lines of [`crate::model::TurnEvent`].
 #[server(endpoint = "chat/send", input = Json, output = StreamingText)]
 pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, ApiError> {
@@ -133,14 +129,8 @@ pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, 
     let events = crate::server::turn::start(&state, &guest, request)
         .await
         .map_err(context::fail)?;
-    // Events already waiting go out in one write: one token at a time when the server keeps up, fewer and larger
-    // writes (and far fewer system calls) when it is busy. Lines are encoded before they are gathered: the
-    // gathering buffer, held for the whole answer, then holds 24-byte strings rather than events.
     Ok(TextStream::new(
-        events
-            .map(|event| crate::server::turn::encode_event_line(&event))
-            .ready_chunks(EVENTS_PER_WRITE)
-            .map(|lines| Ok(lines.concat())),
+        crate::server::turn::event_writes(events).map(Ok),
     ))
 }
 

@@ -40,7 +40,7 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
                 content: format!(
                     "Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write three short follow-up \
                      questions about this, one per line, each ending with a question mark."
-                ),
+                ).into(),
             },
         ],
         max_tokens: MAX_TOKENS,

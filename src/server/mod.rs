@@ -1,5 +1,6 @@
 //! Everything that only runs on the server: configuration, state, storage, providers, identity and the chat turn.
 
+mod accept;
 pub mod answer_api;
 pub mod config;
 pub mod conversations;

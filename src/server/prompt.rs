@@ -1,5 +1,7 @@
 //! Builds what the model reads: the tax assistant's instructions, then as much of the conversation as fits.
 
+use std::sync::{Arc, LazyLock};
+
 use crate::model::{Role, DISCLAIMER};
 
 /// The tax assistant's instructions (the brief's answer structure, plus guard rails).
@@ -24,7 +26,9 @@ real money at stake, suggest confirming with a qualified tax professional.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PromptMessage {
     pub role: PromptRole,
-    pub content: String,
+    /// Shared, not copied: every answer's prompt holds the same instructions, and a prompt is kept for the whole
+    /// answer in case another provider has to take over.
+    pub content: Arc<str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,11 +55,15 @@ pub fn estimate_tokens(text: &str) -> usize {
 
 const PER_MESSAGE_OVERHEAD: usize = 4;
 
-/// The system instructions with the disclaimer rule appended.
-pub fn system_prompt() -> String {
-    format!(
-        "{TAX_SYSTEM_PROMPT}\n\nThe app shows this disclaimer under every answer, so do not repeat it: \"{DISCLAIMER}\""
-    )
+/// The system instructions with the disclaimer rule appended, built once and shared by every prompt.
+pub fn system_prompt() -> Arc<str> {
+    static SYSTEM_PROMPT: LazyLock<Arc<str>> = LazyLock::new(|| {
+        format!(
+            "{TAX_SYSTEM_PROMPT}\n\nThe app shows this disclaimer under every answer, so do not repeat it: \"{DISCLAIMER}\""
+        )
+        .into()
+    });
+    SYSTEM_PROMPT.clone()
 }
 
 /// Picks the most recent messages that fit in `budget` tokens, newest first, and returns them oldest first.
@@ -132,7 +140,7 @@ mod tests {
         let history = conversation(10);
         // Each older message costs 12 + 4 = 16 tokens; the latest question 4 + 4 = 8.
         let kept = window(&history, 8 + 16 * 4);
-        assert_eq!(kept.last().unwrap().content, "latest question");
+        assert_eq!(&*kept.last().unwrap().content, "latest question");
         assert_eq!(kept.len(), 5, "{kept:#?}");
         assert!(
             kept[0].content.starts_with("question 8"),

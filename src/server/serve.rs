@@ -1,6 +1,6 @@
 //! The HTTP server: routes, middleware and graceful shutdown. `main` and the tests call the same [`serve`].
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::{future::Future, time::Duration};
 
 use axum::{
     extract::State,
@@ -25,8 +25,8 @@ use tower_http::{
 };
 
 use super::{
-    error::new_correlation_id, identity::guest_middleware, limits::SWEEP_INTERVAL, state::AppState,
-    turn,
+    accept, error::new_correlation_id, identity::guest_middleware, limits::SWEEP_INTERVAL,
+    state::AppState, turn,
 };
 use crate::app::{shell, App};
 
@@ -158,11 +158,7 @@ pub async fn serve(
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
     });
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    accept::serve_connections(listener, app, async move {
         shutdown.await;
         tracing::info!("shutting down: ending running answers");
         stop.cancel();
@@ -178,5 +174,5 @@ pub async fn serve(
     }
     // After the answers: each one's final write supersedes its checkpoints.
     checkpoints.abort();
-    result
+    Ok(())
 }

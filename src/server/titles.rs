@@ -32,7 +32,8 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
                 role: PromptRole::User,
                 content: format!(
                     "Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write the title."
-                ),
+                )
+                .into(),
             },
         ],
         max_tokens: MAX_TOKENS,

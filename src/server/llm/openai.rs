@@ -2,9 +2,8 @@
 //! vLLM, llama.cpp server), through async-openai with a configurable base URL.
 
 use async_openai::{
-    config::OpenAIConfig,
-    error::OpenAIError,
-    middleware::ReqwestService,
+    config::{Config, OpenAIConfig},
+    error::WrappedError,
     types::chat::{
         ChatCompletionRequestAssistantMessage, ChatCompletionRequestAssistantMessageContent,
         ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
@@ -12,9 +11,9 @@ use async_openai::{
         ChatCompletionRequestUserMessageContent, ChatCompletionStreamOptions,
         CreateChatCompletionRequest,
     },
-    Client,
 };
 use async_trait::async_trait;
+use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures::StreamExt;
 
 use super::{
@@ -26,8 +25,12 @@ use crate::{
     server::prompt::{PromptMessage, PromptRole},
 };
 
+/// The request and error types and the authentication are async-openai's; the stream is read here. async-openai
+/// reads each stream in a task of its own that hands events over through an unbounded queue: 5 KiB and a task per
+/// streaming answer, and no backpressure from a slow browser.
 pub struct OpenAiCompatible {
-    connections: Connections<Client<OpenAIConfig>>,
+    config: OpenAIConfig,
+    connections: Connections<reqwest::Client>,
 }
 
 impl OpenAiCompatible {
@@ -35,20 +38,20 @@ impl OpenAiCompatible {
         let config = OpenAIConfig::new()
             .with_api_base(base_url.trim_end_matches('/'))
             .with_api_key(api_key);
+        // No retries (async-openai's client retries 429, 5xx and connect errors three times with backoff): a failing
+        // provider should hand the question to the next one now, not after seconds.
         let connections = Connections::new(settings.streams_per_connection, move || {
-            let http = settings.http_client();
-            // No retries inside the client (its default retries 429, 5xx and connect errors three times with
-            // backoff): a failing provider should hand the question to the next one now, not after seconds.
-            Client::with_config(config.clone())
-                .with_http_client(http.clone())
-                .with_http_service(ReqwestService::new(http))
+            settings.http_client()
         });
-        OpenAiCompatible { connections }
+        OpenAiCompatible {
+            config,
+            connections,
+        }
     }
 }
 
 fn to_openai(message: &PromptMessage) -> ChatCompletionRequestMessage {
-    let content = message.content.clone();
+    let content = message.content.to_string();
     match message.role {
         PromptRole::System => {
             ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage {
@@ -70,14 +73,14 @@ fn to_openai(message: &PromptMessage) -> ChatCompletionRequestMessage {
     }
 }
 
-/// The part of a streamed chat-completion chunk Tally reads. async-openai queues each stream's chunks in blocks of
-/// 32 until the answer takes them; its full response type made that block 12 KiB per streaming answer, this one
-/// about a third of it (the error type is now the larger side), and parsing skips the fields nobody reads.
+/// The part of a streamed chat-completion chunk Tally reads; parsing skips the fields nobody reads. Some providers
+/// report a failure mid-stream as a chunk with an `error` object.
 #[derive(Debug, serde::Deserialize)]
 struct StreamChunk {
     #[serde(default)]
     choices: Vec<StreamChoice>,
     usage: Option<StreamUsage>,
+    error: Option<async_openai::error::ApiError>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -96,17 +99,49 @@ struct StreamUsage {
     completion_tokens: u32,
 }
 
-fn map_error(error: OpenAIError) -> ProviderError {
-    match error {
-        OpenAIError::Reqwest(e) => ProviderError::Connect(e.to_string()),
-        OpenAIError::ApiError(response) => ProviderError::Status {
-            status: response.status_code.as_u16(),
-            message: response.api_error.message,
-        },
-        OpenAIError::JSONDeserialize(e, _) => ProviderError::Malformed(e.to_string()),
-        OpenAIError::StreamError(e) => ProviderError::Stream(e.to_string()),
-        other => ProviderError::Stream(other.to_string()),
+/// What a provider said when it refused the request: its JSON error message, or the start of whatever it sent.
+async fn refusal(response: reqwest::Response) -> ProviderError {
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap_or_default();
+    let message = match serde_json::from_slice::<WrappedError>(&body) {
+        Ok(wrapped) => wrapped.error.message,
+        Err(_) => String::from_utf8_lossy(&body).chars().take(300).collect(),
+    };
+    ProviderError::Status { status, message }
+}
+
+/// The chunks one server-sent event carries: tokens and, at the end, usage.
+fn chunks_of(
+    event: Result<Event, EventStreamError<reqwest::Error>>,
+) -> Vec<Result<ChatChunk, ProviderError>> {
+    let event = match event {
+        Ok(event) => event,
+        Err(error) => return vec![Err(ProviderError::Stream(error.to_string()))],
+    };
+    if event.event == "keepalive" {
+        return Vec::new();
     }
+    let chunk = match serde_json::from_str::<StreamChunk>(&event.data) {
+        Ok(chunk) => chunk,
+        Err(error) => return vec![Err(ProviderError::Malformed(error.to_string()))],
+    };
+    if let Some(error) = chunk.error {
+        return vec![Err(ProviderError::Stream(error.message))];
+    }
+    let mut out: Vec<_> = chunk
+        .choices
+        .into_iter()
+        .filter_map(|choice| choice.delta.content.filter(|t| !t.is_empty()))
+        .map(|text| Ok(ChatChunk::Token(text)))
+        .collect();
+    if let Some(usage) = chunk.usage {
+        out.push(Ok(ChatChunk::Usage(Usage {
+            prompt_tokens: usage.prompt_tokens,
+            completion_tokens: usage.completion_tokens,
+            estimated: false,
+        })));
+    }
+    out
 }
 
 #[async_trait]
@@ -129,36 +164,88 @@ impl ChatProvider for OpenAiCompatible {
             }),
             ..Default::default()
         };
-        let (client, lease) = self.connections.acquire();
-        let upstream = client
-            .chat()
-            .create_stream_byot::<_, StreamChunk>(body)
+        let (http, lease) = self.connections.acquire();
+        let response = http
+            .post(self.config.url("/chat/completions"))
+            .headers(self.config.headers())
+            .query(&self.config.query())
+            .json(&body)
+            .send()
             .await
-            .map_err(map_error)?;
-        let chunks = upstream.flat_map(move |item| {
-            let out: Vec<Result<ChatChunk, ProviderError>> = match item {
-                Ok(response) => {
-                    let mut out = Vec::new();
-                    for choice in response.choices {
-                        if let Some(text) = choice.delta.content.filter(|t| !t.is_empty()) {
-                            out.push(Ok(ChatChunk::Token(text)));
-                        }
-                    }
-                    if let Some(usage) = response.usage {
-                        out.push(Ok(ChatChunk::Usage(Usage {
-                            prompt_tokens: usage.prompt_tokens,
-                            completion_tokens: usage.completion_tokens,
-                            estimated: false,
-                        })));
-                    }
-                    out
-                }
-                Err(error) => vec![Err(map_error(error))],
-            };
-            // The stream holds its place on the connection until it ends or is dropped.
-            let _holds = &lease;
-            futures::stream::iter(out)
-        });
+            .map_err(|error| ProviderError::Connect(error.to_string()))?;
+        if !response.status().is_success() {
+            return Err(refusal(response).await);
+        }
+        let chunks = response
+            .bytes_stream()
+            .eventsource()
+            .take_while(|event| {
+                let done = matches!(event, Ok(event) if event.data == "[DONE]");
+                futures::future::ready(!done)
+            })
+            .flat_map(move |event| {
+                // The stream holds its place on the connection until it ends or is dropped.
+                let _holds = &lease;
+                futures::stream::iter(chunks_of(event))
+            });
         Ok(Box::pin(chunks))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(data: &str) -> Result<Event, EventStreamError<reqwest::Error>> {
+        Ok(Event {
+            data: data.into(),
+            ..Event::default()
+        })
+    }
+
+    #[test]
+    fn a_chunk_gives_its_tokens_then_its_usage() {
+        let chunks = chunks_of(event(
+            r#"{"choices":[{"delta":{"content":"Hel"}},{"delta":{"content":""}}],
+                "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15},"id":"x"}"#,
+        ));
+        let chunks: Vec<_> = chunks.into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            chunks,
+            vec![
+                ChatChunk::Token("Hel".into()),
+                ChatChunk::Usage(Usage {
+                    prompt_tokens: 12,
+                    completion_tokens: 3,
+                    estimated: false
+                })
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_sent_mid_stream_breaks_the_stream_with_its_message() {
+        let chunks = chunks_of(event(
+            r#"{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}"#,
+        ));
+        match chunks.as_slice() {
+            [Err(ProviderError::Stream(message))] => {
+                assert!(message.contains("server had an error"))
+            }
+            other => panic!("expected one stream error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unreadable_data_is_malformed_and_keepalives_are_skipped() {
+        assert!(matches!(
+            chunks_of(event("{not json")).as_slice(),
+            [Err(ProviderError::Malformed(_))]
+        ));
+        let keepalive = Ok(Event {
+            event: "keepalive".into(),
+            ..Event::default()
+        });
+        assert!(chunks_of(keepalive).is_empty());
     }
 }

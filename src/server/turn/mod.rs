@@ -5,6 +5,8 @@
 //! ends (finished, Stop pressed, browser gone, provider failure, shutdown) it stores the final state. The HTTP
 //! response only reads events from that task through a channel, so a vanished client is noticed as a closed channel.
 
+use std::task::Poll;
+
 use futures::{Stream, StreamExt};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
@@ -42,7 +44,7 @@ pub async fn start(
     state: &AppState,
     guest: &GuestToken,
     request: TurnRequest,
-) -> Result<impl Stream<Item = TurnEvent> + Send + 'static, AppError> {
+) -> Result<impl Stream<Item = TurnEvent> + Send + Unpin + 'static, AppError> {
     let content = validate_message(&request.content, state.config.max_message_chars)?;
     let chosen_model = match request.model.as_deref().map(str::trim) {
         Some(key) if !key.is_empty() => {
@@ -107,7 +109,7 @@ pub async fn start(
         history.iter().filter_map(prompt_message).collect();
     prompt_history.push(PromptMessage {
         role: prompt::PromptRole::User,
-        content: content.clone(),
+        content: content.as_str().into(),
     });
     let messages = prompt::build(&prompt_history, state.config.context_token_budget);
 
@@ -164,8 +166,7 @@ pub async fn start(
         events,
         db_time,
     }));
-    Ok(futures::stream::once(async move { started })
-        .chain(ReceiverStream::new(receiver).map(|event| *event)))
+    Ok(futures::stream::iter([started]).chain(ReceiverStream::new(receiver).map(|event| *event)))
 }
 
 /// The answer task's end of its events channel. Events travel boxed: the channel keeps its slots in blocks of 32,
@@ -230,27 +231,66 @@ fn prompt_message(row: &MessageRow) -> Option<PromptMessage> {
     );
     (usable && !row.content.trim().is_empty()).then(|| PromptMessage {
         role: row.role.into(),
-        content: row.content.clone(),
+        content: row.content.as_str().into(),
     })
 }
 
 /// One event as a line of JSON with every non-ASCII character escaped. The browser decodes each network chunk as
 /// UTF-8 on its own, so a character split across two chunks would break it; pure ASCII cannot be split badly.
 pub fn encode_event_line(event: &TurnEvent) -> String {
+    let mut line = String::new();
+    push_event_line(&mut line, event);
+    line
+}
+
+fn push_event_line(out: &mut String, event: &TurnEvent) {
+    use std::fmt::Write;
     let json = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
-    let mut line = String::with_capacity(json.len() + 8);
+    out.reserve(json.len() + 1);
     for c in json.chars() {
         if c.is_ascii() {
-            line.push(c);
+            out.push(c);
         } else {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                line.push_str(&format!("\\u{unit:04x}"));
+                let _ = write!(out, "\\u{unit:04x}");
             }
         }
     }
-    line.push('\n');
-    line
+    out.push('\n');
+}
+
+/// Most events one write to the browser carries.
+const EVENTS_PER_WRITE: usize = 64;
+
+/// What the browser reads: the events as lines, those already waiting joined into one write. That is one token per
+/// write when the server keeps up, and fewer, larger writes (far fewer system calls) when it is busy. Nothing is
+/// buffered between writes, so a waiting answer holds no gathering buffer.
+pub fn event_writes(
+    events: impl Stream<Item = TurnEvent> + Unpin,
+) -> impl Stream<Item = String> + Unpin {
+    let mut events = events.fuse();
+    futures::stream::poll_fn(move |cx| {
+        let mut write = String::new();
+        let mut ended = false;
+        for _ in 0..EVENTS_PER_WRITE {
+            match events.poll_next_unpin(cx) {
+                Poll::Ready(Some(event)) => push_event_line(&mut write, &event),
+                Poll::Ready(None) => {
+                    ended = true;
+                    break;
+                }
+                Poll::Pending => break,
+            }
+        }
+        if !write.is_empty() {
+            Poll::Ready(Some(write))
+        } else if ended {
+            Poll::Ready(None)
+        } else {
+            Poll::Pending
+        }
+    })
 }
 
 #[cfg(test)]
@@ -268,5 +308,23 @@ mod tests {
         assert!(line.ends_with('\n'));
         let mut reader = EventLineReader::default();
         assert_eq!(reader.push(&line), vec![Ok(event)]);
+    }
+
+    #[tokio::test]
+    async fn events_already_waiting_go_out_in_one_write() {
+        let token = |text: &str| TurnEvent::Token { text: text.into() };
+        let (sender, receiver) = mpsc::channel(8);
+        sender.send(token("a")).await.unwrap();
+        sender.send(token("b")).await.unwrap();
+        let mut writes = event_writes(ReceiverStream::new(receiver));
+        let first = writes.next().await.expect("a write");
+        assert_eq!(
+            first,
+            encode_event_line(&token("a")) + &encode_event_line(&token("b"))
+        );
+        sender.send(token("c")).await.unwrap();
+        drop(sender);
+        assert_eq!(writes.next().await, Some(encode_event_line(&token("c"))));
+        assert_eq!(writes.next().await, None);
     }
 }
