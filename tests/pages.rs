@@ -117,3 +117,18 @@ async fn unknown_pages_are_404() {
     let page = app.browser().get_page("/no/such/page").await;
     assert_eq!(page.status(), 404);
 }
+
+#[tokio::test]
+async fn request_heads_up_to_8_kib_are_served_and_larger_ones_refused_with_431() {
+    let app = TestApp::start().await;
+    let client = reqwest::Client::new();
+    let get_with_cookie = |bytes: usize| {
+        client
+            .get(format!("{}/healthz", app.base_url))
+            .header("cookie", format!("other_app={}", "x".repeat(bytes)))
+            .send()
+    };
+    // Other sites on the same domain may leave cookies behind: 6 KiB of them still get the page.
+    assert_eq!(get_with_cookie(6 * 1024).await.unwrap().status(), 200);
+    assert_eq!(get_with_cookie(9 * 1024).await.unwrap().status(), 431);
+}

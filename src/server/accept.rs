@@ -16,6 +16,9 @@ use hyper_util::{
 };
 use tower::ServiceExt;
 
+/// hyper's smallest allowed read buffer; see below.
+const REQUEST_HEAD_LIMIT: usize = 8 * 1024;
+
 /// Serves `app` on every connection `listener` accepts until `shutdown` resolves, then waits for the connections
 /// to finish their responses. Requests carry `ConnectInfo<SocketAddr>`, as with `axum::serve`.
 pub async fn serve_connections<L>(
@@ -26,11 +29,11 @@ pub async fn serve_connections<L>(
     L: Listener<Addr = SocketAddr>,
 {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    // While a response streams, hyper by default keeps reading the connection to notice a client that hung up, and
-    // that read takes a second 8 KiB buffer per streaming answer (the first is still referenced by the request).
-    // Without it, a closed tab is noticed when the next token fails to send, within two tokens, and the answer is
-    // kept as interrupted all the same; 10,000 streaming answers need 80 MB less.
-    builder.http1().half_close(true).max_buf_size(8192);
+    // By default hyper asks for 8 KiB of free room before every read. Once a request has been read into the 8 KiB
+    // buffer it never has that much, so hyper doubles it to 16 KiB, and that buffer stays with the connection while
+    // its answer streams. Capped at 8 KiB, hyper asks only for the room left and the buffer is reused: 8 KiB less per
+    // streaming answer. The cap is also the largest request head accepted (a larger one gets 431), as in nginx.
+    builder.http1().max_buf_size(REQUEST_HEAD_LIMIT);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
