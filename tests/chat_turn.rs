@@ -429,3 +429,52 @@ async fn shutdown_stores_running_answers_as_interrupted() {
         .expect("row");
     assert_eq!(status, "interrupted");
 }
+
+/// Makes the database refuse to store any message that starts with `prefix`, as a failing disk or a lost
+/// connection would.
+async fn refuse_messages_starting_with(app: &TestApp, prefix: &str) {
+    let statement = if support::database::wants_postgres() {
+        format!(
+            "CREATE FUNCTION refuse_message() RETURNS trigger AS $$ BEGIN
+               IF NEW.content LIKE '{prefix}%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW;
+             END $$ LANGUAGE plpgsql;
+             CREATE TRIGGER refuse_message BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse_message();"
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER refuse_message BEFORE INSERT ON messages WHEN NEW.content LIKE '{prefix}%'
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+        )
+    };
+    sqlx::raw_sql(&statement)
+        .execute(&app.db)
+        .await
+        .expect("trigger created");
+}
+
+#[tokio::test]
+async fn a_question_that_cannot_be_stored_is_refused_and_its_model_request_dropped() {
+    let app = TestApp::start().await;
+    refuse_messages_starting_with(&app, "Unstorable").await;
+    let browser = app.browser();
+    let refused = browser
+        .send(None, "Unstorable: what is my SE tax? [mock:slow]")
+        .await
+        .expect_err("refused");
+    assert_eq!(refused.status, 500);
+    assert_eq!(refused.error().code, "database_error");
+    assert_eq!(refused.error().correlation_id.len(), 8);
+    assert_eq!(app.count("messages").await, 0);
+    assert_eq!(app.count("conversations").await, 0);
+    // The model is asked while the question is stored; a slow answer would stream for seconds, but the refusal
+    // drops the request.
+    let mock = app.mock.as_ref().expect("mock");
+    eventually("no answer keeps streaming from the model", || async {
+        mock.open_streams() == 0
+    })
+    .await;
+
+    let turn = summarize(&browser.ask(None, "What is my SE tax?").await);
+    assert_eq!(turn.finished.status, MessageStatus::Complete);
+    assert_eq!(app.count("messages").await, 2);
+}

@@ -11,7 +11,10 @@
 
 use std::{
     net::SocketAddr,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
     time::Duration,
 };
 
@@ -23,6 +26,7 @@ use axum::{
     routing::post,
     Json, Router,
 };
+use futures::StreamExt;
 use serde_json::{json, Value};
 
 mod plan;
@@ -74,6 +78,24 @@ pub struct Arrival {
 struct Received {
     bodies: Arc<Mutex<Vec<Value>>>,
     arrivals: Arc<Mutex<Vec<Arrival>>>,
+    /// Answers being streamed now; one leaves when it ends or its client goes away.
+    open_streams: Arc<AtomicUsize>,
+}
+
+/// Counts an answer stream as open for as long as it lives.
+struct OpenStream(Arc<AtomicUsize>);
+
+impl OpenStream {
+    fn new(count: &Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        OpenStream(count.clone())
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 #[derive(Clone)]
@@ -136,6 +158,11 @@ impl MockUpstream {
             .lock()
             .map(|a| a.clone())
             .unwrap_or_default()
+    }
+
+    /// Answers the mock is streaming now: each ends when the answer is done or its client dropped the request.
+    pub fn open_streams(&self) -> usize {
+        self.received.open_streams.load(Ordering::SeqCst)
     }
 
     /// The requests for answers, without the follow-up and title requests that come after an answer.
@@ -221,7 +248,11 @@ async fn completions(
         return (status, Json(error)).into_response();
     }
     let first_delay = state.config.first_token_delay;
-    let events = async_stream(plan, first_delay);
+    let open = OpenStream::new(&state.received.open_streams);
+    let events = async_stream(plan, first_delay).map(move |frame| {
+        let _counted = &open;
+        frame
+    });
     Response::builder()
         .header("content-type", "text/event-stream")
         .header("cache-control", "no-cache")

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
-use tokio::time::Instant;
+use futures::{future::BoxFuture, StreamExt};
+use tokio::{sync::oneshot, time::Instant};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ use crate::{
         conversations::to_chat_message,
         error::{new_correlation_id, AppError},
         follow_ups,
-        llm::{Candidate, ChatChunk, ChatRequest, ProviderError},
+        llm::{Candidate, ChatChunk, ChatRequest, ChunkStream, ProviderError},
         prompt,
         state::AppState,
         store::{FinishedAnswer, MessageRow},
@@ -54,12 +54,21 @@ pub(super) struct AnswerJob {
     pub question: String,
     /// The first exchange of a new conversation, which earns it a generated title.
     pub first_exchange: bool,
-    pub answer: MessageRow,
+    /// Arrives when the turn has stored the question; dropped if it could not.
+    pub stored: oneshot::Receiver<Stored>,
     pub cancel: CancellationToken,
     pub events: EventSender,
+}
+
+/// The turn's word that the question is stored.
+pub(super) struct Stored {
+    pub answer: MessageRow,
     /// Database time the turn spent before the answer started (storing the question, reading history).
     pub db_time: Duration,
 }
+
+/// A model's answer being opened: resolves when the provider accepted the request, or refused it.
+type Opening<'a> = BoxFuture<'a, Result<ChunkStream, ProviderError>>;
 
 pub(super) async fn write_answer(job: AnswerJob) {
     let AnswerJob {
@@ -68,12 +77,22 @@ pub(super) async fn write_answer(job: AnswerJob) {
         request,
         question,
         first_exchange,
-        answer,
+        stored,
         cancel,
         events,
-        db_time,
     } = job;
     let started = Instant::now();
+    // The first model is asked now, while the turn stores the question: its first token takes far longer than the
+    // write. Nothing reaches the browser or the database before the question is stored; if it could not be, the
+    // request is dropped, which cancels it, and the turn reports the error.
+    let first_opening = candidates
+        .first()
+        .map(|candidate| candidate.provider.stream(&candidate.model, request.clone()));
+    let Some((Stored { answer, db_time }, first_opening)) =
+        question_stored(stored, first_opening).await
+    else {
+        return;
+    };
     let mut progress = Progress {
         text: String::new(),
         usage: None,
@@ -96,7 +115,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
             cancel: &cancel,
             events: &events,
         };
-        turn.stream_with_fallback(&candidates, request, &mut progress)
+        turn.stream_with_fallback(&candidates, request, first_opening, &mut progress)
             .await
     };
     lock_turns(&state).remove(&answer.id);
@@ -214,6 +233,25 @@ pub(super) async fn write_answer(job: AnswerJob) {
     }
 }
 
+/// Waits until the turn has stored the question while the first model's request, if any, makes progress; returns
+/// that request, opened or still opening. `None`: the question was not stored.
+async fn question_stored(
+    mut stored: oneshot::Receiver<Stored>,
+    opening: Option<Opening<'_>>,
+) -> Option<(Stored, Option<Opening<'_>>)> {
+    let Some(mut opening) = opening else {
+        return Some((stored.await.ok()?, None));
+    };
+    tokio::select! {
+        biased;
+        result = &mut stored => Some((result.ok()?, Some(opening))),
+        opened = &mut opening => {
+            let stored = stored.await.ok()?;
+            Some((stored, Some(Box::pin(futures::future::ready(opened)))))
+        }
+    }
+}
+
 /// Replaces a new conversation's provisional title (the question's first words) with one the model wrote.
 async fn name_conversation(
     state: &AppState,
@@ -285,12 +323,16 @@ impl Turn<'_> {
         &self,
         candidates: &[Candidate],
         request: ChatRequest,
+        mut first_opening: Option<Opening<'_>>,
         progress: &mut Progress,
     ) -> Ending {
         let mut unavailable: Vec<String> = Vec::new();
         for (index, candidate) in candidates.iter().enumerate() {
             progress.candidate = index;
-            let ending = self.stream(candidate, request.clone(), progress).await;
+            let opening = first_opening
+                .take()
+                .unwrap_or_else(|| candidate.provider.stream(&candidate.model, request.clone()));
+            let ending = self.stream(candidate, opening, progress).await;
             let Ending::Failed(error) = &ending else {
                 return ending;
             };
@@ -323,7 +365,7 @@ impl Turn<'_> {
     async fn stream(
         &self,
         candidate: &Candidate,
-        request: ChatRequest,
+        opening: Opening<'_>,
         progress: &mut Progress,
     ) -> Ending {
         let Turn {
@@ -334,7 +376,6 @@ impl Turn<'_> {
         } = self;
         let first_token_timeout = candidate.timeouts.first_token;
         let idle_timeout = candidate.timeouts.idle;
-        let opening = candidate.provider.stream(&candidate.model, request);
         let mut chunks = tokio::select! {
             _ = cancel.cancelled() => return Ending::Stopped,
             _ = events.closed() => return Ending::Disconnected,

@@ -1,6 +1,8 @@
 //! The chat turn, the heart of Tally (design: "The chat turn").
 //!
-//! The user's message is stored before any model is called. The answer is written by a task of its own that
+//! The user's message is stored before any part of the answer reaches the browser or the database; the first model
+//! is asked while it is being stored, since its first token takes far longer than the write (a question that cannot
+//! be stored cancels that request and is refused). The answer is written by a task of its own that
 //! outlives nothing and loses nothing: it checkpoints the partial text about every second, and however the turn
 //! ends (finished, Stop pressed, browser gone, provider failure, shutdown) it stores the final state. The HTTP
 //! response only reads events from that task through a channel, so a vanished client is noticed as a closed channel.
@@ -8,7 +10,7 @@
 use std::task::Poll;
 
 use futures::{Stream, StreamExt};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -123,12 +125,32 @@ pub async fn start(
         title: title.clone(),
         model_key: model_key.clone(),
     });
+    // The answer starts before the question is stored, so the first model's request overlaps the write; the answer
+    // waits for `stored` before anything reaches the browser or the database.
+    let cancel = state.shutdown.child_token();
+    let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
+    let (stored, question_stored) = oneshot::channel();
+    state.tasks.spawn(answer::write_answer(answer::AnswerJob {
+        state: state.clone(),
+        candidates,
+        request: ChatRequest {
+            messages,
+            max_tokens: state.config.max_answer_tokens,
+            temperature: ANSWER_TEMPERATURE,
+        },
+        question: content.clone(),
+        first_exchange,
+        stored: question_stored,
+        cancel: cancel.clone(),
+        events: EventSender(sender),
+    }));
+    // On failure `stored` is dropped and the answer ends without a trace.
     let (user_message, answer) = state
         .store
         .begin_turn(NewTurn {
             conversation_id,
             new_conversation,
-            user_content: content.clone(),
+            user_content: content,
             provider: provider_name,
             model,
             disclaimer: DISCLAIMER.into(),
@@ -139,8 +161,7 @@ pub async fn start(
     // Where a turn's wait before its first token goes, for latency work (the load benchmark reads it).
     tracing::debug!(message_id = %answer.id, guest_ms = ms(guest_time), reads_ms = ms(reads_time),
         begin_ms = ms(db_time - guest_time - reads_time), "turn started");
-    let cancel = state.shutdown.child_token();
-    lock_turns(state).insert(answer.id, cancel.clone());
+    lock_turns(state).insert(answer.id, cancel);
     let started = TurnEvent::Started {
         conversation_id: conversation_id.to_string(),
         title,
@@ -148,24 +169,7 @@ pub async fn start(
         assistant_message_id: answer.id.to_string(),
         model: label,
     };
-    let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
-    let events = EventSender(sender);
-    let request = ChatRequest {
-        messages,
-        max_tokens: state.config.max_answer_tokens,
-        temperature: ANSWER_TEMPERATURE,
-    };
-    state.tasks.spawn(answer::write_answer(answer::AnswerJob {
-        state: state.clone(),
-        candidates,
-        request,
-        question: content,
-        first_exchange,
-        answer,
-        cancel,
-        events,
-        db_time,
-    }));
+    let _ = stored.send(answer::Stored { answer, db_time });
     Ok(futures::stream::iter([started]).chain(ReceiverStream::new(receiver).map(|event| *event)))
 }
 
