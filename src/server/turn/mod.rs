@@ -24,7 +24,7 @@ use super::{
     conversations::to_chat_message,
     error::AppError,
     identity::{GuestToken, GUEST_TTL_MS},
-    llm::ChatRequest,
+    llm::{Candidate, ChatRequest},
     prompt::{self, PromptMessage},
     state::AppState,
     store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
@@ -48,107 +48,59 @@ pub async fn start(
     request: TurnRequest,
 ) -> Result<impl Stream<Item = TurnEvent> + Send + Unpin + 'static, AppError> {
     let content = validate_message(&request.content, state.config.max_message_chars)?;
-    let chosen_model = match request.model.as_deref().map(str::trim) {
-        Some(key) if !key.is_empty() => {
-            if !state.catalog.contains(key) {
-                return Err(AppError::UnknownModel(key.chars().take(120).collect()));
-            }
-            Some(key.to_string())
-        }
-        _ => None,
-    };
+    let chosen_model = chosen_model(state, request.model.as_deref())?;
     state.turn_limiter.check(&guest.token_hash)?;
     // Time spent waiting on the database for this turn, for the log line and the load benchmark.
     let db_started = std::time::Instant::now();
-    let owner = Owner::Guest(
-        state
+    let find_guest = || async {
+        let id = state
             .store
             .ensure_guest(&guest.token_hash, GUEST_TTL_MS)
-            .await?,
-    );
-    let guest_time = db_started.elapsed();
-
-    let first_exchange = request.conversation_id.is_none();
-    let (conversation_id, title, model_key, history) = match &request.conversation_id {
+            .await?;
+        Ok::<_, AppError>(Owner::Guest(id))
+    };
+    let (owner, conversation, history) = match &request.conversation_id {
+        // A new conversation has no history to read: its answer starts at once, and the guest is found (or
+        // created) while the model reads the question.
+        None => {
+            let conversation = TurnConversation {
+                id: Uuid::now_v7(),
+                title: one_line(&content, TITLE_CHARS),
+                model_key: chosen_model,
+                is_new: true,
+            };
+            (None, conversation, Vec::new())
+        }
         Some(id) => {
             let id = parse_id(id)?;
-            // Two reads at once, on the time of the slower: they sit before the first token. Both are scoped to
-            // the owner; the messages come back empty for someone else's conversation.
-            let (conversation, history) = tokio::try_join!(
-                state.store.get_conversation(owner, id),
-                // The prompt keeps the newest messages that fit its budget; a long conversation's older ones
-                // never would.
-                state
-                    .store
-                    .recent_messages_if_owned(owner, id, PROMPT_HISTORY_MESSAGES),
-            )?;
-            let conversation = conversation.ok_or(AppError::NotFound)?;
-            // An answer still streaming is always among the newest messages: a turn cannot start while one streams,
-            // and answers a crash left streaming are marked interrupted at start.
-            if history.iter().any(|m| m.status == MessageStatus::Streaming) {
-                return Err(AppError::TurnInProgress);
-            }
-            if let Some(key) = chosen_model.as_deref() {
-                if conversation.model_key.as_deref() != Some(key) {
-                    state.store.set_conversation_model(owner, id, key).await?;
-                }
-            }
-            let model_key = chosen_model.clone().or(conversation.model_key);
-            (id, conversation.title, model_key, history)
+            let owner = find_guest().await?;
+            let (conversation, history) = read_conversation(state, owner, id, chosen_model).await?;
+            (Some(owner), conversation, history)
         }
-        // A new conversation has no history to read; it is written with the question, in one transaction.
-        None => (
-            Uuid::now_v7(),
-            one_line(&content, TITLE_CHARS),
-            chosen_model.clone(),
-            Vec::new(),
-        ),
     };
-    let reads_time = db_started.elapsed() - guest_time;
-    let candidates = state.catalog.candidates(model_key.as_deref());
-
-    let mut prompt_history: Vec<PromptMessage> =
-        history.iter().filter_map(prompt_message).collect();
-    prompt_history.push(PromptMessage {
-        role: prompt::PromptRole::User,
-        content: content.as_str().into(),
-    });
-    let messages = prompt::build(&prompt_history, state.config.context_token_budget);
-
+    let candidates = state.catalog.candidates(conversation.model_key.as_deref());
     let (provider_name, model, label) = candidates
         .first()
         .map(|c| (c.provider_name.clone(), c.model.clone(), c.label.clone()))
         .unwrap_or_else(|| ("none".into(), "none".into(), "none".into()));
-    let new_conversation = first_exchange.then(|| NewConversation {
+    let answer = launch_answer(state, candidates, &history, &content, conversation.is_new);
+    let owner = match owner {
+        Some(owner) => owner,
+        None => find_guest().await?,
+    };
+    let reads_time = db_started.elapsed();
+
+    let new_conversation = conversation.is_new.then(|| NewConversation {
         owner,
         assistant_id: TAX_ASSISTANT_ID.into(),
-        title: title.clone(),
-        model_key: model_key.clone(),
+        title: conversation.title.clone(),
+        model_key: conversation.model_key.clone(),
     });
-    // The answer starts before the question is stored, so the first model's request overlaps the write; the answer
-    // waits for `stored` before anything reaches the browser or the database.
-    let cancel = state.shutdown.child_token();
-    let (sender, receiver) = mpsc::channel(EVENT_BUFFER);
-    let (stored, question_stored) = oneshot::channel();
-    state.tasks.spawn(answer::write_answer(answer::AnswerJob {
-        state: state.clone(),
-        candidates,
-        request: ChatRequest {
-            messages,
-            max_tokens: state.config.max_answer_tokens,
-            temperature: ANSWER_TEMPERATURE,
-        },
-        question: content.clone(),
-        first_exchange,
-        stored: question_stored,
-        cancel: cancel.clone(),
-        events: EventSender(sender),
-    }));
-    // On failure `stored` is dropped and the answer ends without a trace.
-    let (user_message, answer) = state
+    // On failure the answer's `stored` is dropped and the answer ends without a trace.
+    let (user_message, stored_answer) = state
         .store
         .begin_turn(NewTurn {
-            conversation_id,
+            conversation_id: conversation.id,
             new_conversation,
             user_content: content,
             provider: provider_name,
@@ -158,19 +110,129 @@ pub async fn start(
         .await?;
 
     let db_time = db_started.elapsed();
-    // Where a turn's wait before its first token goes, for latency work (the load benchmark reads it).
-    tracing::debug!(message_id = %answer.id, guest_ms = ms(guest_time), reads_ms = ms(reads_time),
-        begin_ms = ms(db_time - guest_time - reads_time), "turn started");
-    lock_turns(state).insert(answer.id, cancel);
+    // Where a turn's wait on the database goes, for latency work (the load benchmark reads it).
+    tracing::debug!(message_id = %stored_answer.id, reads_ms = ms(reads_time),
+        begin_ms = ms(db_time - reads_time), "turn started");
+    lock_turns(state).insert(stored_answer.id, answer.cancel);
     let started = TurnEvent::Started {
-        conversation_id: conversation_id.to_string(),
-        title,
+        conversation_id: conversation.id.to_string(),
+        title: conversation.title,
         user_message: Box::new(to_chat_message(user_message)),
-        assistant_message_id: answer.id.to_string(),
+        assistant_message_id: stored_answer.id.to_string(),
         model: label,
     };
-    let _ = stored.send(answer::Stored { answer, db_time });
-    Ok(futures::stream::iter([started]).chain(ReceiverStream::new(receiver).map(|event| *event)))
+    let _ = answer.stored.send(answer::Stored {
+        answer: stored_answer,
+        db_time,
+    });
+    Ok(futures::stream::iter([started])
+        .chain(ReceiverStream::new(answer.events).map(|event| *event)))
+}
+
+/// The model key the browser asked for, if any; an unknown one is refused.
+fn chosen_model(state: &AppState, key: Option<&str>) -> Result<Option<String>, AppError> {
+    match key.map(str::trim) {
+        Some(key) if !key.is_empty() => {
+            if !state.catalog.contains(key) {
+                return Err(AppError::UnknownModel(key.chars().take(120).collect()));
+            }
+            Ok(Some(key.to_string()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The conversation a turn writes into.
+struct TurnConversation {
+    id: Uuid,
+    title: String,
+    model_key: Option<String>,
+    /// Started by this turn: written together with the question.
+    is_new: bool,
+}
+
+/// An existing conversation of the owner and its newest messages, checked for a turn: not found for anyone
+/// else's, refused while an answer in it is still streaming. A model chosen now is remembered for it.
+async fn read_conversation(
+    state: &AppState,
+    owner: Owner,
+    id: Uuid,
+    chosen_model: Option<String>,
+) -> Result<(TurnConversation, Vec<MessageRow>), AppError> {
+    // Two reads at once, on the time of the slower: they sit before the first token. Both are scoped to the owner;
+    // the messages come back empty for someone else's conversation.
+    let (conversation, history) = tokio::try_join!(
+        state.store.get_conversation(owner, id),
+        // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never would.
+        state
+            .store
+            .recent_messages_if_owned(owner, id, PROMPT_HISTORY_MESSAGES),
+    )?;
+    let conversation = conversation.ok_or(AppError::NotFound)?;
+    // An answer still streaming is always among the newest messages: a turn cannot start while one streams, and
+    // answers a crash left streaming are marked interrupted at start.
+    if history.iter().any(|m| m.status == MessageStatus::Streaming) {
+        return Err(AppError::TurnInProgress);
+    }
+    if let Some(key) = chosen_model.as_deref() {
+        if conversation.model_key.as_deref() != Some(key) {
+            state.store.set_conversation_model(owner, id, key).await?;
+        }
+    }
+    let conversation = TurnConversation {
+        id,
+        title: conversation.title,
+        model_key: chosen_model.or(conversation.model_key),
+        is_new: false,
+    };
+    Ok((conversation, history))
+}
+
+/// An answer started before its question is stored.
+struct LaunchedAnswer {
+    /// Tells the answer the question is stored; dropping it ends the answer without a trace.
+    stored: oneshot::Sender<answer::Stored>,
+    cancel: CancellationToken,
+    events: mpsc::Receiver<Box<TurnEvent>>,
+}
+
+/// Starts the answer task, which asks the first model at once, so the request overlaps storing the question, and
+/// waits for the question to be stored before anything reaches the browser or the database.
+fn launch_answer(
+    state: &AppState,
+    candidates: Vec<Candidate>,
+    history: &[MessageRow],
+    question: &str,
+    first_exchange: bool,
+) -> LaunchedAnswer {
+    let mut prompt_history: Vec<PromptMessage> =
+        history.iter().filter_map(prompt_message).collect();
+    prompt_history.push(PromptMessage {
+        role: prompt::PromptRole::User,
+        content: question.into(),
+    });
+    let cancel = state.shutdown.child_token();
+    let (sender, events) = mpsc::channel(EVENT_BUFFER);
+    let (stored, question_stored) = oneshot::channel();
+    state.tasks.spawn(answer::write_answer(answer::AnswerJob {
+        state: state.clone(),
+        candidates,
+        request: ChatRequest {
+            messages: prompt::build(&prompt_history, state.config.context_token_budget),
+            max_tokens: state.config.max_answer_tokens,
+            temperature: ANSWER_TEMPERATURE,
+        },
+        question: question.to_string(),
+        first_exchange,
+        stored: question_stored,
+        cancel: cancel.clone(),
+        events: EventSender(sender),
+    }));
+    LaunchedAnswer {
+        stored,
+        cancel,
+        events,
+    }
 }
 
 /// The answer task's end of its events channel. Events travel boxed: the channel keeps its slots in blocks of 32,

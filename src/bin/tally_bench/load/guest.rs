@@ -13,6 +13,8 @@ use tally::model::{EventLineReader, TurnEvent};
 /// One question and its answer, as the guest saw them.
 #[derive(Default)]
 pub struct TurnResult {
+    /// The question's place in its conversation (0: the one that starts it).
+    pub index: usize,
     /// From sending the question to the first token arriving.
     pub ttft: Option<Duration>,
     pub tokens: usize,
@@ -61,7 +63,10 @@ pub async fn run_guest(base: &str, n: usize, turns: usize, open: &OpenStreams) -
     let mut conversation_id: Option<String> = None;
     for turn in 0..turns {
         let question = format!("Load test question {n}.{turn}: quarterly estimates?");
-        let result = ask(&client, base, &mut conversation_id, &question, open).await;
+        let result = TurnResult {
+            index: turn,
+            ..ask(&client, base, &mut conversation_id, &question, open).await
+        };
         let stop = result.error.is_some();
         results.push(result);
         if stop {

@@ -180,6 +180,8 @@ pub async fn run(args: LoadArgs) {
         cpu_secs(mock_pid),
         cpu_secs(std::process::id()),
     ];
+    let (probe, probed) =
+        probe_direct_during_run(mock_url.clone(), args.upstream_protocol == "http2");
     let started = Instant::now();
     let chats = futures::future::join_all((0..args.chats).map(|n| {
         let base = base.clone();
@@ -212,6 +214,8 @@ pub async fn run(args: LoadArgs) {
         .map(|(a, b)| a - b)
         .collect();
     sampler.abort();
+    probe.abort();
+    let direct_during_run = probed.lock().map(|p| p.clone()).unwrap_or_default();
     let rss_peak = peak.load(Ordering::Relaxed).max(rss_kib(pid));
     let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(&data);
@@ -223,6 +227,7 @@ pub async fn run(args: LoadArgs) {
             turns: &turns,
             wall,
             direct,
+            direct_during_run: &direct_during_run,
             peak_open_streams: open.peak(),
             rss_idle_kib: rss_idle,
             rss_peak_kib: rss_peak,
@@ -236,35 +241,69 @@ pub async fn run(args: LoadArgs) {
 /// The mock's own time to first token, called directly over the protocol the server uses: the floor the server's
 /// figure is compared with.
 async fn direct_ttft(base_url: &str, http2: bool, samples: usize) -> Duration {
+    let client = direct_client(http2);
+    let mut times = Vec::new();
+    for _ in 0..samples {
+        times.extend(direct_call(&client, base_url).await);
+    }
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// Calls the mock directly, one call at a time, for as long as the run lasts: the mock's own time to first token
+/// while it serves the load, to tell the server's share of the tail from the mock's and the machine's.
+fn probe_direct_during_run(
+    base_url: String,
+    http2: bool,
+) -> (
+    tokio::task::JoinHandle<()>,
+    Arc<std::sync::Mutex<Vec<Duration>>>,
+) {
+    let samples = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let task = {
+        let samples = samples.clone();
+        tokio::spawn(async move {
+            let client = direct_client(http2);
+            loop {
+                if let Some(ttft) = direct_call(&client, &base_url).await {
+                    if let Ok(mut samples) = samples.lock() {
+                        samples.push(ttft);
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    (task, samples)
+}
+
+fn direct_client(http2: bool) -> reqwest::Client {
     let builder = reqwest::Client::builder();
     let builder = if http2 {
         builder.http2_prior_knowledge()
     } else {
         builder.http1_only()
     };
-    let client = builder.build().expect("HTTP client");
-    let mut times = Vec::new();
-    for _ in 0..samples {
-        let started = Instant::now();
-        let body = json!({"model": "mock-model", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
-        let Ok(response) = client
-            .post(format!("{base_url}/chat/completions"))
-            .json(&body)
-            .send()
-            .await
-        else {
-            continue;
-        };
-        let mut stream = response.bytes_stream();
-        while let Some(Ok(chunk)) = stream.next().await {
-            if String::from_utf8_lossy(&chunk).contains("\"content\"") {
-                times.push(started.elapsed());
-                break;
-            }
+    builder.build().expect("HTTP client")
+}
+
+/// One streamed call to the mock; its time to the first token.
+async fn direct_call(client: &reqwest::Client, base_url: &str) -> Option<Duration> {
+    let started = Instant::now();
+    let body = json!({"model": "mock-model", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
+    let response = client
+        .post(format!("{base_url}/chat/completions"))
+        .json(&body)
+        .send()
+        .await
+        .ok()?;
+    let mut stream = response.bytes_stream();
+    while let Some(Ok(chunk)) = stream.next().await {
+        if String::from_utf8_lossy(&chunk).contains("\"content\"") {
+            return Some(started.elapsed());
         }
     }
-    times.sort();
-    times.get(times.len() / 2).copied().unwrap_or_default()
+    None
 }
 
 fn rss_kib(pid: u32) -> u64 {

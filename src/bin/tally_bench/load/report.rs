@@ -21,14 +21,15 @@ struct Samples {
 impl Default for ServerTimes {
     fn default() -> Self {
         let fields = [
+            // Since 2026-11-24 (third run) only the guest and the reads of an existing conversation come before
+            // the model is asked; a new conversation's guest and every question's write run alongside it.
             (
-                "DB time before the first token",
+                "DB time at the start of a turn",
                 "answer stored",
                 "start_db_ms",
             ),
-            ("  of which the guest", "turn started", "guest_ms"),
             (
-                "  of which reading the conversation",
+                "  of which the guest and reading the conversation",
                 "turn started",
                 "reads_ms",
             ),
@@ -81,6 +82,8 @@ pub struct Measured<'a> {
     pub wall: Duration,
     /// The mock's time to first token, called directly (median).
     pub direct: Duration,
+    /// The mock's time to first token, called directly while the run went on.
+    pub direct_during_run: &'a [Duration],
     pub peak_open_streams: usize,
     pub rss_idle_kib: u64,
     pub rss_peak_kib: u64,
@@ -93,13 +96,18 @@ pub struct Measured<'a> {
 
 pub fn print(args: &LoadArgs, m: &Measured) {
     let direct_ms = m.direct.as_secs_f64() * 1000.0;
-    let mut added: Vec<f64> = m
-        .turns
-        .iter()
-        .filter_map(|r| r.ttft)
-        .map(|t| t.as_secs_f64() * 1000.0 - direct_ms)
-        .collect();
-    added.sort_by(f64::total_cmp);
+    let added_where = |keep: &dyn Fn(&TurnResult) -> bool| {
+        let mut added: Vec<f64> = m
+            .turns
+            .iter()
+            .filter(|r| keep(r))
+            .filter_map(|r| r.ttft)
+            .map(|t| t.as_secs_f64() * 1000.0 - direct_ms)
+            .collect();
+        added.sort_by(f64::total_cmp);
+        added
+    };
+    let added = added_where(&|_| true);
     let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
     for turn in m.turns {
         if let Some(error) = &turn.error {
@@ -135,6 +143,32 @@ pub fn print(args: &LoadArgs, m: &Measured) {
         percentile(&added, 0.95),
         percentile(&added, 0.99),
         added.last().copied().unwrap_or(f64::NAN)
+    );
+    if args.turns > 1 {
+        for (label, first) in [("first questions", true), ("later questions", false)] {
+            let added = added_where(&|r: &TurnResult| (r.index == 0) == first);
+            println!(
+                "  {label} ({}): p50 {:.1} ms | p95 {:.1} ms | p99 {:.1} ms",
+                added.len(),
+                percentile(&added, 0.5),
+                percentile(&added, 0.95),
+                percentile(&added, 0.99),
+            );
+        }
+    }
+    let mut probed: Vec<f64> = m
+        .direct_during_run
+        .iter()
+        .map(|t| t.as_secs_f64() * 1000.0 - direct_ms)
+        .collect();
+    probed.sort_by(f64::total_cmp);
+    println!(
+        "  the mock's own, called directly during the run ({} calls): p50 {:.1} ms | p95 {:.1} ms | p99 {:.1} ms | max {:.1} ms",
+        probed.len(),
+        percentile(&probed, 0.5),
+        percentile(&probed, 0.95),
+        percentile(&probed, 0.99),
+        probed.last().copied().unwrap_or(f64::NAN)
     );
     println!("answers streaming at once: peak {}", m.peak_open_streams);
     println!(
