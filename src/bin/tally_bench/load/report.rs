@@ -39,6 +39,11 @@ impl Default for ServerTimes {
                 "begin_ms",
             ),
             (
+                "the model's first token, as the server saw it",
+                "answer stored",
+                "ttft_ms",
+            ),
+            (
                 "DB time per turn, with the final write",
                 "answer stored",
                 "db_ms",
