@@ -142,23 +142,14 @@ pub fn print(args: &LoadArgs, m: &Measured) {
     );
     println!("mock TTFT called directly (median of 20): {direct_ms:.1} ms");
     println!(
-        "added TTFT over direct ({} turns): p50 {:.1} ms | p95 {:.1} ms | p99 {:.1} ms | max {:.1} ms",
+        "added TTFT over direct ({} turns): {}",
         added.len(),
-        percentile(&added, 0.5),
-        percentile(&added, 0.95),
-        percentile(&added, 0.99),
-        added.last().copied().unwrap_or(f64::NAN)
+        spread_ms(&added)
     );
     if args.turns > 1 {
         for (label, first) in [("first questions", true), ("later questions", false)] {
             let added = added_where(&|r: &TurnResult| (r.index == 0) == first);
-            println!(
-                "  {label} ({}): p50 {:.1} ms | p95 {:.1} ms | p99 {:.1} ms",
-                added.len(),
-                percentile(&added, 0.5),
-                percentile(&added, 0.95),
-                percentile(&added, 0.99),
-            );
+            println!("  {label} ({}): {}", added.len(), spread_ms(&added));
         }
     }
     let mut probed: Vec<f64> = m
@@ -168,12 +159,9 @@ pub fn print(args: &LoadArgs, m: &Measured) {
         .collect();
     probed.sort_by(f64::total_cmp);
     println!(
-        "  the mock's own, called directly during the run ({} calls): p50 {:.1} ms | p95 {:.1} ms | p99 {:.1} ms | max {:.1} ms",
+        "  the mock's own, called directly during the run ({} calls): {}",
         probed.len(),
-        percentile(&probed, 0.5),
-        percentile(&probed, 0.95),
-        percentile(&probed, 0.99),
-        probed.last().copied().unwrap_or(f64::NAN)
+        spread_ms(&probed)
     );
     println!("answers streaming at once: peak {}", m.peak_open_streams);
     println!(
@@ -220,6 +208,17 @@ pub fn print(args: &LoadArgs, m: &Measured) {
             values[values.len() - 1],
         );
     }
+}
+
+/// "p50 … ms | p95 … ms | p99 … ms | max … ms" of sorted milliseconds.
+fn spread_ms(sorted: &[f64]) -> String {
+    format!(
+        "p50 {:.1} ms | p95 {:.1} ms | p99 {:.1} ms | max {:.1} ms",
+        percentile(sorted, 0.5),
+        percentile(sorted, 0.95),
+        percentile(sorted, 0.99),
+        sorted.last().copied().unwrap_or(f64::NAN)
+    )
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
