@@ -3,47 +3,28 @@
 
 use std::time::Duration;
 
-use futures::{future::BoxFuture, StreamExt};
 use tokio::{sync::oneshot, time::Instant};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{lock_turns, EventSender};
+use super::{
+    lock_turns,
+    streaming::{Ending, Opening, Progress, Turn},
+    EventSender,
+};
 use crate::{
     model::{ApiError, MessageStatus, TurnEvent, Usage},
     server::{
         conversations::to_chat_message,
         error::{new_correlation_id, AppError},
         follow_ups,
-        llm::{Candidate, ChatChunk, ChatRequest, ChunkStream, ProviderError},
+        llm::{Candidate, ChatRequest},
         prompt,
         state::AppState,
         store::{FinishedAnswer, MessageRow},
         titles,
     },
 };
-
-/// How the answer ended.
-enum Ending {
-    Complete,
-    Stopped,
-    Disconnected,
-    Failed(ProviderError),
-    NoProvider,
-}
-
-struct Progress {
-    text: String,
-    usage: Option<Usage>,
-    first_token_at: Option<Instant>,
-    /// Index into the candidates of the model answering now.
-    candidate: usize,
-    /// Set when a model other than the chosen one answered, and why.
-    notice: Option<String>,
-    /// Time this turn waited on the database: before the answer and the final write (checkpoints are written
-    /// for all answers together, see `checkpoints`).
-    db_time: Duration,
-}
 
 /// Everything the answer task needs; it owns all of it, so it outlives the request that started it.
 pub(super) struct AnswerJob {
@@ -66,9 +47,6 @@ pub(super) struct Stored {
     /// Database time the turn spent before the answer started (storing the question, reading history).
     pub db_time: Duration,
 }
-
-/// A model's answer being opened: resolves when the provider accepted the request, or refused it.
-type Opening<'a> = BoxFuture<'a, Result<ChunkStream, ProviderError>>;
 
 pub(super) async fn write_answer(job: AnswerJob) {
     let AnswerJob {
@@ -306,116 +284,6 @@ async fn suggest_follow_ups(
             questions,
         })
         .await;
-}
-
-/// What streaming one answer needs from the turn.
-struct Turn<'a> {
-    state: &'a AppState,
-    message_id: Uuid,
-    cancel: &'a CancellationToken,
-    events: &'a EventSender,
-}
-
-impl Turn<'_> {
-    /// Asks each candidate in turn until one starts answering. A failure after the first token is final: the
-    /// partial answer is kept rather than silently restarted elsewhere.
-    async fn stream_with_fallback(
-        &self,
-        candidates: &[Candidate],
-        request: ChatRequest,
-        mut first_opening: Option<Opening<'_>>,
-        progress: &mut Progress,
-    ) -> Ending {
-        let mut unavailable: Vec<String> = Vec::new();
-        for (index, candidate) in candidates.iter().enumerate() {
-            progress.candidate = index;
-            let opening = first_opening
-                .take()
-                .unwrap_or_else(|| candidate.provider.stream(&candidate.model, request.clone()));
-            let ending = self.stream(candidate, opening, progress).await;
-            let Ending::Failed(error) = &ending else {
-                return ending;
-            };
-            let Some(next) = candidates.get(index + 1) else {
-                return ending;
-            };
-            if progress.first_token_at.is_some() || !error.warrants_fallback() {
-                return ending;
-            }
-            tracing::warn!(message_id = %self.message_id, failed = ?candidate, next = ?next, code = error.code(),
-                %error, "provider failed before the first token; trying the next one");
-            unavailable.push(format!("{} was {}", candidate.label, error.short_reason()));
-            let notice = format!(
-                "Answered by {} because {}.",
-                next.label,
-                unavailable.join(" and ")
-            );
-            progress.notice = Some(notice.clone());
-            let rerouted = TurnEvent::Rerouted {
-                model: next.label.clone(),
-                notice,
-            };
-            if self.events.send(rerouted).await.is_err() {
-                return Ending::Disconnected;
-            }
-        }
-        Ending::NoProvider
-    }
-
-    async fn stream(
-        &self,
-        candidate: &Candidate,
-        opening: Opening<'_>,
-        progress: &mut Progress,
-    ) -> Ending {
-        let Turn {
-            state,
-            message_id,
-            cancel,
-            events,
-        } = self;
-        let first_token_timeout = candidate.timeouts.first_token;
-        let idle_timeout = candidate.timeouts.idle;
-        let mut chunks = tokio::select! {
-            _ = cancel.cancelled() => return Ending::Stopped,
-            _ = events.closed() => return Ending::Disconnected,
-            opened = tokio::time::timeout(first_token_timeout, opening) => match opened {
-                Err(_) => return Ending::Failed(ProviderError::Timeout(first_token_timeout.as_secs())),
-                Ok(Err(error)) => return Ending::Failed(error),
-                Ok(Ok(chunks)) => chunks,
-            },
-        };
-        let mut last_checkpoint = Instant::now();
-        loop {
-            let wait = if progress.first_token_at.is_none() {
-                first_token_timeout
-            } else {
-                idle_timeout
-            };
-            let next = tokio::select! {
-                _ = cancel.cancelled() => return Ending::Stopped,
-                _ = events.closed() => return Ending::Disconnected,
-                next = tokio::time::timeout(wait, chunks.next()) => next,
-            };
-            match next {
-                Err(_) => return Ending::Failed(ProviderError::Timeout(wait.as_secs())),
-                Ok(None) => return Ending::Complete,
-                Ok(Some(Err(error))) => return Ending::Failed(error),
-                Ok(Some(Ok(ChatChunk::Usage(usage)))) => progress.usage = Some(usage),
-                Ok(Some(Ok(ChatChunk::Token(text)))) => {
-                    progress.first_token_at.get_or_insert_with(Instant::now);
-                    progress.text.push_str(&text);
-                    if events.send(TurnEvent::Token { text }).await.is_err() {
-                        return Ending::Disconnected;
-                    }
-                    if last_checkpoint.elapsed() >= state.config.checkpoint_interval() {
-                        last_checkpoint = Instant::now();
-                        state.checkpoints.stage(*message_id, &progress.text);
-                    }
-                }
-            }
-        }
-    }
 }
 
 fn millis(duration: Duration) -> i64 {

@@ -7,8 +7,6 @@
 //! ends (finished, Stop pressed, browser gone, provider failure, shutdown) it stores the final state. The HTTP
 //! response only reads events from that task through a channel, so a vanished client is noticed as a closed channel.
 
-use std::task::Poll;
-
 use futures::{Stream, StreamExt};
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
@@ -17,8 +15,12 @@ use uuid::Uuid;
 
 mod answer;
 mod checkpoints;
+mod events;
+mod streaming;
 
 pub use checkpoints::{write_checkpoints, Checkpoints};
+use events::EventSender;
+pub use events::{encode_event_line, event_writes};
 
 use super::{
     conversations::to_chat_message,
@@ -235,26 +237,6 @@ fn launch_answer(
     }
 }
 
-/// The answer task's end of its events channel. Events travel boxed: the channel keeps its slots in blocks of 32,
-/// two blocks per streaming answer, and a `TurnEvent` is up to 128 bytes; boxed, the blocks take about 0.5 KiB instead
-/// of about 8 KiB, for one small allocation per event while it waits.
-#[derive(Clone)]
-pub(super) struct EventSender(mpsc::Sender<Box<TurnEvent>>);
-
-impl EventSender {
-    pub(super) async fn send(
-        &self,
-        event: TurnEvent,
-    ) -> Result<(), mpsc::error::SendError<Box<TurnEvent>>> {
-        self.0.send(Box::new(event)).await
-    }
-
-    /// Resolves when the browser's side is gone.
-    pub(super) async fn closed(&self) {
-        self.0.closed().await
-    }
-}
-
 fn ms(duration: std::time::Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
@@ -299,98 +281,4 @@ fn prompt_message(row: &MessageRow) -> Option<PromptMessage> {
         role: row.role.into(),
         content: row.content.as_str().into(),
     })
-}
-
-/// One event as a line of JSON with every non-ASCII character escaped. The browser decodes each network chunk as
-/// UTF-8 on its own, so a character split across two chunks would break it; pure ASCII cannot be split badly.
-pub fn encode_event_line(event: &TurnEvent) -> String {
-    let mut line = String::new();
-    push_event_line(&mut line, event);
-    line
-}
-
-fn push_event_line(out: &mut String, event: &TurnEvent) {
-    use std::fmt::Write;
-    let json = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
-    out.reserve(json.len() + 1);
-    for c in json.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                let _ = write!(out, "\\u{unit:04x}");
-            }
-        }
-    }
-    out.push('\n');
-}
-
-/// Most events one write to the browser carries.
-const EVENTS_PER_WRITE: usize = 64;
-
-/// What the browser reads: the events as lines, those already waiting joined into one write. That is one token per
-/// write when the server keeps up, and fewer, larger writes (far fewer system calls) when it is busy. Nothing is
-/// buffered between writes, so a waiting answer holds no gathering buffer.
-pub fn event_writes(
-    events: impl Stream<Item = TurnEvent> + Unpin,
-) -> impl Stream<Item = String> + Unpin {
-    let mut events = events.fuse();
-    futures::stream::poll_fn(move |cx| {
-        let mut write = String::new();
-        let mut ended = false;
-        for _ in 0..EVENTS_PER_WRITE {
-            match events.poll_next_unpin(cx) {
-                Poll::Ready(Some(event)) => push_event_line(&mut write, &event),
-                Poll::Ready(None) => {
-                    ended = true;
-                    break;
-                }
-                Poll::Pending => break,
-            }
-        }
-        if !write.is_empty() {
-            Poll::Ready(Some(write))
-        } else if ended {
-            Poll::Ready(None)
-        } else {
-            Poll::Pending
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::EventLineReader;
-
-    #[test]
-    fn event_lines_are_ascii_and_round_trip() {
-        let event = TurnEvent::Token {
-            text: "Thuế — 💶 \"quoted\"\n".into(),
-        };
-        let line = encode_event_line(&event);
-        assert!(line.is_ascii(), "{line}");
-        assert!(line.ends_with('\n'));
-        let mut reader = EventLineReader::default();
-        assert_eq!(reader.push(&line), vec![Ok(event)]);
-    }
-
-    #[tokio::test]
-    async fn events_already_waiting_go_out_in_one_write() {
-        let token = |text: &str| TurnEvent::Token { text: text.into() };
-        let (sender, receiver) = mpsc::channel(8);
-        sender.send(token("a")).await.unwrap();
-        sender.send(token("b")).await.unwrap();
-        let mut writes = event_writes(ReceiverStream::new(receiver));
-        let first = writes.next().await.expect("a write");
-        assert_eq!(
-            first,
-            encode_event_line(&token("a")) + &encode_event_line(&token("b"))
-        );
-        sender.send(token("c")).await.unwrap();
-        drop(sender);
-        assert_eq!(writes.next().await, Some(encode_event_line(&token("c"))));
-        assert_eq!(writes.next().await, None);
-    }
 }

@@ -1,0 +1,153 @@
+//! Streaming one answer: each model in turn until one starts answering, its tokens forwarded to the browser and
+//! staged for checkpoints.
+
+use std::time::Duration;
+
+use futures::{future::BoxFuture, StreamExt};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::EventSender;
+use crate::{
+    model::{TurnEvent, Usage},
+    server::{
+        llm::{Candidate, ChatChunk, ChatRequest, ChunkStream, ProviderError},
+        state::AppState,
+    },
+};
+
+/// How the answer ended.
+pub(super) enum Ending {
+    Complete,
+    Stopped,
+    Disconnected,
+    Failed(ProviderError),
+    NoProvider,
+}
+
+pub(super) struct Progress {
+    pub(super) text: String,
+    pub(super) usage: Option<Usage>,
+    pub(super) first_token_at: Option<Instant>,
+    /// Index into the candidates of the model answering now.
+    pub(super) candidate: usize,
+    /// Set when a model other than the chosen one answered, and why.
+    pub(super) notice: Option<String>,
+    /// Time this turn waited on the database: before the answer and the final write (checkpoints are written
+    /// for all answers together, see `checkpoints`).
+    pub(super) db_time: Duration,
+}
+
+/// A model's answer being opened: resolves when the provider accepted the request, or refused it.
+pub(super) type Opening<'a> = BoxFuture<'a, Result<ChunkStream, ProviderError>>;
+
+/// What streaming one answer needs from the turn.
+pub(super) struct Turn<'a> {
+    pub(super) state: &'a AppState,
+    pub(super) message_id: Uuid,
+    pub(super) cancel: &'a CancellationToken,
+    pub(super) events: &'a EventSender,
+}
+
+impl Turn<'_> {
+    /// Asks each candidate in turn until one starts answering. A failure after the first token is final: the
+    /// partial answer is kept rather than silently restarted elsewhere.
+    pub(super) async fn stream_with_fallback(
+        &self,
+        candidates: &[Candidate],
+        request: ChatRequest,
+        mut first_opening: Option<Opening<'_>>,
+        progress: &mut Progress,
+    ) -> Ending {
+        let mut unavailable: Vec<String> = Vec::new();
+        for (index, candidate) in candidates.iter().enumerate() {
+            progress.candidate = index;
+            let opening = first_opening
+                .take()
+                .unwrap_or_else(|| candidate.provider.stream(&candidate.model, request.clone()));
+            let ending = self.stream(candidate, opening, progress).await;
+            let Ending::Failed(error) = &ending else {
+                return ending;
+            };
+            let Some(next) = candidates.get(index + 1) else {
+                return ending;
+            };
+            if progress.first_token_at.is_some() || !error.warrants_fallback() {
+                return ending;
+            }
+            tracing::warn!(message_id = %self.message_id, failed = ?candidate, next = ?next, code = error.code(),
+                %error, "provider failed before the first token; trying the next one");
+            unavailable.push(format!("{} was {}", candidate.label, error.short_reason()));
+            let notice = format!(
+                "Answered by {} because {}.",
+                next.label,
+                unavailable.join(" and ")
+            );
+            progress.notice = Some(notice.clone());
+            let rerouted = TurnEvent::Rerouted {
+                model: next.label.clone(),
+                notice,
+            };
+            if self.events.send(rerouted).await.is_err() {
+                return Ending::Disconnected;
+            }
+        }
+        Ending::NoProvider
+    }
+
+    async fn stream(
+        &self,
+        candidate: &Candidate,
+        opening: Opening<'_>,
+        progress: &mut Progress,
+    ) -> Ending {
+        let Turn {
+            state,
+            message_id,
+            cancel,
+            events,
+        } = self;
+        let first_token_timeout = candidate.timeouts.first_token;
+        let idle_timeout = candidate.timeouts.idle;
+        let mut chunks = tokio::select! {
+            _ = cancel.cancelled() => return Ending::Stopped,
+            _ = events.closed() => return Ending::Disconnected,
+            opened = tokio::time::timeout(first_token_timeout, opening) => match opened {
+                Err(_) => return Ending::Failed(ProviderError::Timeout(first_token_timeout.as_secs())),
+                Ok(Err(error)) => return Ending::Failed(error),
+                Ok(Ok(chunks)) => chunks,
+            },
+        };
+        let mut last_checkpoint = Instant::now();
+        loop {
+            let wait = if progress.first_token_at.is_none() {
+                first_token_timeout
+            } else {
+                idle_timeout
+            };
+            let next = tokio::select! {
+                _ = cancel.cancelled() => return Ending::Stopped,
+                _ = events.closed() => return Ending::Disconnected,
+                next = tokio::time::timeout(wait, chunks.next()) => next,
+            };
+            match next {
+                Err(_) => return Ending::Failed(ProviderError::Timeout(wait.as_secs())),
+                Ok(None) => return Ending::Complete,
+                Ok(Some(Err(error))) => return Ending::Failed(error),
+                Ok(Some(Ok(ChatChunk::Usage(usage)))) => progress.usage = Some(usage),
+                Ok(Some(Ok(ChatChunk::Token(text)))) => {
+                    progress.first_token_at.get_or_insert_with(Instant::now);
+                    progress.text.push_str(&text);
+                    if events.send(TurnEvent::Token { text }).await.is_err() {
+                        return Ending::Disconnected;
+                    }
+                    if last_checkpoint.elapsed() >= state.config.checkpoint_interval() {
+                        last_checkpoint = Instant::now();
+                        state.checkpoints.stage(*message_id, &progress.text);
+                    }
+                }
+            }
+        }
+    }
+}
