@@ -135,19 +135,30 @@ async fn another_owners_conversation_behaves_as_missing() {
         .await
         .unwrap()
         .is_none());
+    // A turn reads by the cookie's token hash: Bob's cookie finds nothing, an unknown cookie neither.
     assert!(store
-        .recent_messages_if_owned(bob, id, 10)
+        .turn_context(&[2; 32], id, 10)
         .await
         .unwrap()
-        .is_empty());
-    assert_eq!(
-        store
-            .recent_messages_if_owned(alice, id, 10)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+        .is_none());
+    assert!(store
+        .turn_context(&[99; 32], id, 10)
+        .await
+        .unwrap()
+        .is_none());
+    let context = store
+        .turn_context(&[1; 32], id, 10)
+        .await
+        .unwrap()
+        .expect("Alice's conversation");
+    assert_eq!(Owner::Guest(context.guest_id), alice);
+    assert_eq!(context.title, "Alice's SEP-IRA");
+    let texts: Vec<&str> = context
+        .recent_messages
+        .iter()
+        .map(|m| m.content.as_str())
+        .collect();
+    assert_eq!(texts, ["How much can I put in a SEP-IRA?", "Up to 25%."]);
     assert!(!store
         .rename_conversation(bob, id, "mine now")
         .await
@@ -607,6 +618,41 @@ async fn a_long_conversation_opens_with_its_latest_page() {
     assert!(!has_earlier);
     assert_eq!(older[0].content, "q0");
     assert!(older.last().unwrap().id < latest[0].id);
+
+    // A turn's prompt reads the newest messages only, oldest first.
+    let context = store
+        .turn_context(&[8; 32], id, 7)
+        .await
+        .unwrap()
+        .expect("own conversation");
+    let texts: Vec<&str> = context
+        .recent_messages
+        .iter()
+        .map(|m| m.content.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        ["a126", "q127", "a127", "q128", "a128", "q129", "a129"]
+    );
+}
+
+#[tokio::test]
+async fn a_conversation_without_messages_still_gives_its_turn_context() {
+    let f = fixture().await;
+    let store = f.store.as_ref();
+    let owner = guest(store, 12).await;
+    let conversation = store
+        .create_conversation(owner, "tax", "empty", Some("mock"))
+        .await
+        .unwrap();
+    let context = store
+        .turn_context(&[12; 32], conversation.id, 200)
+        .await
+        .unwrap()
+        .expect("own conversation");
+    assert_eq!(context.title, "empty");
+    assert_eq!(context.model_key.as_deref(), Some("mock"));
+    assert!(context.recent_messages.is_empty());
 }
 
 #[tokio::test]

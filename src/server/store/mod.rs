@@ -194,6 +194,16 @@ pub struct SearchHit {
 pub const HIGHLIGHT_START: char = '\u{E000}';
 pub const HIGHLIGHT_END: char = '\u{E001}';
 
+/// An existing conversation as a turn reads it (see [`Store::turn_context`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnContext {
+    pub guest_id: Uuid,
+    pub title: String,
+    pub model_key: Option<String>,
+    /// The newest messages, oldest first.
+    pub recent_messages: Vec<MessageRow>,
+}
+
 /// What a new turn writes before the model is called.
 #[derive(Clone, Debug)]
 pub struct NewTurn {
@@ -304,14 +314,15 @@ pub trait Store: Send + Sync + 'static {
         before: Option<Uuid>,
         limit: i64,
     ) -> StoreResult<Option<(Vec<MessageRow>, bool)>>;
-    /// The newest `limit` messages of one of the owner's conversations, oldest first, in one query: empty if the
-    /// conversation is not theirs (or has no messages). For a turn's prompt, next to `get_conversation`.
-    async fn recent_messages_if_owned(
+    /// What a turn in an existing conversation reads before the model is asked, in one query: the guest whose
+    /// cookie token hash this is, the conversation if it is theirs, and its newest `limit` messages, oldest first.
+    /// `None` if the conversation is not the guest's (or the guest is unknown).
+    async fn turn_context(
         &self,
-        owner: Owner,
+        token_hash: &[u8],
         conversation_id: Uuid,
         limit: i64,
-    ) -> StoreResult<Vec<MessageRow>>;
+    ) -> StoreResult<Option<TurnContext>>;
 
     /// Stores the user's message (complete) and an empty assistant message (streaming) in one transaction, with
     /// the conversation itself when the turn starts one.

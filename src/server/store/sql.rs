@@ -8,6 +8,12 @@ pub(super) const MESSAGE_COLUMNS: &str =
     "id, conversation_id, role, content, status, provider, model, prompt_tokens, \
     completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, notice, follow_ups, created_at";
 
+/// [`MESSAGE_COLUMNS`] of the table aliased `m`, for queries that join it.
+pub(super) const QUALIFIED_MESSAGE_COLUMNS: &str =
+    "m.id, m.conversation_id, m.role, m.content, m.status, m.provider, m.model, m.prompt_tokens, \
+    m.completion_tokens, m.usage_estimated, m.ttft_ms, m.latency_ms, m.error_id, m.disclaimer, m.notice, m.follow_ups, \
+    m.created_at";
+
 /// Conversation columns, as `conversation_from_row` reads them.
 pub(super) const CONVERSATION_COLUMNS: &str =
     "id, assistant_id, title, model_key, pinned, archived, created_at, updated_at";
@@ -365,27 +371,49 @@ macro_rules! sql_store {
                 Ok(Some((messages, has_earlier)))
             }
 
-            async fn recent_messages_if_owned(
+            async fn turn_context(
                 &self,
-                owner: Owner,
+                token_hash: &[u8],
                 conversation_id: Uuid,
                 limit: i64,
-            ) -> StoreResult<Vec<MessageRow>> {
+            ) -> StoreResult<Option<TurnContext>> {
+                // One round trip, since it stands between the question and the model: the owner check is the join
+                // on the token hash, and each message row repeats the conversation's two columns (a conversation
+                // without messages still gives one row, its message columns NULL). The newest messages are taken
+                // in a subquery, so the index on (conversation_id, id) is read backwards and stops at the limit
+                // however long the conversation. No expiry check: the guest is
+                // found (and an expired session revived under the same id) beside this read, as everywhere else.
                 let rows = sqlx::query(&format!(
-                    "SELECT {MESSAGE_COLUMNS} FROM messages
-                     WHERE conversation_id = $1
-                       AND EXISTS (SELECT 1 FROM conversations WHERE id = $1 AND guest_session_id = $2)
-                     ORDER BY id DESC
-                     LIMIT $3"
+                    "SELECT g.id AS guest_id, c.title AS conversation_title, c.model_key AS conversation_model_key,
+                            {QUALIFIED_MESSAGE_COLUMNS}
+                     FROM guest_sessions g
+                     JOIN conversations c ON c.guest_session_id = g.id
+                     LEFT JOIN (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $2
+                                ORDER BY id DESC LIMIT $3) m ON 1 = 1
+                     WHERE g.token_hash = $1 AND c.id = $2
+                     ORDER BY m.id DESC"
                 ))
+                .bind(token_hash)
                 .bind(conversation_id.to_string())
-                .bind(owner_guest(owner))
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut messages = rows.iter().map(message_from_row).collect::<StoreResult<Vec<_>>>()?;
-                messages.reverse();
-                Ok(messages)
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                let mut recent_messages = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    if row.try_get::<Option<String>, _>("id")?.is_some() {
+                        recent_messages.push(message_from_row(row)?);
+                    }
+                }
+                recent_messages.reverse();
+                Ok(Some(TurnContext {
+                    guest_id: parse_uuid(first, "guest_id")?,
+                    title: first.try_get("conversation_title")?,
+                    model_key: first.try_get("conversation_model_key")?,
+                    recent_messages,
+                }))
             }
 
             async fn begin_turn(&self, turn: NewTurn) -> StoreResult<(MessageRow, MessageRow)> {

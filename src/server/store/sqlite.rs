@@ -13,11 +13,11 @@ use super::{
     now_ms,
     sql::{
         checkpoint_sql, follow_ups_from_json, owner_guest, sql_store, CHECKPOINT_CHUNK,
-        CONVERSATION_COLUMNS, MESSAGE_COLUMNS,
+        CONVERSATION_COLUMNS, MESSAGE_COLUMNS, QUALIFIED_MESSAGE_COLUMNS,
     },
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
-    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, GUEST_SEEN_REFRESH_MS,
-    HIGHLIGHT_END, HIGHLIGHT_START,
+    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, TurnContext,
+    GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
 };
 use crate::model::{MessageStatus, Role, Usage};
 

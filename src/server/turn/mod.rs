@@ -26,7 +26,7 @@ use super::{
     conversations::to_chat_message,
     error::AppError,
     identity::{GuestToken, GUEST_TTL_MS},
-    llm::{Candidate, ChatRequest},
+    llm::ChatRequest,
     prompt::{self, PromptMessage},
     state::AppState,
     store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
@@ -61,9 +61,10 @@ pub async fn start(
             .await?;
         Ok::<_, AppError>(Owner::Guest(id))
     };
-    let (owner, conversation, history) = match &request.conversation_id {
-        // A new conversation has no history to read: its answer starts at once, and the guest is found (or
-        // created) while the model reads the question.
+    // Only what the prompt needs stands before the model: the guest is found (or created) and its expiry slid
+    // while the model reads the question. Should that fail, the answer is dropped unseen.
+    let (owner, conversation, answer) = match &request.conversation_id {
+        // A new conversation has no history to read: its answer starts at once.
         None => {
             let conversation = TurnConversation {
                 id: Uuid::now_v7(),
@@ -71,24 +72,21 @@ pub async fn start(
                 model_key: chosen_model,
                 is_new: true,
             };
-            (None, conversation, Vec::new())
+            let answer = launch_answer(state, &conversation, &[], &content);
+            (find_guest().await?, conversation, answer)
         }
+        // An existing one: one owner-scoped read (keyed by the cookie, so it need not wait for the guest lookup).
         Some(id) => {
             let id = parse_id(id)?;
-            let owner = find_guest().await?;
-            let (conversation, history) = read_conversation(state, owner, id, chosen_model).await?;
-            (Some(owner), conversation, history)
+            let read_then_launch = async {
+                let (conversation, history) =
+                    read_conversation(state, guest, id, chosen_model).await?;
+                let answer = launch_answer(state, &conversation, &history, &content);
+                Ok((conversation, answer))
+            };
+            let (owner, (conversation, answer)) = tokio::try_join!(find_guest(), read_then_launch)?;
+            (owner, conversation, answer)
         }
-    };
-    let candidates = state.catalog.candidates(conversation.model_key.as_deref());
-    let (provider_name, model, label) = candidates
-        .first()
-        .map(|c| (c.provider_name.clone(), c.model.clone(), c.label.clone()))
-        .unwrap_or_else(|| ("none".into(), "none".into(), "none".into()));
-    let answer = launch_answer(state, candidates, &history, &content, conversation.is_new);
-    let owner = match owner {
-        Some(owner) => owner,
-        None => find_guest().await?,
     };
     let reads_time = db_started.elapsed();
 
@@ -105,8 +103,8 @@ pub async fn start(
             conversation_id: conversation.id,
             new_conversation,
             user_content: content,
-            provider: provider_name,
-            model,
+            provider: answer.first.provider_name,
+            model: answer.first.model,
             disclaimer: DISCLAIMER.into(),
         })
         .await?;
@@ -121,7 +119,7 @@ pub async fn start(
         title: conversation.title,
         user_message: Box::new(to_chat_message(user_message)),
         assistant_message_id: stored_answer.id.to_string(),
-        model: label,
+        model: answer.first.label,
     };
     let _ = answer.stored.send(answer::Stored {
         answer: stored_answer,
@@ -153,60 +151,82 @@ struct TurnConversation {
     is_new: bool,
 }
 
-/// An existing conversation of the owner and its newest messages, checked for a turn: not found for anyone
+/// An existing conversation of the guest and its newest messages, checked for a turn: not found for anyone
 /// else's, refused while an answer in it is still streaming. A model chosen now is remembered for it.
 async fn read_conversation(
     state: &AppState,
-    owner: Owner,
+    guest: &GuestToken,
     id: Uuid,
     chosen_model: Option<String>,
 ) -> Result<(TurnConversation, Vec<MessageRow>), AppError> {
-    // Two reads at once, on the time of the slower: they sit before the first token. Both are scoped to the owner;
-    // the messages come back empty for someone else's conversation.
-    let (conversation, history) = tokio::try_join!(
-        state.store.get_conversation(owner, id),
-        // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never would.
-        state
-            .store
-            .recent_messages_if_owned(owner, id, PROMPT_HISTORY_MESSAGES),
-    )?;
-    let conversation = conversation.ok_or(AppError::NotFound)?;
+    // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never would.
+    let context = state
+        .store
+        .turn_context(&guest.token_hash, id, PROMPT_HISTORY_MESSAGES)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // An answer still streaming is always among the newest messages: a turn cannot start while one streams, and
     // answers a crash left streaming are marked interrupted at start.
-    if history.iter().any(|m| m.status == MessageStatus::Streaming) {
+    if context
+        .recent_messages
+        .iter()
+        .any(|m| m.status == MessageStatus::Streaming)
+    {
         return Err(AppError::TurnInProgress);
     }
     if let Some(key) = chosen_model.as_deref() {
-        if conversation.model_key.as_deref() != Some(key) {
+        if context.model_key.as_deref() != Some(key) {
+            let owner = Owner::Guest(context.guest_id);
             state.store.set_conversation_model(owner, id, key).await?;
         }
     }
     let conversation = TurnConversation {
         id,
-        title: conversation.title,
-        model_key: chosen_model.or(conversation.model_key),
+        title: context.title,
+        model_key: chosen_model.or(context.model_key),
         is_new: false,
     };
-    Ok((conversation, history))
+    Ok((conversation, context.recent_messages))
 }
 
 /// An answer started before its question is stored.
 struct LaunchedAnswer {
+    /// The model asked first, recorded with the question.
+    first: FirstChoice,
     /// Tells the answer the question is stored; dropping it ends the answer without a trace.
     stored: oneshot::Sender<answer::Stored>,
     cancel: CancellationToken,
     events: mpsc::Receiver<Box<TurnEvent>>,
 }
 
+/// The model an answer is asked of first (its fallbacks come after it).
+struct FirstChoice {
+    provider_name: String,
+    model: String,
+    label: String,
+}
+
 /// Starts the answer task, which asks the first model at once, so the request overlaps storing the question, and
 /// waits for the question to be stored before anything reaches the browser or the database.
 fn launch_answer(
     state: &AppState,
-    candidates: Vec<Candidate>,
+    conversation: &TurnConversation,
     history: &[MessageRow],
     question: &str,
-    first_exchange: bool,
 ) -> LaunchedAnswer {
+    let candidates = state.catalog.candidates(conversation.model_key.as_deref());
+    let first = candidates.first().map_or_else(
+        || FirstChoice {
+            provider_name: "none".into(),
+            model: "none".into(),
+            label: "none".into(),
+        },
+        |c| FirstChoice {
+            provider_name: c.provider_name.clone(),
+            model: c.model.clone(),
+            label: c.label.clone(),
+        },
+    );
     let mut prompt_history: Vec<PromptMessage> =
         history.iter().filter_map(prompt_message).collect();
     prompt_history.push(PromptMessage {
@@ -225,12 +245,13 @@ fn launch_answer(
             temperature: ANSWER_TEMPERATURE,
         },
         question: question.to_string(),
-        first_exchange,
+        first_exchange: conversation.is_new,
         stored: question_stored,
         cancel: cancel.clone(),
         events: EventSender(sender),
     }));
     LaunchedAnswer {
+        first,
         stored,
         cancel,
         events,
