@@ -96,7 +96,7 @@ pub struct Measured<'a> {
     pub open_files: [u64; 2],
     pub server_times: &'a ServerTimes,
     /// CPU seconds used during the run by the server, the mock and the bench client.
-    pub cpu_secs: [f64; 3],
+    pub cpu_secs: [f64; 4],
 }
 
 pub fn print(args: &LoadArgs, m: &Measured) {
@@ -185,9 +185,9 @@ pub fn print(args: &LoadArgs, m: &Measured) {
     );
     let [files_idle, files_peak] = m.open_files;
     println!("server open files (sockets included): idle {files_idle}, peak {files_peak}");
-    let [server, mock, client] = m.cpu_secs;
+    let [server, mock, client, database] = m.cpu_secs;
     println!(
-        "CPU during the run: server {server:.1} s ({:.2} ms per turn, {:.1} us per token) | mock {mock:.1} s | bench client {client:.1} s | wall {wall:.1} s x 2 cores",
+        "CPU during the run: server {server:.1} s ({:.2} ms per turn, {:.1} us per token) | mock {mock:.1} s | bench client {client:.1} s | PostgreSQL processes {database:.1} s | wall {wall:.1} s x 2 cores",
         server * 1000.0 / ok.max(1) as f64,
         server * 1e6 / tokens.max(1) as f64,
     );
