@@ -15,6 +15,9 @@ struct Args {
     token_delay_ms: u64,
     #[arg(long, default_value_t = 150)]
     slow_token_delay_ms: u64,
+    /// Print each answer's question, request arrival and first token as a JSON line (for `tally-bench load`).
+    #[arg(long)]
+    log_timings: bool,
 }
 
 #[tokio::main]
@@ -28,6 +31,7 @@ async fn main() -> std::io::Result<()> {
         first_token_delay: Duration::from_millis(args.first_token_delay_ms),
         token_delay: Duration::from_millis(args.token_delay_ms),
         slow_token_delay: Duration::from_millis(args.slow_token_delay_ms),
+        log_timings: args.log_timings,
         ..MockConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(args.addr).await?;

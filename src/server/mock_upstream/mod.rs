@@ -15,7 +15,7 @@ use std::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
     },
-    time::Duration,
+    time::{Duration, SystemTime},
 };
 
 use axum::{
@@ -53,6 +53,10 @@ pub struct MockConfig {
     pub slow_token_delay: Duration,
     pub include_usage: bool,
     pub fault: Option<Fault>,
+    /// Print one JSON line per answer to stdout: its question, when its request arrived and when its first token
+    /// left (microseconds since the Unix epoch). A load benchmark on the same machine takes the mock's own time
+    /// out of each answer's time to first token with them.
+    pub log_timings: bool,
 }
 
 impl Default for MockConfig {
@@ -63,6 +67,7 @@ impl Default for MockConfig {
             slow_token_delay: Duration::from_millis(150),
             include_usage: true,
             fault: None,
+            log_timings: false,
         }
     }
 }
@@ -234,6 +239,7 @@ async fn completions(
     version: Version,
     Json(body): Json<Value>,
 ) -> Response {
+    let received = SystemTime::now();
     if let Ok(mut bodies) = state.received.bodies.lock() {
         bodies.push(body.clone());
     }
@@ -249,7 +255,8 @@ async fn completions(
     }
     let first_delay = state.config.first_token_delay;
     let open = OpenStream::new(&state.received.open_streams);
-    let events = async_stream(plan, first_delay).map(move |frame| {
+    let timing = state.config.log_timings.then_some(received);
+    let events = async_stream(plan, first_delay, timing).map(move |frame| {
         let _counted = &open;
         frame
     });
@@ -262,7 +269,22 @@ async fn completions(
 
 type Frame = Result<Bytes, std::io::Error>;
 
-fn async_stream(plan: Plan, first_delay: Duration) -> impl futures::Stream<Item = Frame> + Send {
+/// One answer's line for `MockConfig::log_timings`.
+fn log_timing(question: &str, received: SystemTime, first_token: SystemTime) {
+    let micros = |at: SystemTime| {
+        at.duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(0)
+    };
+    let line = json!({"question": question, "received_us": micros(received), "first_token_us": micros(first_token)});
+    println!("{line}");
+}
+
+fn async_stream(
+    plan: Plan,
+    first_delay: Duration,
+    received: Option<SystemTime>,
+) -> impl futures::Stream<Item = Frame> + Send {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Frame>(16);
     tokio::spawn(async move {
         let send = |frame: Frame| {
@@ -295,8 +317,12 @@ fn async_stream(plan: Plan, first_delay: Duration) -> impl futures::Stream<Item 
             if index > 0 {
                 tokio::time::sleep(plan.token_delay).await;
             }
+            let sent_at = SystemTime::now();
             if !send(Ok(Bytes::from(chunk(Some(token), None)))).await {
                 return;
+            }
+            if let (0, Some(received), Some(question)) = (index, received, &plan.question) {
+                log_timing(question, received, sent_at);
             }
         }
         let _ = send(Ok(Bytes::from(chunk(None, Some("stop"))))).await;

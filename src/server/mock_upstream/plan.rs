@@ -9,6 +9,8 @@ use super::{Fault, MockConfig};
 
 /// What one request asks of the mock.
 pub(super) struct Plan {
+    /// The question an answer request asks; `None` for follow-up and title requests.
+    pub question: Option<String>,
     pub tokens: Vec<String>,
     pub prompt_tokens: usize,
     pub token_delay: Duration,
@@ -80,6 +82,7 @@ pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
         },
         include_usage: config.include_usage && !question.contains("[mock:no-usage]"),
         fault,
+        question: Some(question),
     }
 }
 
@@ -120,6 +123,7 @@ fn title_plan(config: &MockConfig, messages: &[Value]) -> Plan {
             .join(" ")
     };
     Plan {
+        question: None,
         tokens: tokenize(&text),
         prompt_tokens: question.split_whitespace().count(),
         token_delay: config.token_delay,
@@ -141,6 +145,7 @@ fn follow_up_plan(config: &MockConfig, messages: &[Value]) -> Plan {
         )
     };
     Plan {
+        question: None,
         tokens: tokenize(&text),
         prompt_tokens: question.split_whitespace().count(),
         token_delay: config.token_delay,
@@ -244,6 +249,10 @@ mod tests {
             crate::server::follow_ups::parse(&plan.tokens.concat(), "Can I deduct my home office?")
                 .expect("three questions");
         assert!(questions[0].contains("deduct home office"), "{questions:?}");
+        assert_eq!(
+            plan.question, None,
+            "only answers are timed by their question"
+        );
     }
 
     #[test]
@@ -262,6 +271,8 @@ mod tests {
             plan(&config, &body("hi [mock:malformed-after-3]")).fault,
             Some(Fault::MalformedAfter(3))
         );
-        assert_eq!(plan(&config, &body("plain question")).fault, None);
+        let plain = plan(&config, &body("plain question"));
+        assert_eq!(plain.fault, None);
+        assert_eq!(plain.question.as_deref(), Some("plain question"));
     }
 }

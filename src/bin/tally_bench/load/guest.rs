@@ -15,6 +15,8 @@ use tally::model::{EventLineReader, TurnEvent};
 pub struct TurnResult {
     /// The question's place in its conversation (0: the one that starts it).
     pub index: usize,
+    /// The question as sent, which the mock's timing lines are keyed by.
+    pub question: String,
     /// From sending the question to the first token arriving.
     pub ttft: Option<Duration>,
     pub tokens: usize,
@@ -65,6 +67,7 @@ pub async fn run_guest(base: &str, n: usize, turns: usize, open: &OpenStreams) -
         let question = format!("Load test question {n}.{turn}: quarterly estimates?");
         let result = TurnResult {
             index: turn,
+            question: question.clone(),
             ..ask(&client, base, &mut conversation_id, &question, open).await
         };
         let stop = result.error.is_some();

@@ -24,7 +24,7 @@ mod guest;
 mod report;
 
 use guest::{run_guest, OpenStreams, TurnResult};
-use report::ServerTimes;
+use report::{MockTimes, ServerTimes};
 
 #[derive(Args)]
 pub struct LoadArgs {
@@ -77,14 +77,16 @@ pub async fn run(args: LoadArgs) {
     }
     // The mock runs in a process of its own: its sockets and CPU are then counted apart from the bench client's,
     // and each process stays within its own open-file limit.
-    let mock = tokio::process::Command::new(&args.mock)
+    let mut mock = tokio::process::Command::new(&args.mock)
         .args(["--addr", &mock_addr])
         .args(["--first-token-delay-ms", &args.ttft_ms.to_string()])
         .args(["--token-delay-ms", &args.token_ms.to_string()])
-        .stdout(Stdio::null())
+        .arg("--log-timings")
+        .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("the mock upstream starts (cargo build --release --features ssr --bin tally-mock-openai)");
+    let mock_times = mock.stdout.take().map(read_mock_times).unwrap_or_default();
     let mock_url = format!("http://{mock_addr}/v1");
     let data = std::env::temp_dir().join(format!("tally-bench-{}", std::process::id()));
     std::fs::create_dir_all(&data).expect("data dir");
@@ -223,6 +225,7 @@ pub async fn run(args: LoadArgs) {
     let _ = std::fs::remove_dir_all(&data);
 
     let server_times = server_times.lock().map(|t| t.clone()).unwrap_or_default();
+    let mock_times = mock_times.lock().map(|t| t.clone()).unwrap_or_default();
     report::print(
         &args,
         &report::Measured {
@@ -235,9 +238,37 @@ pub async fn run(args: LoadArgs) {
             rss_peak_kib: rss_peak,
             open_files: [files_idle, peak_files.load(Ordering::Relaxed)],
             server_times: &server_times,
+            mock_times: &mock_times,
             cpu_secs: [cpu[0], cpu[1], cpu[2], cpu[3]],
         },
     );
+}
+
+/// Each answer's time inside the mock, from its request arriving to its first token leaving, by question: the
+/// mock's log lines (`--log-timings`). Both processes read the same clock.
+fn read_mock_times(stdout: tokio::process::ChildStdout) -> Arc<std::sync::Mutex<MockTimes>> {
+    let times = Arc::new(std::sync::Mutex::new(MockTimes::new()));
+    let filled = times.clone();
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let Ok(entry) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            let (Some(question), Some(received), Some(first_token)) = (
+                entry["question"].as_str(),
+                entry["received_us"].as_u64(),
+                entry["first_token_us"].as_u64(),
+            ) else {
+                continue;
+            };
+            let own = Duration::from_micros(first_token.saturating_sub(received));
+            if let Ok(mut times) = filled.lock() {
+                times.insert(question.to_string(), own);
+            }
+        }
+    });
+    times
 }
 
 /// The mock's own time to first token, called directly over the protocol the server uses: the floor the server's

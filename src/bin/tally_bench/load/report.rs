@@ -1,6 +1,9 @@
 //! What `tally-bench load` prints: the settings, then one line per measure, ready for docs/benchmarks.md.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    time::Duration,
+};
 
 use serde_json::Value;
 
@@ -81,6 +84,9 @@ impl ServerTimes {
     }
 }
 
+/// Each answer's time inside the mock (request in to first token out), by question.
+pub type MockTimes = HashMap<String, Duration>;
+
 /// Everything one run measured.
 pub struct Measured<'a> {
     pub turns: &'a [TurnResult],
@@ -95,6 +101,7 @@ pub struct Measured<'a> {
     /// The server's file descriptors at idle and at peak.
     pub open_files: [u64; 2],
     pub server_times: &'a ServerTimes,
+    pub mock_times: &'a MockTimes,
     /// CPU seconds used during the run by the server, the mock and the bench client.
     pub cpu_secs: [f64; 4],
 }
@@ -152,6 +159,44 @@ pub fn print(args: &LoadArgs, m: &Measured) {
             println!("  {label} ({}): {}", added.len(), spread_ms(&added));
         }
     }
+    // The mock shares the cores, so under load its own timer and writes run late too; comparing each answer with
+    // the mock's own time for that very request leaves what the server's path added: the request's way in and
+    // through the server, the question's way to the mock, the first token's way back out to the guest.
+    let path_where = |keep: &dyn Fn(&TurnResult) -> bool| {
+        let mut added: Vec<f64> = m
+            .turns
+            .iter()
+            .filter(|r| keep(r))
+            .filter_map(|r| r.ttft?.checked_sub(*m.mock_times.get(&r.question)?))
+            .map(|t| t.as_secs_f64() * 1000.0)
+            .collect();
+        added.sort_by(f64::total_cmp);
+        added
+    };
+    let path = path_where(&|_| true);
+    println!(
+        "added on the server's path (each TTFT less the mock's own time for that request, {} of {} turns): {}",
+        path.len(),
+        m.turns.iter().filter(|r| r.ttft.is_some()).count(),
+        spread_ms(&path)
+    );
+    if args.turns > 1 {
+        for (label, first) in [("first questions", true), ("later questions", false)] {
+            let path = path_where(&|r: &TurnResult| (r.index == 0) == first);
+            println!("  {label} ({}): {}", path.len(), spread_ms(&path));
+        }
+    }
+    let mut own: Vec<f64> = m
+        .turns
+        .iter()
+        .filter_map(|r| m.mock_times.get(&r.question))
+        .map(|t| t.as_secs_f64() * 1000.0)
+        .collect();
+    own.sort_by(f64::total_cmp);
+    println!(
+        "  the mock's own time for those requests: {}",
+        spread_ms(&own)
+    );
     let mut probed: Vec<f64> = m
         .direct_during_run
         .iter()
