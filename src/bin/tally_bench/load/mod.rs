@@ -124,20 +124,12 @@ pub async fn run(args: LoadArgs) {
     let server_times = Arc::new(std::sync::Mutex::new(ServerTimes::default()));
     if let Some(stdout) = server.stdout.take() {
         let server_times = server_times.clone();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(stdout).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                let Ok(entry) = serde_json::from_str::<Value>(&line) else {
-                    continue;
-                };
-                if entry["level"] == "ERROR" {
-                    // The server's own account of each failure, for the error table.
-                    eprintln!("server: {}", entry["fields"]);
-                    continue;
-                }
-                if let Ok(mut times) = server_times.lock() {
-                    times.record(&entry["fields"]);
-                }
+        read_json_lines(stdout, move |entry| {
+            if entry["level"] == "ERROR" {
+                // The server's own account of each failure, for the error table.
+                eprintln!("server: {}", entry["fields"]);
+            } else if let Ok(mut times) = server_times.lock() {
+                times.record(&entry["fields"]);
             }
         });
     }
@@ -249,26 +241,35 @@ pub async fn run(args: LoadArgs) {
 fn read_mock_times(stdout: tokio::process::ChildStdout) -> Arc<std::sync::Mutex<MockTimes>> {
     let times = Arc::new(std::sync::Mutex::new(MockTimes::new()));
     let filled = times.clone();
-    tokio::spawn(async move {
-        let mut lines = BufReader::new(stdout).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
-            let Ok(entry) = serde_json::from_str::<Value>(&line) else {
-                continue;
-            };
-            let (Some(question), Some(received), Some(first_token)) = (
-                entry["question"].as_str(),
-                entry["received_us"].as_u64(),
-                entry["first_token_us"].as_u64(),
-            ) else {
-                continue;
-            };
-            let own = Duration::from_micros(first_token.saturating_sub(received));
-            if let Ok(mut times) = filled.lock() {
-                times.insert(question.to_string(), own);
-            }
+    read_json_lines(stdout, move |entry| {
+        let (Some(question), Some(received), Some(first_token)) = (
+            entry["question"].as_str(),
+            entry["received_us"].as_u64(),
+            entry["first_token_us"].as_u64(),
+        ) else {
+            return;
+        };
+        let own = Duration::from_micros(first_token.saturating_sub(received));
+        if let Ok(mut times) = filled.lock() {
+            times.insert(question.to_string(), own);
         }
     });
     times
+}
+
+/// Hands each line of a child's output that is JSON to `on_entry`, until the output ends; other lines are skipped.
+fn read_json_lines(
+    output: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    mut on_entry: impl FnMut(Value) + Send + 'static,
+) {
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(output).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Ok(entry) = serde_json::from_str::<Value>(&line) {
+                on_entry(entry);
+            }
+        }
+    });
 }
 
 /// The mock's own time to first token, called directly over the protocol the server uses: the floor the server's
