@@ -102,24 +102,12 @@ pub struct Measured<'a> {
     pub open_files: [u64; 2],
     pub server_times: &'a ServerTimes,
     pub mock_times: &'a MockTimes,
-    /// CPU seconds used during the run by the server, the mock and the bench client.
+    /// CPU seconds used during the run by the server, the mock, the bench client and the local PostgreSQL.
     pub cpu_secs: [f64; 4],
 }
 
 pub fn print(args: &LoadArgs, m: &Measured) {
     let direct_ms = m.direct.as_secs_f64() * 1000.0;
-    let added_where = |keep: &dyn Fn(&TurnResult) -> bool| {
-        let mut added: Vec<f64> = m
-            .turns
-            .iter()
-            .filter(|r| keep(r))
-            .filter_map(|r| r.ttft)
-            .map(|t| t.as_secs_f64() * 1000.0 - direct_ms)
-            .collect();
-        added.sort_by(f64::total_cmp);
-        added
-    };
-    let added = added_where(&|_| true);
     let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
     for turn in m.turns {
         if let Some(error) = &turn.error {
@@ -148,61 +136,30 @@ pub fn print(args: &LoadArgs, m: &Measured) {
         args.database_max_connections
     );
     println!("mock TTFT called directly (median of 20): {direct_ms:.1} ms");
-    println!(
-        "added TTFT over direct ({} turns): {}",
-        added.len(),
-        spread_ms(&added)
-    );
-    if args.turns > 1 {
-        for (label, first) in [("first questions", true), ("later questions", false)] {
-            let added = added_where(&|r: &TurnResult| (r.index == 0) == first);
-            println!("  {label} ({}): {}", added.len(), spread_ms(&added));
-        }
-    }
+    let ms = |t: Duration| t.as_secs_f64() * 1000.0;
+    print_turn_spread(args, m.turns, "added TTFT over direct", |r| {
+        Some(ms(r.ttft?) - direct_ms)
+    });
     // The mock shares the cores, so under load its own timer and writes run late too; comparing each answer with
     // the mock's own time for that very request leaves what the server's path added: the request's way in and
     // through the server, the question's way to the mock, the first token's way back out to the guest.
-    let path_where = |keep: &dyn Fn(&TurnResult) -> bool| {
-        let mut added: Vec<f64> = m
-            .turns
-            .iter()
-            .filter(|r| keep(r))
-            .filter_map(|r| r.ttft?.checked_sub(*m.mock_times.get(&r.question)?))
-            .map(|t| t.as_secs_f64() * 1000.0)
-            .collect();
-        added.sort_by(f64::total_cmp);
-        added
-    };
-    let path = path_where(&|_| true);
-    println!(
-        "added on the server's path (each TTFT less the mock's own time for that request, {} of {} turns): {}",
-        path.len(),
-        m.turns.iter().filter(|r| r.ttft.is_some()).count(),
-        spread_ms(&path)
+    print_turn_spread(
+        args,
+        m.turns,
+        "added on the server's path (each TTFT less the mock's own time for that request)",
+        |r| Some(ms(r.ttft?.checked_sub(*m.mock_times.get(&r.question)?)?)),
     );
-    if args.turns > 1 {
-        for (label, first) in [("first questions", true), ("later questions", false)] {
-            let path = path_where(&|r: &TurnResult| (r.index == 0) == first);
-            println!("  {label} ({}): {}", path.len(), spread_ms(&path));
-        }
-    }
-    let mut own: Vec<f64> = m
-        .turns
-        .iter()
-        .filter_map(|r| m.mock_times.get(&r.question))
-        .map(|t| t.as_secs_f64() * 1000.0)
-        .collect();
-    own.sort_by(f64::total_cmp);
+    let own = sorted(
+        m.turns
+            .iter()
+            .filter_map(|r| m.mock_times.get(&r.question))
+            .map(|t| ms(*t)),
+    );
     println!(
         "  the mock's own time for those requests: {}",
         spread_ms(&own)
     );
-    let mut probed: Vec<f64> = m
-        .direct_during_run
-        .iter()
-        .map(|t| t.as_secs_f64() * 1000.0 - direct_ms)
-        .collect();
-    probed.sort_by(f64::total_cmp);
+    let probed = sorted(m.direct_during_run.iter().map(|t| ms(*t) - direct_ms));
     println!(
         "  the mock's own, called directly during the run ({} calls): {}",
         probed.len(),
@@ -237,11 +194,10 @@ pub fn print(args: &LoadArgs, m: &Measured) {
         server * 1e6 / tokens.max(1) as f64,
     );
     for samples in &m.server_times.0 {
-        let mut values = samples.values.clone();
+        let values = sorted(samples.values.iter().copied());
         if values.is_empty() {
             continue;
         }
-        values.sort_by(f64::total_cmp);
         println!(
             "{} ({} samples): mean {:.2} ms | p50 {:.2} ms | p95 {:.2} ms | p99 {:.2} ms | max {:.2} ms",
             samples.label,
@@ -253,6 +209,33 @@ pub fn print(args: &LoadArgs, m: &Measured) {
             values[values.len() - 1],
         );
     }
+}
+
+/// One line with the spread of `measure` (milliseconds) over the turns that have it, then, when guests ask more than
+/// one question, the same for first and for later questions.
+fn print_turn_spread(
+    args: &LoadArgs,
+    turns: &[TurnResult],
+    heading: &str,
+    measure: impl Fn(&TurnResult) -> Option<f64>,
+) {
+    let spread_where = |keep: &dyn Fn(&TurnResult) -> bool| {
+        sorted(turns.iter().filter(|r| keep(r)).filter_map(&measure))
+    };
+    let all = spread_where(&|_| true);
+    println!("{heading} ({} turns): {}", all.len(), spread_ms(&all));
+    if args.turns > 1 {
+        for (label, first) in [("first questions", true), ("later questions", false)] {
+            let some = spread_where(&|r: &TurnResult| (r.index == 0) == first);
+            println!("  {label} ({}): {}", some.len(), spread_ms(&some));
+        }
+    }
+}
+
+fn sorted(values: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values
 }
 
 /// "p50 … ms | p95 … ms | p99 … ms | max … ms" of sorted milliseconds.
