@@ -1,7 +1,8 @@
 //! `tally-bench load`: starts the mock OpenAI upstream (set time to first token and token pace) and the release
 //! server against it, each as a child process, then drives N guest chats (each: load the sidebar, ask `--turns`
 //! questions one after another, reading each whole stream), started together or spread over `--ramp-ms`. Everything
-//! listens on 127.0.0.1. Reports the time to first token the server adds over calling the mock directly, how many
+//! listens on 127.0.0.1. Reports the time to first token the server adds over calling the mock directly and over
+//! the mock's own time for each request, how many
 //! answers streamed at once, throughput, errors by kind, server RSS at idle and at peak, and the database time per
 //! turn (from the server's own log line for each answer).
 
@@ -16,15 +17,17 @@ use std::{
 };
 
 use clap::Args;
-use futures::StreamExt;
-use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
+mod child_logs;
+mod direct;
 mod guest;
+mod proc_stats;
 mod report;
 
+use child_logs::{read_mock_times, read_server_times};
+use direct::{direct_ttft, probe_direct_during_run};
 use guest::{run_guest, OpenStreams, TurnResult};
-use report::{MockTimes, ServerTimes};
+use proc_stats::{cpu_secs, database_cpu_secs, open_files, rss_kib};
 
 #[derive(Args)]
 pub struct LoadArgs {
@@ -121,18 +124,11 @@ pub async fn run(args: LoadArgs) {
         .spawn()
         .expect("the release server starts (build it with cargo leptos build --release)");
     let pid = server.id().expect("server pid");
-    let server_times = Arc::new(std::sync::Mutex::new(ServerTimes::default()));
-    if let Some(stdout) = server.stdout.take() {
-        let server_times = server_times.clone();
-        read_json_lines(stdout, move |entry| {
-            if entry["level"] == "ERROR" {
-                // The server's own account of each failure, for the error table.
-                eprintln!("server: {}", entry["fields"]);
-            } else if let Ok(mut times) = server_times.lock() {
-                times.record(&entry["fields"]);
-            }
-        });
-    }
+    let server_times = server
+        .stdout
+        .take()
+        .map(read_server_times)
+        .unwrap_or_default();
     let http = reqwest::Client::new();
     let ready = Instant::now();
     while http.get(format!("{base}/healthz")).send().await.is_err() {
@@ -234,167 +230,4 @@ pub async fn run(args: LoadArgs) {
             cpu_secs: [cpu[0], cpu[1], cpu[2], cpu[3]],
         },
     );
-}
-
-/// Each answer's time inside the mock, from its request arriving to its first token leaving, by question: the
-/// mock's log lines (`--log-timings`). Both processes read the same clock.
-fn read_mock_times(stdout: tokio::process::ChildStdout) -> Arc<std::sync::Mutex<MockTimes>> {
-    let times = Arc::new(std::sync::Mutex::new(MockTimes::new()));
-    let filled = times.clone();
-    read_json_lines(stdout, move |entry| {
-        let (Some(question), Some(received), Some(first_token)) = (
-            entry["question"].as_str(),
-            entry["received_us"].as_u64(),
-            entry["first_token_us"].as_u64(),
-        ) else {
-            return;
-        };
-        let own = Duration::from_micros(first_token.saturating_sub(received));
-        if let Ok(mut times) = filled.lock() {
-            times.insert(question.to_string(), own);
-        }
-    });
-    times
-}
-
-/// Hands each line of a child's output that is JSON to `on_entry`, until the output ends; other lines are skipped.
-fn read_json_lines(
-    output: impl tokio::io::AsyncRead + Unpin + Send + 'static,
-    mut on_entry: impl FnMut(Value) + Send + 'static,
-) {
-    tokio::spawn(async move {
-        let mut lines = BufReader::new(output).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Ok(entry) = serde_json::from_str::<Value>(&line) {
-                on_entry(entry);
-            }
-        }
-    });
-}
-
-/// The mock's own time to first token, called directly over the protocol the server uses: the floor the server's
-/// figure is compared with.
-async fn direct_ttft(base_url: &str, http2: bool, samples: usize) -> Duration {
-    let client = direct_client(http2);
-    let mut times = Vec::new();
-    for _ in 0..samples {
-        times.extend(direct_call(&client, base_url).await);
-    }
-    times.sort();
-    times.get(times.len() / 2).copied().unwrap_or_default()
-}
-
-/// Calls the mock directly, one call at a time, for as long as the run lasts: the mock's own time to first token
-/// while it serves the load, to tell the server's share of the tail from the mock's and the machine's.
-fn probe_direct_during_run(
-    base_url: String,
-    http2: bool,
-) -> (
-    tokio::task::JoinHandle<()>,
-    Arc<std::sync::Mutex<Vec<Duration>>>,
-) {
-    let samples = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let task = {
-        let samples = samples.clone();
-        tokio::spawn(async move {
-            let client = direct_client(http2);
-            loop {
-                if let Some(ttft) = direct_call(&client, &base_url).await {
-                    if let Ok(mut samples) = samples.lock() {
-                        samples.push(ttft);
-                    }
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-    };
-    (task, samples)
-}
-
-fn direct_client(http2: bool) -> reqwest::Client {
-    let builder = reqwest::Client::builder();
-    let builder = if http2 {
-        builder.http2_prior_knowledge()
-    } else {
-        builder.http1_only()
-    };
-    builder.build().expect("HTTP client")
-}
-
-/// One streamed call to the mock; its time to the first token.
-async fn direct_call(client: &reqwest::Client, base_url: &str) -> Option<Duration> {
-    let started = Instant::now();
-    let body = json!({"model": "mock-model", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
-    let response = client
-        .post(format!("{base_url}/chat/completions"))
-        .json(&body)
-        .send()
-        .await
-        .ok()?;
-    let mut stream = response.bytes_stream();
-    while let Some(Ok(chunk)) = stream.next().await {
-        if String::from_utf8_lossy(&chunk).contains("\"content\"") {
-            return Some(started.elapsed());
-        }
-    }
-    None
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))?
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
-}
-
-/// File descriptors a process holds (sockets included).
-fn open_files(pid: u32) -> u64 {
-    std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|entries| entries.count() as u64)
-        .unwrap_or(0)
-}
-
-/// CPU time of the local PostgreSQL server's processes (0 on SQLite, which runs inside the server): on 2 shared
-/// cores it competes with the server, so it belongs in the run's CPU budget. Backends that exit during the run take
-/// their time with them; the server's pool keeps its connections, so that is little.
-fn database_cpu_secs() -> f64 {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0.0;
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|c| c.trim() == "postgres")
-        })
-        .map(cpu_secs)
-        .sum()
-}
-
-/// CPU time (user + system) a process has used so far, from /proc/<pid>/stat (in clock ticks of 1/100 s).
-fn cpu_secs(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0.0;
-    };
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
 }
