@@ -5,6 +5,7 @@
 //! behaves exactly like an id that does not exist.
 
 mod postgres;
+mod rows;
 mod sql;
 mod sqlite;
 
