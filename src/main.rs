@@ -3,7 +3,7 @@
 use leptos::config::get_configuration;
 use tally::server::{
     config::{Command, Config},
-    serve::serve,
+    http::serve::serve,
     state::AppState,
     store,
 };

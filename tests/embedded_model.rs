@@ -15,11 +15,11 @@ use futures::StreamExt;
 use tally::{
     model::{MessageStatus, TurnEvent, Usage},
     server::{
+        chat::prompt::{PromptMessage, PromptRole},
         llm::{
             embedded::{EmbeddedModel, EmbeddedSettings},
             Catalog, ChatChunk, ChatProvider, ChatRequest, ProviderEntry, ProviderError, Timeouts,
         },
-        prompt::{PromptMessage, PromptRole},
     },
 };
 

@@ -11,13 +11,13 @@ use support::{mock_provider, summarize, test_config, TestApp};
 use tally::{
     model::{AnswerResponse, MessageStatus, DISCLAIMER},
     server::{
+        chat::prompt::{PromptMessage, PromptRole},
         llm::{
             connections::{ConnectionSettings, Protocol},
             Catalog, ChatChunk, ChatProvider, ChatRequest, OpenAiCompatible, ProviderEntry,
             Timeouts,
         },
         mock_upstream::{Fault, MockConfig, MockUpstream},
-        prompt::{PromptMessage, PromptRole},
     },
 };
 

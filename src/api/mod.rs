@@ -19,7 +19,7 @@ mod context {
 
     use crate::{
         model::ApiError,
-        server::{error::AppError, identity::GuestToken, state::AppState},
+        server::{error::AppError, identity::guest::GuestToken, state::AppState},
     };
 
     /// The app state and the guest behind this request.
@@ -56,7 +56,7 @@ pub async fn list_conversations(
     #[server(default)] after: Option<String>,
 ) -> Result<ConversationPage, ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::list(&state, &guest, archived, after.as_deref())
+    crate::server::chat::conversations::list(&state.chat, &guest, archived, after.as_deref())
         .await
         .map_err(context::fail)
 }
@@ -65,7 +65,7 @@ pub async fn list_conversations(
 #[server(endpoint = "conversations/messages")]
 pub async fn earlier_messages(id: String, before: String) -> Result<MessagePage, ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::earlier_messages(&state, &guest, &id, &before)
+    crate::server::chat::conversations::earlier_messages(&state.chat, &guest, &id, &before)
         .await
         .map_err(context::fail)
 }
@@ -74,7 +74,7 @@ pub async fn earlier_messages(id: String, before: String) -> Result<MessagePage,
 #[server(endpoint = "conversations/rename")]
 pub async fn rename_conversation(id: String, title: String) -> Result<String, ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::rename(&state, &guest, &id, &title)
+    crate::server::chat::conversations::rename(&state.chat, &guest, &id, &title)
         .await
         .map_err(context::fail)
 }
@@ -82,7 +82,7 @@ pub async fn rename_conversation(id: String, title: String) -> Result<String, Ap
 #[server(endpoint = "conversations/pin")]
 pub async fn pin_conversation(id: String, pinned: bool) -> Result<(), ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::set_pinned(&state, &guest, &id, pinned)
+    crate::server::chat::conversations::set_pinned(&state.chat, &guest, &id, pinned)
         .await
         .map_err(context::fail)
 }
@@ -90,7 +90,7 @@ pub async fn pin_conversation(id: String, pinned: bool) -> Result<(), ApiError> 
 #[server(endpoint = "conversations/archive")]
 pub async fn archive_conversation(id: String, archived: bool) -> Result<(), ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::set_archived(&state, &guest, &id, archived)
+    crate::server::chat::conversations::set_archived(&state.chat, &guest, &id, archived)
         .await
         .map_err(context::fail)
 }
@@ -99,7 +99,7 @@ pub async fn archive_conversation(id: String, archived: bool) -> Result<(), ApiE
 #[server(endpoint = "conversations/search")]
 pub async fn search_conversations(query: String) -> Result<Vec<SearchResult>, ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::search(&state, &guest, &query)
+    crate::server::chat::conversations::search(&state.chat, &guest, &query)
         .await
         .map_err(context::fail)
 }
@@ -108,7 +108,7 @@ pub async fn search_conversations(query: String) -> Result<Vec<SearchResult>, Ap
 #[server(endpoint = "conversations/get")]
 pub async fn get_conversation(id: String) -> Result<ConversationDetail, ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::open(&state, &guest, &id)
+    crate::server::chat::conversations::open(&state.chat, &guest, &id)
         .await
         .map_err(context::fail)
 }
@@ -116,7 +116,7 @@ pub async fn get_conversation(id: String) -> Result<ConversationDetail, ApiError
 #[server(endpoint = "conversations/delete")]
 pub async fn delete_conversation(id: String) -> Result<(), ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::conversations::delete(&state, &guest, &id)
+    crate::server::chat::conversations::delete(&state.chat, &guest, &id)
         .await
         .map_err(context::fail)
 }
@@ -126,11 +126,11 @@ pub async fn delete_conversation(id: String) -> Result<(), ApiError> {
 pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, ApiError> {
     use futures::StreamExt;
     let (state, guest) = context::caller().await?;
-    let events = crate::server::turn::start(&state, &guest, request)
+    let events = crate::server::chat::turn::start(&state.chat, &guest, request)
         .await
         .map_err(context::fail)?;
     Ok(TextStream::new(
-        crate::server::turn::event_writes(events).map(Ok),
+        crate::server::chat::turn::event_writes(events).map(Ok),
     ))
 }
 
@@ -138,7 +138,7 @@ pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, 
 #[server(endpoint = "chat/stop")]
 pub async fn stop_answer(message_id: String) -> Result<(), ApiError> {
     let (state, guest) = context::caller().await?;
-    crate::server::turn::stop(&state, &guest, &message_id)
+    crate::server::chat::turn::stop(&state.chat, &guest, &message_id)
         .await
         .map_err(context::fail)
 }

@@ -6,8 +6,10 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use clap::{Parser, Subcommand};
 
 use super::{
-    llm::Timeouts,
-    provider_config::{self, ProviderDefaults, ProviderSpec},
+    llm::{
+        provider_config::{self, ProviderDefaults, ProviderSpec},
+        Timeouts,
+    },
     store::{DatabaseKind, DatabaseSettings},
 };
 

@@ -1,22 +1,13 @@
-//! Everything that only runs on the server: configuration, state, storage, providers, identity and the chat turn.
+//! Everything that only runs on the server, grouped by domain. Dependencies point one way: `http` (routes) and
+//! `api` reach `chat`, `identity` and `tax`, which reach `store` and `llm`; none of the lower parts imports a higher
+//! one. [`state::AppState`] is where they meet: it builds each part and hands it the narrow handles it needs.
 
-mod accept;
-pub mod answer_api;
+pub mod chat;
 pub mod config;
-pub mod conversations;
 pub mod error;
-pub mod export;
-pub mod follow_ups;
+pub mod http;
 pub mod identity;
-pub mod limits;
 pub mod llm;
-pub mod markdown;
 pub mod mock_upstream;
-pub mod prompt;
-pub mod provider_config;
-pub mod serve;
 pub mod state;
 pub mod store;
-pub mod titles;
-pub mod turn;
-pub mod validation;

@@ -5,18 +5,17 @@ use std::{collections::HashMap, ops::Deref, path::Path, sync::Arc, sync::Mutex};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
-use uuid::Uuid;
 
 use super::{
+    chat::{turn::Checkpoints, Chat, ChatParts, ChatSettings},
     config::Config,
-    identity::CookieSigner,
-    limits::TurnLimiter,
+    identity::{guest::CookieSigner, limits::TurnLimiter},
     llm::{
-        connections::ConnectionSettings, Catalog, ChatProvider, OpenAiCompatible, ProviderEntry,
+        connections::ConnectionSettings,
+        provider_config::{ProviderKind, ProviderSpec},
+        Catalog, ChatProvider, OpenAiCompatible, ProviderEntry,
     },
-    provider_config::{ProviderKind, ProviderSpec},
     store::{self, DatabaseKind, DatabaseSettings, Store},
-    turn::Checkpoints,
 };
 
 #[derive(Clone)]
@@ -29,11 +28,8 @@ pub struct Inner {
     /// The configured providers in fallback order; empty when none is, and turns then fail with a clear message.
     pub catalog: Arc<Catalog>,
     pub cookie_signer: CookieSigner,
-    pub turn_limiter: TurnLimiter,
-    /// Partial answers waiting for the next checkpoint pass.
-    pub checkpoints: Checkpoints,
-    /// Answers being written right now, so Stop can reach them. Keyed by assistant message id.
-    pub active_turns: Mutex<HashMap<Uuid, CancellationToken>>,
+    /// The chat turn and conversations, built from the handles above.
+    pub chat: Chat,
     /// Cancelled on shutdown; every turn's token is a child of it.
     pub shutdown: CancellationToken,
     /// Answer tasks, so shutdown can wait until each has stored its final state.
@@ -51,6 +47,18 @@ impl Deref for AppState {
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Chat {
+    fn from_ref(state: &AppState) -> Self {
+        state.chat.clone()
+    }
+}
+
+impl FromRef<AppState> for CookieSigner {
+    fn from_ref(state: &AppState) -> Self {
+        state.cookie_signer.clone()
     }
 }
 
@@ -85,17 +93,33 @@ impl AppState {
             );
         }
         let secret = session_secret(&config)?;
-        Ok(AppState(Arc::new(Inner {
-            cookie_signer: CookieSigner::new(&secret, config.cookies_secure()),
+        let catalog = Arc::new(catalog);
+        let shutdown = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let chat = Chat::new(ChatParts {
+            store: store.clone(),
+            catalog: catalog.clone(),
             turn_limiter: TurnLimiter::per_minute(config.guest_messages_per_minute),
             checkpoints: Checkpoints::default(),
             active_turns: Mutex::new(HashMap::new()),
-            shutdown: CancellationToken::new(),
-            tasks: TaskTracker::new(),
+            shutdown: shutdown.clone(),
+            tasks: tasks.clone(),
+            settings: ChatSettings {
+                max_message_chars: config.max_message_chars,
+                context_token_budget: config.context_token_budget,
+                max_answer_tokens: config.max_answer_tokens,
+                checkpoint_interval: config.checkpoint_interval(),
+            },
+        });
+        Ok(AppState(Arc::new(Inner {
+            cookie_signer: CookieSigner::new(&secret, config.cookies_secure()),
+            chat,
+            shutdown,
+            tasks,
             config,
             leptos_options,
             store,
-            catalog: Arc::new(catalog),
+            catalog,
         })))
     }
 }

@@ -13,12 +13,12 @@ use tally::{
     model::{ApiError, TurnEvent},
     server::{
         config::Config,
+        http::serve::serve,
         llm::{
             connections::ConnectionSettings, Catalog, ChatProvider, OpenAiCompatible,
             ProviderEntry, Timeouts,
         },
         mock_upstream::{MockConfig, MockUpstream},
-        serve::serve,
         state::AppState,
         store::Store,
     },

@@ -14,11 +14,11 @@ use std::{
 use clap::{Parser, Subcommand};
 use futures::StreamExt;
 use tally::server::{
+    chat::prompt::{self, PromptMessage, PromptRole},
     llm::{
         embedded::{EmbeddedModel, EmbeddedSettings},
         ChatChunk, ChatProvider, ChatRequest,
     },
-    prompt::{self, PromptMessage, PromptRole},
 };
 
 #[derive(Parser)]

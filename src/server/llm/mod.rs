@@ -6,8 +6,9 @@ pub mod connections;
 #[cfg(feature = "embedded-model")]
 pub mod embedded;
 mod openai;
+pub mod provider_config;
 
-use std::pin::Pin;
+use std::{pin::Pin, sync::Arc};
 
 use async_trait::async_trait;
 use futures::Stream;
@@ -15,7 +16,32 @@ use futures::Stream;
 pub use catalog::{Candidate, Catalog, ProviderEntry, Timeouts};
 pub use openai::OpenAiCompatible;
 
-use crate::{model::Usage, server::prompt::PromptMessage};
+use crate::model::{Role, Usage};
+
+/// A message of the conversation as the prompt builder sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PromptMessage {
+    pub role: PromptRole,
+    /// Shared, not copied: every answer's prompt holds the same instructions, and a prompt is kept for the whole
+    /// answer in case another provider has to take over.
+    pub content: Arc<str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptRole {
+    System,
+    User,
+    Assistant,
+}
+
+impl From<Role> for PromptRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::User => PromptRole::User,
+            Role::Assistant => PromptRole::Assistant,
+        }
+    }
+}
 
 /// What the turn asks a provider for.
 #[derive(Clone, Debug)]

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::{
     model::Usage,
-    server::prompt::{PromptMessage, PromptRole},
+    server::chat::prompt::{PromptMessage, PromptRole},
 };
 
 /// The request and error types and the authentication are async-openai's; the stream is read here. async-openai

@@ -86,10 +86,10 @@ pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
     }
 }
 
-/// How the follow-up instructions begin (see `server::follow_ups::INSTRUCTIONS`).
+/// How the follow-up instructions begin (see `server::chat::follow_ups::INSTRUCTIONS`).
 pub(super) const FOLLOW_UP_MARKER: &str = "You suggest follow-up questions.";
 
-/// How the title instructions begin (see `server::titles::INSTRUCTIONS`).
+/// How the title instructions begin (see `server::chat::titles::INSTRUCTIONS`).
 pub(super) const TITLE_MARKER: &str = "You write short titles.";
 
 /// The question quoted in a follow-up or title request.
@@ -239,15 +239,17 @@ mod tests {
     #[test]
     fn follow_up_requests_get_three_usable_questions_about_the_topic() {
         let request =
-            crate::server::follow_ups::request("Can I deduct my home office?", "Yes, ...");
+            crate::server::chat::follow_ups::request("Can I deduct my home office?", "Yes, ...");
         let body = json!({"messages": request.messages.iter().map(|m| json!({
-            "role": if m.role == crate::server::prompt::PromptRole::System { "system" } else { "user" },
+            "role": if m.role == crate::server::chat::prompt::PromptRole::System { "system" } else { "user" },
             "content": m.content,
         })).collect::<Vec<_>>()});
         let plan = plan(&MockConfig::default(), &body);
-        let questions =
-            crate::server::follow_ups::parse(&plan.tokens.concat(), "Can I deduct my home office?")
-                .expect("three questions");
+        let questions = crate::server::chat::follow_ups::parse(
+            &plan.tokens.concat(),
+            "Can I deduct my home office?",
+        )
+        .expect("three questions");
         assert!(questions[0].contains("deduct home office"), "{questions:?}");
         assert_eq!(
             plan.question, None,

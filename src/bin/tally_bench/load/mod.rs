@@ -116,7 +116,7 @@ pub async fn run(args: LoadArgs) {
         .env("LOG_FORMAT", "json")
         .env(
             "RUST_LOG",
-            "warn,tally::server::turn=debug,tally::server::error=error",
+            "warn,tally::server::chat::turn=debug,tally::server::error=error",
         )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -4,7 +4,7 @@
 use minijinja::{context, Environment, Error, ErrorKind};
 use serde::Serialize;
 
-use crate::server::prompt::{PromptMessage, PromptRole};
+use crate::server::llm::{PromptMessage, PromptRole};
 
 const CHATML: &str = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] \
 + '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";

@@ -24,10 +24,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::{utf8::Utf8Holdback, weights::LoadedModel};
 use crate::{
     model::Usage,
-    server::{
-        llm::{ChatChunk, ProviderError},
-        prompt::{PromptMessage, PromptRole},
-    },
+    server::llm::{ChatChunk, PromptMessage, PromptRole, ProviderError},
 };
 
 /// Penalise tokens seen in the last this many, so a tiny model does not loop on one phrase.

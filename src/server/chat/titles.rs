@@ -4,10 +4,7 @@
 
 use std::time::Duration;
 
-use super::{
-    llm::{self, Candidate, ChatRequest},
-    prompt::{PromptMessage, PromptRole},
-};
+use crate::server::llm::{self, Candidate, ChatRequest, PromptMessage, PromptRole};
 
 /// The mock upstream recognises title requests by this phrase.
 pub const INSTRUCTIONS: &str =

@@ -12,8 +12,8 @@ use super::EventSender;
 use crate::{
     model::{TurnEvent, Usage},
     server::{
+        chat::Chat,
         llm::{Candidate, ChatChunk, ChatRequest, ChunkStream, ProviderError},
-        state::AppState,
     },
 };
 
@@ -44,7 +44,7 @@ pub(super) type Opening<'a> = BoxFuture<'a, Result<ChunkStream, ProviderError>>;
 
 /// What streaming one answer needs from the turn.
 pub(super) struct Turn<'a> {
-    pub(super) state: &'a AppState,
+    pub(super) chat: &'a Chat,
     pub(super) message_id: Uuid,
     pub(super) cancel: &'a CancellationToken,
     pub(super) events: &'a EventSender,
@@ -103,7 +103,7 @@ impl Turn<'_> {
         progress: &mut Progress,
     ) -> Ending {
         let Turn {
-            state,
+            chat,
             message_id,
             cancel,
             events,
@@ -142,9 +142,9 @@ impl Turn<'_> {
                     if events.send(TurnEvent::Token { text }).await.is_err() {
                         return Ending::Disconnected;
                     }
-                    if last_checkpoint.elapsed() >= state.config.checkpoint_interval() {
+                    if last_checkpoint.elapsed() >= chat.settings.checkpoint_interval {
                         last_checkpoint = Instant::now();
-                        state.checkpoints.stage(*message_id, &progress.text);
+                        chat.checkpoints.stage(*message_id, &progress.text);
                     }
                 }
             }

@@ -15,20 +15,16 @@ use super::{
 use crate::{
     model::{ApiError, MessageStatus, TurnEvent, Usage},
     server::{
-        conversations::to_chat_message,
+        chat::{conversations::to_chat_message, follow_ups, prompt, titles, Chat},
         error::{new_correlation_id, AppError},
-        follow_ups,
         llm::{Candidate, ChatRequest},
-        prompt,
-        state::AppState,
         store::{FinishedAnswer, MessageRow},
-        titles,
     },
 };
 
 /// Everything the answer task needs; it owns all of it, so it outlives the request that started it.
 pub(super) struct AnswerJob {
-    pub state: AppState,
+    pub chat: Chat,
     /// The models to try, in order (the chosen one first).
     pub candidates: Vec<Candidate>,
     pub request: ChatRequest,
@@ -50,7 +46,7 @@ pub(super) struct Stored {
 
 pub(super) async fn write_answer(job: AnswerJob) {
     let AnswerJob {
-        state,
+        chat,
         candidates,
         request,
         question,
@@ -88,7 +84,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
         Ending::NoProvider
     } else {
         let turn = Turn {
-            state: &state,
+            chat: &chat,
             message_id: answer.id,
             cancel: &cancel,
             events: &events,
@@ -96,8 +92,8 @@ pub(super) async fn write_answer(job: AnswerJob) {
         turn.stream_with_fallback(&candidates, request, first_opening, &mut progress)
             .await
     };
-    lock_turns(&state).remove(&answer.id);
-    state.checkpoints.forget(answer.id);
+    lock_turns(&chat).remove(&answer.id);
+    chat.checkpoints.forget(answer.id);
 
     let (status, error) = match &ending {
         Ending::Complete => (MessageStatus::Complete, None),
@@ -157,7 +153,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
     };
     let answer_text = finished.content.clone();
     let finish_started = Instant::now();
-    let stored = state.store.finish_answer(answer.id, finished).await;
+    let stored = chat.store.finish_answer(answer.id, finished).await;
     let start_db_ms = progress.db_time.as_secs_f64() * 1000.0;
     let db_ms = start_db_ms + finish_started.elapsed().as_secs_f64() * 1000.0;
     match stored {
@@ -186,7 +182,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
     }
     if let (true, Some(candidate)) = (complete, answered_by) {
         let follow_ups = suggest_follow_ups(
-            &state,
+            &chat,
             &candidate,
             answer.id,
             &question,
@@ -197,7 +193,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
             if first_exchange {
                 let conversation_id = answer.conversation_id;
                 name_conversation(
-                    &state,
+                    &chat,
                     &candidate,
                     conversation_id,
                     &question,
@@ -232,7 +228,7 @@ async fn question_stored(
 
 /// Replaces a new conversation's provisional title (the question's first words) with one the model wrote.
 async fn name_conversation(
-    state: &AppState,
+    chat: &Chat,
     candidate: &Candidate,
     conversation_id: Uuid,
     question: &str,
@@ -242,7 +238,7 @@ async fn name_conversation(
     let Some(title) = titles::generate(candidate, question, answer).await else {
         return;
     };
-    match state
+    match chat
         .store
         .set_generated_title(conversation_id, &title)
         .await
@@ -264,7 +260,7 @@ async fn name_conversation(
 /// Asks the model that answered for follow-ups, stores them and tells the browser. Runs after the answer is
 /// stored, so a slow or failing suggestion never delays or endangers the answer itself.
 async fn suggest_follow_ups(
-    state: &AppState,
+    chat: &Chat,
     candidate: &Candidate,
     message_id: Uuid,
     question: &str,
@@ -274,7 +270,7 @@ async fn suggest_follow_ups(
     let Some(questions) = follow_ups::generate(candidate, question, answer).await else {
         return;
     };
-    if let Err(error) = state.store.set_follow_ups(message_id, &questions).await {
+    if let Err(error) = chat.store.set_follow_ups(message_id, &questions).await {
         tracing::warn!(%message_id, %error, "follow-up questions not stored");
         return;
     }

@@ -2,17 +2,15 @@
 
 use uuid::Uuid;
 
-use super::{
-    error::AppError,
-    identity::GuestToken,
-    markdown,
-    state::AppState,
-    store::{one_line, ListCursor, ListFilter, MessageRow, Owner, HIGHLIGHT_END, HIGHLIGHT_START},
-    validation::parse_id,
-};
+use super::{markdown, validation::parse_id, Chat};
 use crate::model::{
     ChatMessage, ConversationDetail, ConversationPage, ConversationSummary, MessagePage, Role,
     SearchResult, TextRun,
+};
+use crate::server::{
+    error::AppError,
+    identity::guest::GuestToken,
+    store::{one_line, ListCursor, ListFilter, MessageRow, Owner, HIGHLIGHT_END, HIGHLIGHT_START},
 };
 
 /// Conversations per sidebar page, and messages per page of a conversation.
@@ -24,11 +22,8 @@ pub const MAX_TITLE_CHARS: usize = 120;
 const PREVIEW_CHARS: usize = 90;
 
 /// The owner behind a guest cookie, without creating anything: a guest who never wrote has no conversations.
-pub async fn existing_owner(
-    state: &AppState,
-    guest: &GuestToken,
-) -> Result<Option<Owner>, AppError> {
-    Ok(state
+pub async fn existing_owner(chat: &Chat, guest: &GuestToken) -> Result<Option<Owner>, AppError> {
+    Ok(chat
         .store
         .find_guest(&guest.token_hash)
         .await?
@@ -36,7 +31,7 @@ pub async fn existing_owner(
 }
 
 pub async fn list(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     archived: bool,
     after: Option<&str>,
@@ -45,7 +40,7 @@ pub async fn list(
         .filter(|c| !c.is_empty())
         .map(parse_cursor)
         .transpose()?;
-    let Some(owner) = existing_owner(state, guest).await? else {
+    let Some(owner) = existing_owner(chat, guest).await? else {
         return Ok(ConversationPage::default());
     };
     let filter = if archived {
@@ -53,7 +48,7 @@ pub async fn list(
     } else {
         ListFilter::Active
     };
-    let items = state
+    let items = chat
         .store
         .list_conversations(owner, filter, after.as_ref(), SIDEBAR_PAGE + 1)
         .await?;
@@ -113,17 +108,17 @@ fn parse_cursor(text: &str) -> Result<ListCursor, AppError> {
 }
 
 pub async fn open(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: &str,
 ) -> Result<ConversationDetail, AppError> {
-    let (owner, id) = owned(state, guest, id).await?;
-    let conversation = state
+    let (owner, id) = owned(chat, guest, id).await?;
+    let conversation = chat
         .store
         .get_conversation(owner, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (messages, has_earlier) = state
+    let (messages, has_earlier) = chat
         .store
         .list_recent_messages(owner, id, None, MESSAGE_PAGE)
         .await?
@@ -134,7 +129,7 @@ pub async fn open(
         // A model removed from the configuration since is forgotten rather than shown as chosen.
         model_key: conversation
             .model_key
-            .filter(|key| state.catalog.contains(key)),
+            .filter(|key| chat.catalog.contains(key)),
         pinned: conversation.pinned,
         archived: conversation.archived,
         messages: messages.into_iter().map(to_chat_message).collect(),
@@ -144,14 +139,14 @@ pub async fn open(
 
 /// Messages older than `before` in one of the caller's conversations (scrolling up in a long one).
 pub async fn earlier_messages(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: &str,
     before: &str,
 ) -> Result<MessagePage, AppError> {
     let before = parse_id(before)?;
-    let (owner, id) = owned(state, guest, id).await?;
-    let (messages, has_earlier) = state
+    let (owner, id) = owned(chat, guest, id).await?;
+    let (messages, has_earlier) = chat
         .store
         .list_recent_messages(owner, id, Some(before), MESSAGE_PAGE)
         .await?
@@ -164,12 +159,12 @@ pub async fn earlier_messages(
 
 /// The caller (as an owner) and the conversation id they name; not-found for a guest who never wrote.
 pub(crate) async fn owned(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: &str,
 ) -> Result<(Owner, Uuid), AppError> {
     let id = parse_id(id)?;
-    let owner = existing_owner(state, guest)
+    let owner = existing_owner(chat, guest)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((owner, id))
@@ -180,39 +175,39 @@ fn found(changed: bool) -> Result<(), AppError> {
 }
 
 pub async fn rename(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: &str,
     title: &str,
 ) -> Result<String, AppError> {
     let title = validate_title(title)?;
-    let (owner, id) = owned(state, guest, id).await?;
-    found(state.store.rename_conversation(owner, id, &title).await?)?;
+    let (owner, id) = owned(chat, guest, id).await?;
+    found(chat.store.rename_conversation(owner, id, &title).await?)?;
     Ok(title)
 }
 
 pub async fn set_pinned(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: &str,
     pinned: bool,
 ) -> Result<(), AppError> {
-    let (owner, id) = owned(state, guest, id).await?;
-    found(state.store.set_pinned(owner, id, pinned).await?)
+    let (owner, id) = owned(chat, guest, id).await?;
+    found(chat.store.set_pinned(owner, id, pinned).await?)
 }
 
 pub async fn set_archived(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: &str,
     archived: bool,
 ) -> Result<(), AppError> {
-    let (owner, id) = owned(state, guest, id).await?;
-    found(state.store.set_archived(owner, id, archived).await?)
+    let (owner, id) = owned(chat, guest, id).await?;
+    found(chat.store.set_archived(owner, id, archived).await?)
 }
 
 pub async fn search(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     query: &str,
 ) -> Result<Vec<SearchResult>, AppError> {
@@ -222,13 +217,13 @@ pub async fn search(
         });
     }
     let terms = search_terms(query);
-    let Some(owner) = existing_owner(state, guest).await? else {
+    let Some(owner) = existing_owner(chat, guest).await? else {
         return Ok(Vec::new());
     };
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let hits = state.store.search(owner, &terms, SEARCH_RESULTS).await?;
+    let hits = chat.store.search(owner, &terms, SEARCH_RESULTS).await?;
     Ok(hits
         .into_iter()
         .map(|hit| SearchResult {
@@ -295,12 +290,12 @@ fn validate_title(title: &str) -> Result<String, AppError> {
     Ok(title)
 }
 
-pub async fn delete(state: &AppState, guest: &GuestToken, id: &str) -> Result<(), AppError> {
+pub async fn delete(chat: &Chat, guest: &GuestToken, id: &str) -> Result<(), AppError> {
     let id: Uuid = parse_id(id)?;
-    let owner = existing_owner(state, guest)
+    let owner = existing_owner(chat, guest)
         .await?
         .ok_or(AppError::NotFound)?;
-    if state.store.delete_conversation(owner, id).await? {
+    if chat.store.delete_conversation(owner, id).await? {
         tracing::info!(conversation_id = %id, "conversation deleted");
         Ok(())
     } else {

@@ -15,7 +15,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use super::llm::{
+use super::{
     connections::{Protocol, DEFAULT_STREAMS_PER_CONNECTION},
     Timeouts,
 };

@@ -5,7 +5,7 @@ use std::{num::NonZeroU32, time::Duration};
 
 use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use super::error::AppError;
+use crate::server::error::AppError;
 
 /// Chat turns per minute, per owner key.
 pub struct TurnLimiter {

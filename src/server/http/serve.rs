@@ -24,11 +24,12 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::{
-    accept, error::new_correlation_id, identity::guest_middleware, limits::SWEEP_INTERVAL,
-    state::AppState, turn,
-};
+use super::accept;
 use crate::app::{shell, App};
+use crate::server::{
+    chat::turn, error::new_correlation_id, identity::guest::guest_middleware,
+    identity::limits::SWEEP_INTERVAL, state::AppState,
+};
 
 /// Largest request body accepted; a question is at most a few KB.
 const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -59,10 +60,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness))
         .route("/api/v1/answer", post(super::answer_api::answer))
-        .route("/api/conversations/{id}/export", get(super::export::export))
+        .route("/api/conversations/{id}/export", get(crate::server::chat::export::export))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), guest_middleware))
+        .layer(middleware::from_fn_with_state(state.cookie_signer.clone(), guest_middleware))
         .layer(GovernorLayer::new(governor).error_handler(rate_limited_response))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new().no_br().no_deflate().no_zstd().compress_when(
@@ -148,10 +149,10 @@ pub async fn serve(
     let sweeper = tokio::spawn(async move {
         loop {
             tokio::time::sleep(SWEEP_INTERVAL).await;
-            sweeper_state.turn_limiter.forget_idle();
+            sweeper_state.chat.turn_limiter.forget_idle();
         }
     });
-    let checkpoints = tokio::spawn(turn::write_checkpoints(state.clone()));
+    let checkpoints = tokio::spawn(turn::write_checkpoints(state.chat.clone()));
     // Answers are many small writes; Nagle's algorithm would hold each back until the previous one is acknowledged.
     let listener = listener.tap_io(|tcp| {
         if let Err(error) = tcp.set_nodelay(true) {

@@ -24,15 +24,17 @@ pub use events::{encode_event_line, event_writes};
 
 use super::{
     conversations::to_chat_message,
-    error::AppError,
-    identity::{GuestToken, GUEST_TTL_MS},
-    llm::ChatRequest,
     prompt::{self, PromptMessage},
-    state::AppState,
-    store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
     validation::{parse_id, validate_message},
+    Chat,
 };
 use crate::model::{MessageStatus, TurnEvent, TurnRequest, DISCLAIMER};
+use crate::server::{
+    error::AppError,
+    identity::guest::{GuestToken, GUEST_TTL_MS},
+    llm::ChatRequest,
+    store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
+};
 
 /// The tax assistant is the only assistant so far; conversations record it for when there are more.
 pub const TAX_ASSISTANT_ID: &str = "tax";
@@ -45,17 +47,17 @@ const EVENT_BUFFER: usize = 256;
 
 /// Validates and stores the question, starts the answer, and returns the stream of events for the browser.
 pub async fn start(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     request: TurnRequest,
 ) -> Result<impl Stream<Item = TurnEvent> + Send + Unpin + 'static, AppError> {
-    let content = validate_message(&request.content, state.config.max_message_chars)?;
-    let chosen_model = chosen_model(state, request.model.as_deref())?;
-    state.turn_limiter.check(&guest.token_hash)?;
+    let content = validate_message(&request.content, chat.settings.max_message_chars)?;
+    let chosen_model = chosen_model(chat, request.model.as_deref())?;
+    chat.turn_limiter.check(&guest.token_hash)?;
     // Time spent waiting on the database for this turn, for the log line and the load benchmark.
     let db_started = std::time::Instant::now();
     let find_guest = || async {
-        let id = state
+        let id = chat
             .store
             .ensure_guest(&guest.token_hash, GUEST_TTL_MS)
             .await?;
@@ -72,7 +74,7 @@ pub async fn start(
                 model_key: chosen_model,
                 is_new: true,
             };
-            let answer = launch_answer(state, &conversation, &[], &content);
+            let answer = launch_answer(chat, &conversation, &[], &content);
             (find_guest().await?, conversation, answer)
         }
         // An existing one: one owner-scoped read (keyed by the cookie, so it need not wait for the guest lookup).
@@ -80,8 +82,8 @@ pub async fn start(
             let id = parse_id(id)?;
             let read_then_launch = async {
                 let (conversation, history) =
-                    read_conversation(state, guest, id, chosen_model).await?;
-                let answer = launch_answer(state, &conversation, &history, &content);
+                    read_conversation(chat, guest, id, chosen_model).await?;
+                let answer = launch_answer(chat, &conversation, &history, &content);
                 Ok((conversation, answer))
             };
             let (owner, (conversation, answer)) = tokio::try_join!(find_guest(), read_then_launch)?;
@@ -97,7 +99,7 @@ pub async fn start(
         model_key: conversation.model_key.clone(),
     });
     // On failure the answer's `stored` is dropped and the answer ends without a trace.
-    let (user_message, stored_answer) = state
+    let (user_message, stored_answer) = chat
         .store
         .begin_turn(NewTurn {
             conversation_id: conversation.id,
@@ -113,7 +115,7 @@ pub async fn start(
     // Where a turn's wait on the database goes, for latency work (the load benchmark reads it).
     tracing::debug!(message_id = %stored_answer.id, reads_ms = ms(reads_time),
         begin_ms = ms(db_time - reads_time), "turn started");
-    lock_turns(state).insert(stored_answer.id, answer.cancel);
+    lock_turns(chat).insert(stored_answer.id, answer.cancel);
     let started = TurnEvent::Started {
         conversation_id: conversation.id.to_string(),
         title: conversation.title,
@@ -130,10 +132,10 @@ pub async fn start(
 }
 
 /// The model key the browser asked for, if any; an unknown one is refused.
-fn chosen_model(state: &AppState, key: Option<&str>) -> Result<Option<String>, AppError> {
+fn chosen_model(chat: &Chat, key: Option<&str>) -> Result<Option<String>, AppError> {
     match key.map(str::trim) {
         Some(key) if !key.is_empty() => {
-            if !state.catalog.contains(key) {
+            if !chat.catalog.contains(key) {
                 return Err(AppError::UnknownModel(key.chars().take(120).collect()));
             }
             Ok(Some(key.to_string()))
@@ -154,13 +156,13 @@ struct TurnConversation {
 /// An existing conversation of the guest and its newest messages, checked for a turn: not found for anyone
 /// else's, refused while an answer in it is still streaming. A model chosen now is remembered for it.
 async fn read_conversation(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: Uuid,
     chosen_model: Option<String>,
 ) -> Result<(TurnConversation, Vec<MessageRow>), AppError> {
     // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never would.
-    let context = state
+    let context = chat
         .store
         .turn_context(&guest.token_hash, id, PROMPT_HISTORY_MESSAGES)
         .await?
@@ -177,7 +179,7 @@ async fn read_conversation(
     if let Some(key) = chosen_model.as_deref() {
         if context.model_key.as_deref() != Some(key) {
             let owner = Owner::Guest(context.guest_id);
-            state.store.set_conversation_model(owner, id, key).await?;
+            chat.store.set_conversation_model(owner, id, key).await?;
         }
     }
     let conversation = TurnConversation {
@@ -209,12 +211,12 @@ struct FirstChoice {
 /// Starts the answer task, which asks the first model at once, so the request overlaps storing the question, and
 /// waits for the question to be stored before anything reaches the browser or the database.
 fn launch_answer(
-    state: &AppState,
+    chat: &Chat,
     conversation: &TurnConversation,
     history: &[MessageRow],
     question: &str,
 ) -> LaunchedAnswer {
-    let candidates = state.catalog.candidates(conversation.model_key.as_deref());
+    let candidates = chat.catalog.candidates(conversation.model_key.as_deref());
     let first = candidates.first().map_or_else(
         || FirstChoice {
             provider_name: "none".into(),
@@ -233,15 +235,15 @@ fn launch_answer(
         role: prompt::PromptRole::User,
         content: question.into(),
     });
-    let cancel = state.shutdown.child_token();
+    let cancel = chat.shutdown.child_token();
     let (sender, events) = mpsc::channel(EVENT_BUFFER);
     let (stored, question_stored) = oneshot::channel();
-    state.tasks.spawn(answer::write_answer(answer::AnswerJob {
-        state: state.clone(),
+    chat.tasks.spawn(answer::write_answer(answer::AnswerJob {
+        chat: chat.clone(),
         candidates,
         request: ChatRequest {
-            messages: prompt::build(&prompt_history, state.config.context_token_budget),
-            max_tokens: state.config.max_answer_tokens,
+            messages: prompt::build(&prompt_history, chat.settings.context_token_budget),
+            max_tokens: chat.settings.max_answer_tokens,
             temperature: ANSWER_TEMPERATURE,
         },
         question: question.to_string(),
@@ -263,31 +265,29 @@ fn ms(duration: std::time::Duration) -> f64 {
 }
 
 /// Stops an answer the guest owns. Stopping an answer that already ended is not an error.
-pub async fn stop(state: &AppState, guest: &GuestToken, message_id: &str) -> Result<(), AppError> {
+pub async fn stop(chat: &Chat, guest: &GuestToken, message_id: &str) -> Result<(), AppError> {
     let id = parse_id(message_id)?;
-    let owner = state
+    let owner = chat
         .store
         .find_guest(&guest.token_hash)
         .await?
         .map(Owner::Guest)
         .ok_or(AppError::NotFound)?;
-    state
-        .store
+    chat.store
         .find_message(owner, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(cancel) = lock_turns(state).get(&id) {
+    if let Some(cancel) = lock_turns(chat).get(&id) {
         cancel.cancel();
     }
     Ok(())
 }
 
 pub(super) fn lock_turns(
-    state: &AppState,
+    chat: &Chat,
 ) -> std::sync::MutexGuard<'_, std::collections::HashMap<Uuid, CancellationToken>> {
     // The map is only touched in short, panic-free sections, so a poisoned lock still holds consistent data.
-    state
-        .active_turns
+    chat.active_turns
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -14,7 +14,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::{state::AppState, store::now_ms};
+use crate::server::store::now_ms;
 
 pub const GUEST_COOKIE: &str = "tally_guest";
 pub const GUEST_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
@@ -109,11 +109,11 @@ fn read_cookie<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 
 /// Attaches a [`GuestToken`] to every request, issuing or refreshing the signed cookie as needed.
 pub async fn guest_middleware(
-    State(state): State<AppState>,
+    State(signer): State<CookieSigner>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let signer = &state.cookie_signer;
+    let signer = &signer;
     let now = now_ms();
     let existing = read_cookie(&request, GUEST_COOKIE).and_then(|raw| signer.decode(raw));
     let (value, reissue) = match existing {

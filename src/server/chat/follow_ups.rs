@@ -4,10 +4,7 @@
 
 use std::time::Duration;
 
-use super::{
-    llm::{self, Candidate, ChatRequest},
-    prompt::{PromptMessage, PromptRole},
-};
+use crate::server::llm::{self, Candidate, ChatRequest, PromptMessage, PromptRole};
 
 pub const COUNT: usize = 3;
 /// The mock upstream recognises follow-up requests by this phrase.

@@ -9,10 +9,9 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{
-    conversations::owned, error::AppError, identity::GuestToken, state::AppState, store::MessageRow,
-};
+use super::{conversations::owned, Chat};
 use crate::model::{Role, Usage, DISCLAIMER};
+use crate::server::{error::AppError, identity::guest::GuestToken, store::MessageRow};
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
@@ -43,19 +42,19 @@ struct ExportedMessage {
 }
 
 pub async fn export(
-    State(state): State<AppState>,
+    State(chat): State<Chat>,
     Extension(guest): Extension<GuestToken>,
     Path(id): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    match build(&state, &guest, &id, query.format.as_deref().unwrap_or("md")).await {
+    match build(&chat, &guest, &id, query.format.as_deref().unwrap_or("md")).await {
         Ok(response) => response,
         Err(error) => (error.status(), Json(error.report())).into_response(),
     }
 }
 
 async fn build(
-    state: &AppState,
+    chat: &Chat,
     guest: &GuestToken,
     id: &str,
     format: &str,
@@ -66,13 +65,13 @@ async fn build(
             format.chars().take(20).collect::<String>()
         )));
     }
-    let (owner, id) = owned(state, guest, id).await?;
-    let conversation = state
+    let (owner, id) = owned(chat, guest, id).await?;
+    let conversation = chat
         .store
         .get_conversation(owner, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let messages = state
+    let messages = chat
         .store
         .list_messages(owner, id)
         .await?
@@ -80,7 +79,7 @@ async fn build(
     let exported = ExportedConversation {
         id: conversation.id.to_string(),
         title: conversation.title,
-        exported_at_ms: super::store::now_ms(),
+        exported_at_ms: crate::server::store::now_ms(),
         disclaimer: DISCLAIMER,
         messages: messages.into_iter().map(exported_message).collect(),
     };

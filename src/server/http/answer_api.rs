@@ -9,11 +9,14 @@ use axum::{
 };
 use futures::StreamExt;
 
-use super::{
-    error::new_correlation_id, error::AppError, identity::GuestToken, state::AppState, turn,
-};
 use crate::model::{
     AnswerRequest, AnswerResponse, ApiError, MessageStatus, TurnEvent, TurnRequest, DISCLAIMER,
+};
+use crate::server::{
+    chat::turn,
+    error::{new_correlation_id, AppError},
+    identity::guest::GuestToken,
+    state::AppState,
 };
 
 pub async fn answer(
@@ -44,7 +47,9 @@ async fn run(
         content: body.question,
         model: body.model,
     };
-    let events = turn::start(state, guest, request).await.map_err(rejected)?;
+    let events = turn::start(&state.chat, guest, request)
+        .await
+        .map_err(rejected)?;
     let mut events = std::pin::pin!(events);
     let mut conversation_id = String::new();
     let mut finished = None;

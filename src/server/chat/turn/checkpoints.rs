@@ -7,7 +7,7 @@ use std::{collections::HashMap, sync::Mutex};
 
 use uuid::Uuid;
 
-use crate::server::state::AppState;
+use crate::server::chat::Chat;
 
 /// The newest partial text of each answer not yet written, keyed by assistant message id.
 #[derive(Default)]
@@ -40,17 +40,17 @@ impl Checkpoints {
 
 /// Writes the staged checkpoints once per checkpoint interval until the task is aborted. A failed write is
 /// logged and dropped: the answer's final write (or the next checkpoint) carries the text anyway.
-pub async fn write_checkpoints(state: AppState) {
-    let mut ticks = tokio::time::interval(state.config.checkpoint_interval());
+pub async fn write_checkpoints(chat: Chat) {
+    let mut ticks = tokio::time::interval(chat.settings.checkpoint_interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        let partial = state.checkpoints.take();
+        let partial = chat.checkpoints.take();
         if partial.is_empty() {
             continue;
         }
         let started = std::time::Instant::now();
-        match state.store.checkpoint_answers(&partial).await {
+        match chat.store.checkpoint_answers(&partial).await {
             Ok(()) => tracing::debug!(
                 answers = partial.len(),
                 db_ms = started.elapsed().as_secs_f64() * 1000.0,

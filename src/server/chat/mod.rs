@@ -1,0 +1,62 @@
+//! Chat: the turn (validate, store, stream, checkpoint, finish), the prompt the model reads, follow-up questions and
+//! titles, and the conversations a guest keeps (list, open, rename, pin, archive, search, export).
+
+pub mod conversations;
+pub mod export;
+pub mod follow_ups;
+pub mod markdown;
+pub mod prompt;
+pub mod titles;
+pub mod turn;
+pub mod validation;
+
+use std::{collections::HashMap, ops::Deref, sync::Arc, sync::Mutex, time::Duration};
+
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use uuid::Uuid;
+
+use super::{identity::limits::TurnLimiter, llm::Catalog, store::Store};
+
+/// What the chat needs to run turns and serve conversations: the narrow handles `AppState` hands it. Cheap to clone
+/// (one `Arc`), so every answer task owns one.
+#[derive(Clone)]
+pub struct Chat(Arc<ChatParts>);
+
+pub struct ChatParts {
+    pub store: Arc<dyn Store>,
+    /// The configured providers in fallback order; empty when none is, and turns then fail with a clear message.
+    pub catalog: Arc<Catalog>,
+    pub turn_limiter: TurnLimiter,
+    /// Partial answers waiting for the next checkpoint pass.
+    pub checkpoints: turn::Checkpoints,
+    /// Answers being written right now, so Stop can reach them. Keyed by assistant message id.
+    pub active_turns: Mutex<HashMap<Uuid, CancellationToken>>,
+    /// Cancelled on shutdown; every turn's token is a child of it.
+    pub shutdown: CancellationToken,
+    /// Answer tasks, so shutdown can wait until each has stored its final state.
+    pub tasks: TaskTracker,
+    pub settings: ChatSettings,
+}
+
+/// The configuration a turn reads.
+#[derive(Clone, Debug)]
+pub struct ChatSettings {
+    pub max_message_chars: usize,
+    pub context_token_budget: usize,
+    pub max_answer_tokens: u32,
+    pub checkpoint_interval: Duration,
+}
+
+impl Chat {
+    pub fn new(parts: ChatParts) -> Self {
+        Chat(Arc::new(parts))
+    }
+}
+
+impl Deref for Chat {
+    type Target = ChatParts;
+
+    fn deref(&self) -> &ChatParts {
+        &self.0
+    }
+}

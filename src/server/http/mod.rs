@@ -1,0 +1,5 @@
+//! HTTP: the router with its middleware, the accept loop under it, and the JSON answer endpoint for integrators.
+
+mod accept;
+pub mod answer_api;
+pub mod serve;
