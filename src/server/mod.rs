@@ -11,3 +11,4 @@ pub mod llm;
 pub mod mock_upstream;
 pub mod state;
 pub mod store;
+pub mod tax;

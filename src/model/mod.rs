@@ -2,6 +2,8 @@
 //!
 //! Everything here compiles to wasm, so it holds plain data only; behaviour lives in `server/` or `app/`.
 
+pub mod tax;
+
 use serde::{Deserialize, Serialize};
 
 /// The disclaimer shown on the chat page and stored with every answer, word for word from the brief.

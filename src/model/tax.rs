@@ -1,0 +1,256 @@
+//! Tax types shared by the browser and the server: the caller's tax profile, the sources an answer cites, and the
+//! calculators' inputs and results.
+
+use serde::{Deserialize, Serialize};
+
+/// The tax years Tally has passages and parameters for, oldest first.
+pub const TAX_YEARS: [i32; 2] = [2025, 2026];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingStatus {
+    #[default]
+    Single,
+    MarriedJoint,
+    MarriedSeparate,
+    HeadOfHousehold,
+    QualifyingSurvivingSpouse,
+}
+
+impl FilingStatus {
+    pub const ALL: [FilingStatus; 5] = [
+        FilingStatus::Single,
+        FilingStatus::MarriedJoint,
+        FilingStatus::MarriedSeparate,
+        FilingStatus::HeadOfHousehold,
+        FilingStatus::QualifyingSurvivingSpouse,
+    ];
+
+    /// The suffix of this status's parameters in `knowledge/parameters/<year>.toml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            FilingStatus::Single => "single",
+            FilingStatus::MarriedJoint => "married_joint",
+            FilingStatus::MarriedSeparate => "married_separate",
+            FilingStatus::HeadOfHousehold => "head_of_household",
+            FilingStatus::QualifyingSurvivingSpouse => "qualifying_surviving_spouse",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FilingStatus::Single => "Single",
+            FilingStatus::MarriedJoint => "Married filing jointly",
+            FilingStatus::MarriedSeparate => "Married filing separately",
+            FilingStatus::HeadOfHousehold => "Head of household",
+            FilingStatus::QualifyingSurvivingSpouse => "Qualifying surviving spouse",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BusinessForm {
+    #[default]
+    SoleProprietor,
+    SingleMemberLlc,
+    Partnership,
+    SCorporation,
+}
+
+impl BusinessForm {
+    pub const ALL: [BusinessForm; 4] = [
+        BusinessForm::SoleProprietor,
+        BusinessForm::SingleMemberLlc,
+        BusinessForm::Partnership,
+        BusinessForm::SCorporation,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            BusinessForm::SoleProprietor => "sole_proprietor",
+            BusinessForm::SingleMemberLlc => "single_member_llc",
+            BusinessForm::Partnership => "partnership",
+            BusinessForm::SCorporation => "s_corporation",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|form| form.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BusinessForm::SoleProprietor => "Sole proprietor",
+            BusinessForm::SingleMemberLlc => "Single-member LLC",
+            BusinessForm::Partnership => "Partnership",
+            BusinessForm::SCorporation => "S corporation",
+        }
+    }
+}
+
+/// What Tally knows of the caller's tax situation; it goes into the prompt and the retrieval filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxProfile {
+    pub tax_year: i32,
+    /// Free text ("Oregon"); answers are US federal, and a state only earns a pointer to its own rules.
+    #[serde(default)]
+    pub state: Option<String>,
+    pub filing_status: FilingStatus,
+    pub business_form: BusinessForm,
+    #[serde(default)]
+    pub has_w2_wages: bool,
+    /// False until the caller saved one: the defaults are then assumptions the answer says it made.
+    #[serde(default)]
+    pub saved: bool,
+}
+
+impl TaxProfile {
+    /// "Tax year 2025 · US federal · Sole proprietor", the stamp above every tax answer.
+    pub fn stamp(&self) -> String {
+        format!(
+            "Tax year {} · US federal · {}",
+            self.tax_year,
+            self.business_form.label()
+        )
+    }
+}
+
+/// A passage an answer was given, numbered as the answer cites it ([1], [2], ...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub number: u32,
+    pub passage_id: String,
+    pub title: String,
+    /// The official publication or page, and where in it.
+    pub publication: String,
+    #[serde(default)]
+    pub section: String,
+    pub url: String,
+    /// The tax year the passage holds for in this answer.
+    pub tax_year: i32,
+    pub last_checked: String,
+}
+
+/// One line of a calculator's result: "Self-employment tax" = "$7,064.78".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultLine {
+    pub label: String,
+    /// Formatted for reading ("$7,064.78", "15.3 %", "April 15, 2026").
+    pub value: String,
+}
+
+/// Where a calculator's parameter comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParameterSource {
+    /// "Social Security wage base 2026: $184,500"
+    pub label: String,
+    pub source: String,
+    pub url: String,
+}
+
+/// A calculator's answer: every step shown, the results, and the sources of the year's parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalculationResult {
+    /// The calculator's key ([`CalculatorInput`]'s tag).
+    pub calculator: String,
+    pub title: String,
+    pub tax_year: i32,
+    /// "92.35 % of $50,000.00 = $46,175.00", in order.
+    pub steps: Vec<String>,
+    pub lines: Vec<ResultLine>,
+    /// Conditions and caveats ("No self-employment tax: net earnings under $400").
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub sources: Vec<ParameterSource>,
+}
+
+/// What an answer was grounded on, stored with it and shown around it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grounding {
+    /// "Tax year 2025 · US federal · Sole proprietor"
+    pub stamp: String,
+    pub tax_year: i32,
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub calculations: Vec<CalculationResult>,
+    /// Figures in the answer found in none of its sources or calculations, as written ("$1,234", "18 %").
+    #[serde(default)]
+    pub unsupported_figures: Vec<String>,
+}
+
+/// A calculator and its inputs as typed (amounts as text: "50000", "$50,000.00"); the server parses and checks them
+/// and names the field of any that is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "calculator", rename_all = "snake_case")]
+pub enum CalculatorInput {
+    /// Self-employment tax and the deduction for half of it.
+    SelfEmploymentTax {
+        tax_year: i32,
+        net_profit: String,
+        #[serde(default)]
+        w2_social_security_wages: String,
+    },
+    /// Additional Medicare Tax on wages and self-employment income.
+    AdditionalMedicareTax {
+        tax_year: i32,
+        filing_status: FilingStatus,
+        #[serde(default)]
+        medicare_wages: String,
+        self_employment_income: String,
+    },
+    /// The required annual payment (safe harbors) and each quarterly installment.
+    EstimatedPayments {
+        tax_year: i32,
+        filing_status: FilingStatus,
+        expected_tax: String,
+        prior_year_tax: String,
+        prior_year_agi: String,
+        #[serde(default)]
+        withholding: String,
+    },
+    /// The four estimated-tax due dates of a tax year, moved off weekends and legal holidays.
+    DueDates { tax_year: i32 },
+    /// The standard mileage deduction.
+    Mileage { tax_year: i32, business_miles: String },
+    /// The simplified home-office deduction.
+    HomeOffice {
+        tax_year: i32,
+        square_feet: String,
+        /// Gross income from the business less its other expenses: the deduction's limit.
+        gross_income_limit: String,
+    },
+    /// "How much should I set aside?": a federal estimate for a simple return.
+    SetAside {
+        tax_year: i32,
+        filing_status: FilingStatus,
+        net_profit: String,
+        #[serde(default)]
+        w2_wages: String,
+    },
+}
+
+impl CalculatorInput {
+    pub fn tax_year(&self) -> i32 {
+        match self {
+            CalculatorInput::SelfEmploymentTax { tax_year, .. }
+            | CalculatorInput::AdditionalMedicareTax { tax_year, .. }
+            | CalculatorInput::EstimatedPayments { tax_year, .. }
+            | CalculatorInput::DueDates { tax_year }
+            | CalculatorInput::Mileage { tax_year, .. }
+            | CalculatorInput::HomeOffice { tax_year, .. }
+            | CalculatorInput::SetAside { tax_year, .. } => *tax_year,
+        }
+    }
+}
+
+/// A calculator input that could not be used, with the field it came from, for the message next to that field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
