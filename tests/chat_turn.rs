@@ -101,17 +101,22 @@ async fn follow_up_questions_carry_the_conversation_to_the_model() {
         .iter()
         .map(|m| m["role"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(roles, ["system", "user", "assistant", "user"]);
+    // The assistant's instructions, then this answer's grounding (its sources), then the conversation.
+    assert_eq!(roles, ["system", "system", "user", "assistant", "user"]);
     assert!(messages[0]["content"]
         .as_str()
         .unwrap_or("")
         .contains("jurisdiction"));
+    assert!(messages[1]["content"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Cite each fact inline"));
     assert_eq!(
-        messages[1]["content"],
+        messages[2]["content"],
         "I am a freelance designer in Texas."
     );
-    assert_eq!(messages[2]["content"], first.finished.content.as_str());
-    assert_eq!(messages[3]["content"], "What forms do I file?");
+    assert_eq!(messages[3]["content"], first.finished.content.as_str());
+    assert_eq!(messages[4]["content"], "What forms do I file?");
     assert_eq!(last["stream_options"]["include_usage"], true);
 }
 
@@ -252,6 +257,7 @@ async fn a_client_disconnecting_mid_stream_leaves_the_partial_answer_interrupted
         .await
         .expect("ok");
     let assistant_message_id = stream.started().await.assistant_message_id;
+    stream.grounded().await;
     let mut received = String::new();
     while received.split_whitespace().count() < 3 {
         match stream.next_event().await {
@@ -288,6 +294,7 @@ async fn stop_ends_the_answer_and_keeps_the_partial_text() {
         .await
         .expect("ok");
     let assistant_message_id = stream.started().await.assistant_message_id;
+    stream.grounded().await;
     assert!(matches!(
         stream.next_event().await,
         Some(TurnEvent::Token { .. })
@@ -417,6 +424,7 @@ async fn shutdown_stores_running_answers_as_interrupted() {
         .await
         .expect("ok");
     let assistant_message_id = stream.started().await.assistant_message_id;
+    stream.grounded().await;
     assert!(matches!(
         stream.next_event().await,
         Some(TurnEvent::Token { .. })

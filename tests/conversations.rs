@@ -91,6 +91,7 @@ async fn conversation(
                 ttft_ms: Some(1),
                 latency_ms: 2,
                 error_id: None,
+                grounding: None,
             },
         )
         .await
@@ -342,6 +343,7 @@ async fn a_new_question_and_an_answer_ending_move_the_conversation_to_the_top() 
         ttft_ms: Some(1),
         latency_ms: 2,
         error_id: None,
+        grounding: None,
     };
     store
         .finish_answer(answer.id, finished)

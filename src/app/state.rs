@@ -20,6 +20,8 @@ pub struct PendingTurn {
     pub text: ArcRwSignal<String>,
     /// Set when the chosen model was unavailable and another one is answering.
     pub notice: ArcRwSignal<Option<String>>,
+    /// The stamp, sources and calculations the answer is grounded on, shown from before its first token.
+    pub grounding: ArcRwSignal<Option<crate::model::tax::Grounding>>,
     /// Stop was pressed before the server named the answer; stop it as soon as it does.
     pub stop_requested: bool,
 }

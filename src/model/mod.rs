@@ -122,6 +122,9 @@ pub struct ChatMessage {
     /// Three short questions the user might ask next; empty until generated, or when generation failed.
     #[serde(default)]
     pub follow_ups: Vec<String>,
+    /// What a tax answer was grounded on: the profile stamp, its sources and calculations, unsupported figures.
+    #[serde(default)]
+    pub grounding: Option<tax::Grounding>,
     pub created_at_ms: i64,
 }
 
@@ -231,6 +234,11 @@ pub enum TurnEvent {
         assistant_message_id: String,
         model: String,
     },
+    /// What the answer is grounded on (stamp, sources, calculations), sent before its first token.
+    Grounded {
+        message_id: String,
+        grounding: Box<tax::Grounding>,
+    },
     /// A piece of the answer, in order.
     Token { text: String },
     /// The chosen model failed before its first token and another one is answering instead.
@@ -271,6 +279,17 @@ pub struct AnswerResponse {
     pub usage: Usage,
     pub disclaimer: String,
     pub follow_ups: Vec<String>,
+    /// The passages the answer cites as [1], [2], ... (title, publication, tax year, link).
+    pub sources: Vec<tax::Source>,
+    /// Calculator results the answer used, cited after the passages.
+    #[serde(default)]
+    pub calculations: Vec<tax::CalculationResult>,
+    /// "Tax year 2025 · US federal · Sole proprietor": the profile the answer assumed.
+    #[serde(default)]
+    pub tax_stamp: Option<String>,
+    /// Figures in the answer found in none of its sources.
+    #[serde(default)]
+    pub unsupported_figures: Vec<String>,
     /// The provider and model that actually answered (after any fallback).
     pub provider: String,
     pub model: String,

@@ -216,7 +216,10 @@ pub enum CalculatorInput {
     /// The four estimated-tax due dates of a tax year, moved off weekends and legal holidays.
     DueDates { tax_year: i32 },
     /// The standard mileage deduction.
-    Mileage { tax_year: i32, business_miles: String },
+    Mileage {
+        tax_year: i32,
+        business_miles: String,
+    },
     /// The simplified home-office deduction.
     HomeOffice {
         tax_year: i32,

@@ -16,6 +16,7 @@ use super::{
         Catalog, ChatProvider, OpenAiCompatible, ProviderEntry,
     },
     store::{self, DatabaseKind, DatabaseSettings, Store},
+    tax::Tax,
 };
 
 #[derive(Clone)]
@@ -28,6 +29,8 @@ pub struct Inner {
     /// The configured providers in fallback order; empty when none is, and turns then fail with a clear message.
     pub catalog: Arc<Catalog>,
     pub cookie_signer: CookieSigner,
+    /// The knowledge base and calculators (also inside `chat`), for the calculators' endpoint.
+    pub tax: Arc<Tax>,
     /// The chat turn and conversations, built from the handles above.
     pub chat: Chat,
     /// Cancelled on shutdown; every turn's token is a child of it.
@@ -96,7 +99,14 @@ impl AppState {
         let catalog = Arc::new(catalog);
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
+        let tax =
+            Arc::new(Tax::load().map_err(|e| format!("the tax knowledge base is invalid: {e}"))?);
+        tracing::info!(
+            passages = tax.index.passages().len(),
+            "tax knowledge base loaded"
+        );
         let chat = Chat::new(ChatParts {
+            tax: tax.clone(),
             store: store.clone(),
             catalog: catalog.clone(),
             turn_limiter: TurnLimiter::per_minute(config.guest_messages_per_minute),
@@ -114,6 +124,7 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             cookie_signer: CookieSigner::new(&secret, config.cookies_secure()),
             chat,
+            tax,
             shutdown,
             tasks,
             config,

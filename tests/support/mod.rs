@@ -409,6 +409,14 @@ impl TurnStream {
         }
     }
 
+    /// The event after Started: what the answer is grounded on, before its first token.
+    pub async fn grounded(&mut self) -> tally::model::tax::Grounding {
+        match self.next_event().await {
+            Some(TurnEvent::Grounded { grounding, .. }) => *grounding,
+            other => panic!("the event after Started must be Grounded, got {other:?}"),
+        }
+    }
+
     pub async fn read_all(&mut self) -> Vec<TurnEvent> {
         let mut events = Vec::new();
         while let Some(event) = self.next_event().await {

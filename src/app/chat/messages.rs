@@ -2,7 +2,11 @@
 
 use leptos::{html, prelude::*};
 
-use super::{send::use_send, starters::StarterQuestions};
+use super::{
+    grounding::{GroundingDetails, TaxStamp},
+    send::use_send,
+    starters::StarterQuestions,
+};
 use crate::{
     app::ChatContext,
     model::{ChatMessage, MessageStatus, Role, OFFLINE_PROVIDER},
@@ -198,11 +202,27 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
         "Written by the small offline model, which often gets tax facts wrong: check with a larger model or a professional.",
     );
     let empty = message.content.trim().is_empty();
+    let stamp = message
+        .grounding
+        .as_ref()
+        .filter(|g| !g.stamp.is_empty())
+        .map(|g| g.stamp.clone());
+    let unsupported = message
+        .grounding
+        .as_ref()
+        .map_or(0, |g| g.unsupported_figures.len());
     view! {
         <article class="max-w-full self-start" aria-label="Tally">
+            {stamp.map(|stamp| view! { <TaxStamp stamp /> })}
             <Show when=move || !empty>
                 <div class="answer rounded-2xl rounded-bl-sm bg-slate-100 px-4 py-3 dark:bg-slate-900" inner_html=message.html.clone()></div>
             </Show>
+            {(unsupported > 0).then(|| view! {
+                <p class="mt-1 text-xs text-amber-800 dark:text-amber-300">
+                    {format!("{unsupported} figure(s) marked above were not found in the sources: check them before relying on them.")}
+                </p>
+            })}
+            {message.grounding.clone().map(|grounding| view! { <GroundingDetails grounding /> })}
             {note.map(|note| view! { <p class="mt-1 text-sm text-amber-800 dark:text-amber-300">{note}</p> })}
             {message.notice.map(|notice| view! { <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400">{notice}</p> })}
             {offline_caveat.map(|caveat| view! { <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{caveat}</p> })}
@@ -219,6 +239,11 @@ fn PendingAnswer() -> impl IntoView {
     move || {
         ctx.pending.get().map(|pending| {
             let notice = pending.notice;
+            let grounding = pending.grounding;
+            let stamp = {
+                let grounding = grounding.clone();
+                move || grounding.get().map(|g| view! { <TaxStamp stamp=g.stamp /> })
+            };
             let text = pending.text;
             let waiting = {
                 let text = text.clone();
@@ -227,6 +252,7 @@ fn PendingAnswer() -> impl IntoView {
             view! {
                 <UserBubble text=pending.question.clone() />
                 <article class="max-w-full self-start" aria-label="Tally" aria-busy="true">
+                    {stamp}
                     <div class="rounded-2xl rounded-bl-sm bg-slate-100 px-4 py-3 dark:bg-slate-900">
                         <Show
                             when=waiting

@@ -2,6 +2,7 @@
 
 mod composer;
 mod error_notice;
+mod grounding;
 mod messages;
 mod model_select;
 mod send;

@@ -39,6 +39,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
             assistant_message_id: None,
             text: ArcRwSignal::new(String::new()),
             notice: ArcRwSignal::new(None),
+            grounding: ArcRwSignal::new(None),
             stop_requested: false,
         }));
         let navigate = navigate.clone();
@@ -180,6 +181,13 @@ fn apply(
                 }
             });
         }
+        TurnEvent::Grounded { grounding, .. } => {
+            ctx.pending.with_untracked(|pending| {
+                if let Some(pending) = pending {
+                    pending.grounding.set(Some(*grounding));
+                }
+            });
+        }
         TurnEvent::Rerouted { notice, .. } => {
             ctx.pending.with_untracked(|pending| {
                 if let Some(pending) = pending {
@@ -236,6 +244,7 @@ fn lost_connection(ctx: ChatContext, question: String) {
                     error_id: None,
                     notice: None,
                     follow_ups: Vec::new(),
+                    grounding: pending.grounding.get_untracked(),
                     created_at_ms: 0,
                 });
             }

@@ -191,6 +191,7 @@ async fn seed(store: &dyn Store, owner: Owner, n: usize, turns: usize) -> Uuid {
                     ttft_ms: Some(1),
                     latency_ms: 1,
                     error_id: None,
+                    grounding: None,
                 },
             )
             .await

@@ -306,7 +306,15 @@ pub async fn delete(chat: &Chat, guest: &GuestToken, id: &str) -> Result<(), App
 /// A stored message as the browser shows it; answers are rendered to sanitized HTML here, on the server.
 pub fn to_chat_message(row: MessageRow) -> ChatMessage {
     let html = match row.role {
-        Role::Assistant => markdown::render(&row.content),
+        Role::Assistant => {
+            let html = markdown::render(&row.content);
+            match &row.grounding {
+                Some(g) if !g.unsupported_figures.is_empty() => {
+                    markdown::mark_unsupported(&html, &g.unsupported_figures)
+                }
+                _ => html,
+            }
+        }
         Role::User => String::new(),
     };
     ChatMessage {
@@ -321,6 +329,7 @@ pub fn to_chat_message(row: MessageRow) -> ChatMessage {
         error_id: row.error_id,
         notice: row.notice,
         follow_ups: row.follow_ups,
+        grounding: row.grounding,
         created_at_ms: row.created_at_ms,
     }
 }

@@ -31,9 +31,79 @@ pub fn render(markdown: &str) -> String {
     SANITIZER.clean(&unsafe_html).to_string()
 }
 
+/// Marks each figure of `figures` in rendered `html` as not found in the answer's sources: a visible mark with
+/// words a screen reader reads out. Only text between tags is touched, never a tag or an attribute.
+pub fn mark_unsupported(html: &str, figures: &[String]) -> String {
+    let mut out = String::with_capacity(html.len() + figures.len() * 120);
+    let mut rest = html;
+    while !rest.is_empty() {
+        let (text, after) = match rest.find('<') {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        out.push_str(&mark_in_text(text, figures));
+        match after.find('>') {
+            Some(end) => {
+                out.push_str(&after[..=end]);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
+fn mark_in_text(text: &str, figures: &[String]) -> String {
+    let mut marked = text.to_string();
+    for figure in figures {
+        // Figures are plain text from the answer; the HTML renderer escaped only <, >, & and quotes, which figures
+        // never contain, so they match as written.
+        if figure.is_empty() || !marked.contains(figure.as_str()) {
+            continue;
+        }
+        let replacement = format!(
+            "<mark class=\"unsourced\" title=\"Not in the sources\">{figure}<span class=\"sr-only\"> (not in the sources)</span></mark>"
+        );
+        marked = replace_outside_marks(&marked, figure, &replacement);
+    }
+    marked
+}
+
+/// Replaces `figure` where it is not already inside a mark added for another figure.
+fn replace_outside_marks(text: &str, figure: &str, replacement: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(figure) {
+        let before = &rest[..at];
+        let open = before.matches("<mark").count() > before.matches("</mark>").count()
+            || out.matches("<mark").count() > out.matches("</mark>").count();
+        out.push_str(before);
+        out.push_str(if open { figure } else { replacement });
+        rest = &rest[at + figure.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{mark_unsupported, render};
+
+    #[test]
+    fn unsupported_figures_are_marked_in_text_not_in_attributes() {
+        let html =
+            render("The rate is **18 %** and see [18 %](https://www.irs.gov/18%20) and $1,234.");
+        let marked = mark_unsupported(&html, &["18 %".into(), "$1,234".into()]);
+        assert_eq!(marked.matches("class=\"unsourced\"").count(), 3, "{marked}");
+        assert!(
+            marked.contains("href=\"https://www.irs.gov/18%20\""),
+            "{marked}"
+        );
+        assert!(marked.contains("(not in the sources)"));
+    }
 
     /// Inputs from common XSS cheat sheets, as a model might echo them.
     const XSS_CORPUS: &[&str] = &[

@@ -15,7 +15,7 @@ use std::{collections::HashMap, ops::Deref, sync::Arc, sync::Mutex, time::Durati
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
-use super::{identity::limits::TurnLimiter, llm::Catalog, store::Store};
+use super::{identity::limits::TurnLimiter, llm::Catalog, store::Store, tax::Tax};
 
 /// What the chat needs to run turns and serve conversations: the narrow handles `AppState` hands it. Cheap to clone
 /// (one `Arc`), so every answer task owns one.
@@ -26,6 +26,8 @@ pub struct ChatParts {
     pub store: Arc<dyn Store>,
     /// The configured providers in fallback order; empty when none is, and turns then fail with a clear message.
     pub catalog: Arc<Catalog>,
+    /// The knowledge base and calculators every tax answer is grounded on.
+    pub tax: Arc<Tax>,
     pub turn_limiter: TurnLimiter,
     /// Partial answers waiting for the next checkpoint pass.
     pub checkpoints: turn::Checkpoints,

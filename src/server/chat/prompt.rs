@@ -64,15 +64,27 @@ pub fn window(history: &[PromptMessage], budget: usize) -> Vec<PromptMessage> {
     kept
 }
 
-/// The full prompt: system instructions, then the windowed conversation.
-pub fn build(history: &[PromptMessage], budget: usize) -> Vec<PromptMessage> {
+/// The full prompt: system instructions, this answer's grounding (its sources and calculations) as a second system
+/// message, then as much of the conversation as still fits.
+pub fn build(
+    history: &[PromptMessage],
+    grounding: Option<Arc<str>>,
+    budget: usize,
+) -> Vec<PromptMessage> {
     let system = system_prompt();
-    let remaining = budget.saturating_sub(estimate_tokens(&system) + PER_MESSAGE_OVERHEAD);
+    let mut used = estimate_tokens(&system) + PER_MESSAGE_OVERHEAD;
     let mut prompt = vec![PromptMessage {
         role: PromptRole::System,
         content: system,
     }];
-    prompt.extend(window(history, remaining));
+    if let Some(grounding) = grounding {
+        used += estimate_tokens(&grounding) + PER_MESSAGE_OVERHEAD;
+        prompt.push(PromptMessage {
+            role: PromptRole::System,
+            content: grounding,
+        });
+    }
+    prompt.extend(window(history, budget.saturating_sub(used)));
     prompt
 }
 
@@ -140,7 +152,7 @@ mod tests {
 
     #[test]
     fn built_prompt_starts_with_the_system_rules() {
-        let prompt = build(&conversation(1), 6000);
+        let prompt = build(&conversation(1), None, 6000);
         assert_eq!(prompt[0].role, PromptRole::System);
         assert!(prompt[0].content.contains("jurisdiction"));
         assert!(prompt[0].content.contains("Never claim to be"));

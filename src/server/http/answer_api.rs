@@ -66,7 +66,10 @@ async fn run(
             } => return Err((StatusCode::BAD_GATEWAY, error)),
             TurnEvent::Finished { message, .. } => finished = Some(*message),
             TurnEvent::FollowUps { questions, .. } => follow_ups = questions,
-            TurnEvent::Token { .. } | TurnEvent::Rerouted { .. } | TurnEvent::Titled { .. } => {}
+            TurnEvent::Token { .. }
+            | TurnEvent::Rerouted { .. }
+            | TurnEvent::Titled { .. }
+            | TurnEvent::Grounded { .. } => {}
         }
     }
     let message = match finished {
@@ -80,7 +83,12 @@ async fn run(
     };
     let correlation_id = new_correlation_id();
     tracing::info!(correlation_id, message_id = %message.id, "answer served as JSON");
+    let grounding = message.grounding.unwrap_or_default();
     Ok(AnswerResponse {
+        sources: grounding.sources,
+        calculations: grounding.calculations,
+        tax_stamp: (!grounding.stamp.is_empty()).then_some(grounding.stamp),
+        unsupported_figures: grounding.unsupported_figures,
         answer: message.content,
         usage: message.usage.unwrap_or_default(),
         disclaimer: DISCLAIMER.into(),

@@ -52,6 +52,7 @@ impl ProviderEntry {
             model: model.to_string(),
             label: self.model_label(model),
             timeouts: self.timeouts,
+            offline: self.offline,
         }
     }
 }
@@ -64,6 +65,9 @@ pub struct Candidate {
     pub model: String,
     pub label: String,
     pub timeouts: Timeouts,
+    /// A small model inside Tally: it cannot be trusted to follow grounding, so tax answers lead with the
+    /// passages themselves and its own words are checked figure by figure.
+    pub offline: bool,
 }
 
 impl std::fmt::Debug for Candidate {

@@ -17,7 +17,10 @@ use uuid::Uuid;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
-use crate::model::{MessageStatus, Role, Usage};
+use crate::model::{
+    tax::{Grounding, TaxProfile},
+    MessageStatus, Role, Usage,
+};
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
 
@@ -153,6 +156,8 @@ pub struct MessageRow {
     pub disclaimer: Option<String>,
     pub notice: Option<String>,
     pub follow_ups: Vec<String>,
+    /// What a tax answer was grounded on: its stamp, sources, calculations and unsupported figures.
+    pub grounding: Option<Grounding>,
     pub created_at_ms: i64,
 }
 
@@ -201,6 +206,8 @@ pub struct TurnContext {
     pub guest_id: Uuid,
     pub title: String,
     pub model_key: Option<String>,
+    /// The guest's saved tax profile, read in the same query.
+    pub tax_profile: Option<TaxProfile>,
     /// The newest messages, oldest first.
     pub recent_messages: Vec<MessageRow>,
 }
@@ -242,6 +249,7 @@ pub struct FinishedAnswer {
     pub ttft_ms: Option<i64>,
     pub latency_ms: i64,
     pub error_id: Option<String>,
+    pub grounding: Option<Grounding>,
 }
 
 #[async_trait]
@@ -341,6 +349,13 @@ pub trait Store: Send + Sync + 'static {
     /// The assistant message if it belongs to the owner.
     async fn find_message(&self, owner: Owner, message_id: Uuid)
         -> StoreResult<Option<MessageRow>>;
+    /// The owner's saved tax profile, if any.
+    async fn tax_profile(&self, owner: Owner) -> StoreResult<Option<TaxProfile>>;
+    /// The saved tax profile of the guest whose cookie token hash this is (a new conversation's turn reads it before
+    /// the guest is looked up).
+    async fn tax_profile_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<TaxProfile>>;
+    /// Saves the owner's tax profile, replacing any earlier one.
+    async fn set_tax_profile(&self, owner: Owner, profile: &TaxProfile) -> StoreResult<()>;
     /// Marks answers left `streaming` by a crash as `interrupted`; returns how many.
     async fn interrupt_abandoned_answers(&self) -> StoreResult<u64>;
 }

@@ -43,6 +43,7 @@ macro_rules! row_decoders {
                 disclaimer: row.try_get("disclaimer")?,
                 notice: row.try_get("notice")?,
                 follow_ups: follow_ups_from_json(row.try_get("follow_ups")?),
+                grounding: grounding_from_json(row.try_get("grounding")?),
                 created_at_ms: row.try_get("created_at")?,
             })
         }

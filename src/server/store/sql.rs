@@ -6,13 +6,13 @@
 /// Message columns, as `message_from_row` reads them.
 pub(super) const MESSAGE_COLUMNS: &str =
     "id, conversation_id, role, content, status, provider, model, prompt_tokens, \
-    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, notice, follow_ups, created_at";
+    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, notice, follow_ups, grounding, created_at";
 
 /// [`MESSAGE_COLUMNS`] of the table aliased `m`, for queries that join it.
 pub(super) const QUALIFIED_MESSAGE_COLUMNS: &str =
     "m.id, m.conversation_id, m.role, m.content, m.status, m.provider, m.model, m.prompt_tokens, \
     m.completion_tokens, m.usage_estimated, m.ttft_ms, m.latency_ms, m.error_id, m.disclaimer, m.notice, m.follow_ups, \
-    m.created_at";
+    m.grounding, m.created_at";
 
 /// Conversation columns, as `conversation_from_row` reads them.
 pub(super) const CONVERSATION_COLUMNS: &str =
@@ -296,9 +296,10 @@ macro_rules! sql_store {
                 // found (and an expired session revived under the same id) beside this read, as everywhere else.
                 let rows = sqlx::query(&format!(
                     "SELECT g.id AS guest_id, c.title AS conversation_title, c.model_key AS conversation_model_key,
-                            {QUALIFIED_MESSAGE_COLUMNS}
+                            p.profile AS tax_profile, {QUALIFIED_MESSAGE_COLUMNS}
                      FROM guest_sessions g
                      JOIN conversations c ON c.guest_session_id = g.id
+                     LEFT JOIN tax_profiles p ON p.guest_session_id = g.id
                      LEFT JOIN (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $2
                                 ORDER BY id DESC LIMIT $3) m ON 1 = 1
                      WHERE g.token_hash = $1 AND c.id = $2
@@ -323,6 +324,7 @@ macro_rules! sql_store {
                     guest_id: parse_uuid(first, "guest_id")?,
                     title: first.try_get("conversation_title")?,
                     model_key: first.try_get("conversation_model_key")?,
+                    tax_profile: profile_from_json(first.try_get("tax_profile")?),
                     recent_messages,
                 }))
             }
@@ -387,6 +389,7 @@ macro_rules! sql_store {
                     disclaimer: None,
                     notice: None,
                     follow_ups: Vec::new(),
+                    grounding: None,
                     created_at_ms: now,
                 };
                 let assistant = MessageRow {
@@ -427,8 +430,8 @@ macro_rules! sql_store {
                 let row = sqlx::query(&format!(
                     "UPDATE messages SET content = $1, status = $2, prompt_tokens = $3, completion_tokens = $4,
                             usage_estimated = $5, ttft_ms = $6, latency_ms = $7, error_id = $8, provider = $9, model = $10,
-                            notice = $11, updated_at = $12
-                     WHERE id = $13
+                            notice = $11, grounding = $12, updated_at = $13
+                     WHERE id = $14
                      RETURNING {MESSAGE_COLUMNS}"
                 ))
                 .bind(&answer.content)
@@ -442,6 +445,7 @@ macro_rules! sql_store {
                 .bind(&answer.provider)
                 .bind(&answer.model)
                 .bind(&answer.notice)
+                .bind(grounding_to_json(answer.grounding.as_ref())?)
                 .bind(now)
                 .bind(message_id.to_string())
                 .fetch_one(&self.writer)
@@ -474,6 +478,46 @@ macro_rules! sql_store {
                 .fetch_optional(&self.pool)
                 .await?;
                 row.as_ref().map(message_from_row).transpose()
+            }
+
+            async fn tax_profile(&self, owner: Owner) -> StoreResult<Option<TaxProfile>> {
+                let row = sqlx::query("SELECT profile FROM tax_profiles WHERE guest_session_id = $1")
+                    .bind(owner_guest(owner))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    Some(row) => Ok(profile_from_json(row.try_get("profile")?)),
+                    None => Ok(None),
+                }
+            }
+
+            async fn tax_profile_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<TaxProfile>> {
+                let row = sqlx::query(
+                    "SELECT p.profile FROM tax_profiles p JOIN guest_sessions g ON g.id = p.guest_session_id
+                     WHERE g.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    Some(row) => Ok(profile_from_json(row.try_get("profile")?)),
+                    None => Ok(None),
+                }
+            }
+
+            async fn set_tax_profile(&self, owner: Owner, profile: &TaxProfile) -> StoreResult<()> {
+                let json =
+                    serde_json::to_string(profile).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                sqlx::query(
+                    "INSERT INTO tax_profiles (guest_session_id, profile, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (guest_session_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
+                )
+                .bind(owner_guest(owner))
+                .bind(json)
+                .bind(now_ms())
+                .execute(&self.writer)
+                .await?;
+                Ok(())
             }
 
             async fn interrupt_abandoned_answers(&self) -> StoreResult<u64> {
@@ -514,6 +558,25 @@ pub(super) fn checkpoint_sql(rows: usize) -> String {
 pub(super) fn follow_ups_from_json(json: Option<String>) -> Vec<String> {
     json.and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_default()
+}
+
+/// What an answer was grounded on, as stored (JSON), or NULL for none.
+pub(super) fn grounding_to_json(
+    grounding: Option<&crate::model::tax::Grounding>,
+) -> Result<Option<String>, sqlx::Error> {
+    grounding
+        .map(|g| serde_json::to_string(g).map_err(|e| sqlx::Error::Encode(Box::new(e))))
+        .transpose()
+}
+
+/// A stored grounding; unreadable JSON counts as none rather than failing the whole read.
+pub(super) fn grounding_from_json(json: Option<String>) -> Option<crate::model::tax::Grounding> {
+    json.and_then(|json| serde_json::from_str(&json).ok())
+}
+
+/// A stored tax profile; one that no longer reads (an older shape) counts as none, and the defaults apply again.
+pub(super) fn profile_from_json(json: Option<String>) -> Option<crate::model::tax::TaxProfile> {
+    json.and_then(|json| serde_json::from_str(&json).ok())
 }
 
 /// The owner column's value.

@@ -12,14 +12,15 @@ use uuid::Uuid;
 use super::{
     now_ms,
     sql::{
-        checkpoint_sql, follow_ups_from_json, owner_guest, sql_store, CHECKPOINT_CHUNK,
-        CONVERSATION_COLUMNS, MESSAGE_COLUMNS, QUALIFIED_MESSAGE_COLUMNS,
+        checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json, owner_guest,
+        profile_from_json, sql_store, CHECKPOINT_CHUNK, CONVERSATION_COLUMNS, MESSAGE_COLUMNS,
+        QUALIFIED_MESSAGE_COLUMNS,
     },
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
     ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, TurnContext,
     GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
 };
-use crate::model::{MessageStatus, Role, Usage};
+use crate::model::{tax::TaxProfile, MessageStatus, Role, Usage};
 
 #[derive(Clone)]
 pub struct SqliteStore {

@@ -19,6 +19,7 @@ use crate::{
         error::{new_correlation_id, AppError},
         llm::{Candidate, ChatRequest},
         store::{FinishedAnswer, MessageRow},
+        tax::GroundedQuestion,
     },
 };
 
@@ -28,6 +29,10 @@ pub(super) struct AnswerJob {
     /// The models to try, in order (the chosen one first).
     pub candidates: Vec<Candidate>,
     pub request: ChatRequest,
+    /// What the offline model is asked instead, when the question has a passage to summarise.
+    pub offline_request: Option<ChatRequest>,
+    /// The answer's sources, calculations and profile stamp.
+    pub grounded: GroundedQuestion,
     pub question: String,
     /// The first exchange of a new conversation, which earns it a generated title.
     pub first_exchange: bool,
@@ -35,6 +40,21 @@ pub(super) struct AnswerJob {
     pub stored: oneshot::Receiver<Stored>,
     pub cancel: CancellationToken,
     pub events: EventSender,
+}
+
+/// The two prompts of a tax answer: the grounded one, and the offline model's short one.
+pub(super) struct Requests {
+    pub grounded: ChatRequest,
+    pub offline: Option<ChatRequest>,
+}
+
+impl Requests {
+    pub(super) fn for_candidate(&self, candidate: &Candidate) -> ChatRequest {
+        match (&self.offline, candidate.offline) {
+            (Some(offline), true) => offline.clone(),
+            _ => self.grounded.clone(),
+        }
+    }
 }
 
 /// The turn's word that the question is stored.
@@ -49,19 +69,27 @@ pub(super) async fn write_answer(job: AnswerJob) {
         chat,
         candidates,
         request,
+        offline_request,
+        grounded,
         question,
         first_exchange,
         stored,
         cancel,
         events,
     } = job;
+    let requests = Requests {
+        grounded: request,
+        offline: offline_request,
+    };
     let started = Instant::now();
     // The first model is asked now, while the turn stores the question: its first token takes far longer than the
     // write. Nothing reaches the browser or the database before the question is stored; if it could not be, the
     // request is dropped, which cancels it, and the turn reports the error.
-    let first_opening = candidates
-        .first()
-        .map(|candidate| candidate.provider.stream(&candidate.model, request.clone()));
+    let first_opening = candidates.first().map(|candidate| {
+        candidate
+            .provider
+            .stream(&candidate.model, requests.for_candidate(candidate))
+    });
     let Some((Stored { answer, db_time }, first_opening)) =
         question_stored(stored, first_opening).await
     else {
@@ -75,7 +103,14 @@ pub(super) async fn write_answer(job: AnswerJob) {
         notice: None,
         db_time,
     };
-    let prompt_estimate: usize = request
+    // The stamp and sources show above the answer before its first token.
+    let grounded_event = TurnEvent::Grounded {
+        message_id: answer.id.to_string(),
+        grounding: Box::new(grounded.grounding.clone()),
+    };
+    let _ = events.send(grounded_event).await;
+    let prompt_estimate: usize = requests
+        .grounded
         .messages
         .iter()
         .map(|m| prompt::estimate_tokens(&m.content) + 4)
@@ -88,8 +123,9 @@ pub(super) async fn write_answer(job: AnswerJob) {
             message_id: answer.id,
             cancel: &cancel,
             events: &events,
+            grounded: &grounded,
         };
-        turn.stream_with_fallback(&candidates, request, first_opening, &mut progress)
+        turn.stream_with_fallback(&candidates, &requests, first_opening, &mut progress)
             .await
     };
     lock_turns(&chat).remove(&answer.id);
@@ -140,6 +176,13 @@ pub(super) async fn write_answer(job: AnswerJob) {
         ),
     };
     let complete = matches!(ending, Ending::Complete) && !progress.text.trim().is_empty();
+    let mut grounding = grounded.grounding.clone();
+    grounding.unsupported_figures = grounded.unsupported_figures(&progress.text);
+    if !grounding.unsupported_figures.is_empty() {
+        // Counted in the log: how often models state figures the sources do not hold.
+        tracing::warn!(message_id = %answer.id, unsupported_figures = grounding.unsupported_figures.len(),
+            figures = ?grounding.unsupported_figures, "answer states figures found in none of its sources");
+    }
     let finished = FinishedAnswer {
         provider,
         model,
@@ -150,6 +193,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
         ttft_ms: progress.first_token_at.map(|at| millis(at - started)),
         latency_ms: millis(started.elapsed()),
         error_id: error.as_ref().map(|e| e.correlation_id.clone()),
+        grounding: Some(grounding),
     };
     let answer_text = finished.content.clone();
     let finish_started = Instant::now();

@@ -16,6 +16,7 @@ use uuid::Uuid;
 mod answer;
 mod checkpoints;
 mod events;
+mod offline;
 mod streaming;
 
 pub use checkpoints::{write_checkpoints, Checkpoints};
@@ -28,12 +29,13 @@ use super::{
     validation::{parse_id, validate_message},
     Chat,
 };
-use crate::model::{MessageStatus, TurnEvent, TurnRequest, DISCLAIMER};
+use crate::model::{tax::TaxProfile, MessageStatus, Role, TurnEvent, TurnRequest, DISCLAIMER};
 use crate::server::{
     error::AppError,
     identity::guest::{GuestToken, GUEST_TTL_MS},
     llm::ChatRequest,
     store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
+    tax::{profile as tax_profile, GroundedQuestion},
 };
 
 /// The tax assistant is the only assistant so far; conversations record it for when there are more.
@@ -44,6 +46,10 @@ const PROMPT_HISTORY_MESSAGES: i64 = 200;
 const ANSWER_TEMPERATURE: f32 = 0.3;
 /// Events buffered for a slow reader before the answer task waits for it.
 const EVENT_BUFFER: usize = 256;
+/// The offline model's summary of the best passage: short, since the passages themselves lead the answer.
+const OFFLINE_SUMMARY_TOKENS: u32 = 120;
+const OFFLINE_SUMMARY_INSTRUCTIONS: &str = "You explain tax rules to freelancers in plain words. Answer the \
+question in two or three short sentences using only the passage. Do not add numbers that are not in the passage.";
 
 /// Validates and stores the question, starts the answer, and returns the stream of events for the browser.
 pub async fn start(
@@ -73,9 +79,19 @@ pub async fn start(
                 title: one_line(&content, TITLE_CHARS),
                 model_key: chosen_model,
                 is_new: true,
+                tax_profile: None,
             };
-            let answer = launch_answer(chat, &conversation, &[], &content);
-            (find_guest().await?, conversation, answer)
+            let launch = async {
+                let saved = chat.store.tax_profile_by_token(&guest.token_hash).await?;
+                let conversation = TurnConversation {
+                    tax_profile: saved,
+                    ..conversation
+                };
+                let answer = launch_answer(chat, &conversation, &[], &content);
+                Ok::<_, AppError>((conversation, answer))
+            };
+            let (owner, (conversation, answer)) = tokio::try_join!(find_guest(), launch)?;
+            (owner, conversation, answer)
         }
         // An existing one: one owner-scoped read (keyed by the cookie, so it need not wait for the guest lookup).
         Some(id) => {
@@ -151,6 +167,8 @@ struct TurnConversation {
     model_key: Option<String>,
     /// Started by this turn: written together with the question.
     is_new: bool,
+    /// The guest's saved tax profile; `None` uses the defaults.
+    tax_profile: Option<TaxProfile>,
 }
 
 /// An existing conversation of the guest and its newest messages, checked for a turn: not found for anyone
@@ -187,6 +205,7 @@ async fn read_conversation(
         title: context.title,
         model_key: chosen_model.or(context.model_key),
         is_new: false,
+        tax_profile: context.tax_profile,
     };
     Ok((conversation, context.recent_messages))
 }
@@ -235,6 +254,19 @@ fn launch_answer(
         role: prompt::PromptRole::User,
         content: question.into(),
     });
+    let earlier: Vec<&str> = history
+        .iter()
+        .filter(|m| m.role == Role::User)
+        .map(|m| m.content.as_str())
+        .collect();
+    let profile = conversation
+        .tax_profile
+        .clone()
+        .unwrap_or_else(|| tax_profile::default_profile(tax_profile::today()));
+    let grounded = chat
+        .tax
+        .ground(question, &earlier, &profile, tax_profile::today());
+    let offline_request = offline_request(&grounded, question);
     let cancel = chat.shutdown.child_token();
     let (sender, events) = mpsc::channel(EVENT_BUFFER);
     let (stored, question_stored) = oneshot::channel();
@@ -242,10 +274,16 @@ fn launch_answer(
         chat: chat.clone(),
         candidates,
         request: ChatRequest {
-            messages: prompt::build(&prompt_history, chat.settings.context_token_budget),
+            messages: prompt::build(
+                &prompt_history,
+                Some(grounded.context().into()),
+                chat.settings.context_token_budget,
+            ),
             max_tokens: chat.settings.max_answer_tokens,
             temperature: ANSWER_TEMPERATURE,
         },
+        offline_request,
+        grounded,
         question: question.to_string(),
         first_exchange: conversation.is_new,
         stored: question_stored,
@@ -258,6 +296,26 @@ fn launch_answer(
         cancel,
         events,
     }
+}
+
+/// What the offline model is asked when a tax question has a passage: a short summary of the best one. Its answer
+/// follows the quoted passages, labelled, and loses any figure the sources lack.
+fn offline_request(grounded: &GroundedQuestion, question: &str) -> Option<ChatRequest> {
+    let passage = grounded.summary_passage()?;
+    Some(ChatRequest {
+        messages: vec![
+            PromptMessage {
+                role: prompt::PromptRole::System,
+                content: OFFLINE_SUMMARY_INSTRUCTIONS.into(),
+            },
+            PromptMessage {
+                role: prompt::PromptRole::User,
+                content: format!("Passage:\n{}\n\nQuestion: {question}", passage.trim()).into(),
+            },
+        ],
+        max_tokens: OFFLINE_SUMMARY_TOKENS,
+        temperature: 0.2,
+    })
 }
 
 fn ms(duration: std::time::Duration) -> f64 {

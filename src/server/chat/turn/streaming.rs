@@ -8,12 +8,13 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::EventSender;
+use super::{answer::Requests, offline::SummaryFilter, EventSender};
 use crate::{
     model::{TurnEvent, Usage},
     server::{
         chat::Chat,
-        llm::{Candidate, ChatChunk, ChatRequest, ChunkStream, ProviderError},
+        llm::{Candidate, ChatChunk, ChunkStream, ProviderError},
+        tax::GroundedQuestion,
     },
 };
 
@@ -48,6 +49,7 @@ pub(super) struct Turn<'a> {
     pub(super) message_id: Uuid,
     pub(super) cancel: &'a CancellationToken,
     pub(super) events: &'a EventSender,
+    pub(super) grounded: &'a GroundedQuestion,
 }
 
 impl Turn<'_> {
@@ -56,16 +58,18 @@ impl Turn<'_> {
     pub(super) async fn stream_with_fallback(
         &self,
         candidates: &[Candidate],
-        request: ChatRequest,
+        requests: &Requests,
         mut first_opening: Option<Opening<'_>>,
         progress: &mut Progress,
     ) -> Ending {
         let mut unavailable: Vec<String> = Vec::new();
         for (index, candidate) in candidates.iter().enumerate() {
             progress.candidate = index;
-            let opening = first_opening
-                .take()
-                .unwrap_or_else(|| candidate.provider.stream(&candidate.model, request.clone()));
+            let opening = first_opening.take().unwrap_or_else(|| {
+                candidate
+                    .provider
+                    .stream(&candidate.model, requests.for_candidate(candidate))
+            });
             let ending = self.stream(candidate, opening, progress).await;
             let Ending::Failed(error) = &ending else {
                 return ending;
@@ -107,6 +111,7 @@ impl Turn<'_> {
             message_id,
             cancel,
             events,
+            grounded,
         } = self;
         let first_token_timeout = candidate.timeouts.first_token;
         let idle_timeout = candidate.timeouts.idle;
@@ -120,6 +125,18 @@ impl Turn<'_> {
             },
         };
         let mut last_checkpoint = Instant::now();
+        // The offline model's tax answer leads with the knowledge base itself; its own words follow, filtered.
+        let mut summary = candidate
+            .offline
+            .then(|| SummaryFilter::new(&grounded.known_figures));
+        if summary.is_some() {
+            let lead = grounded.offline_lead();
+            progress.first_token_at.get_or_insert_with(Instant::now);
+            progress.text.push_str(&lead);
+            if events.send(TurnEvent::Token { text: lead }).await.is_err() {
+                return Ending::Disconnected;
+            }
+        }
         loop {
             let wait = if progress.first_token_at.is_none() {
                 first_token_timeout
@@ -133,10 +150,28 @@ impl Turn<'_> {
             };
             match next {
                 Err(_) => return Ending::Failed(ProviderError::Timeout(wait.as_secs())),
-                Ok(None) => return Ending::Complete,
+                Ok(None) => {
+                    if let Some(rest) = summary.as_mut().and_then(SummaryFilter::finish) {
+                        progress.text.push_str(&rest);
+                        if events.send(TurnEvent::Token { text: rest }).await.is_err() {
+                            return Ending::Disconnected;
+                        }
+                    }
+                    if let Some(dropped) = summary.map(|s| s.dropped).filter(|d| *d > 0) {
+                        tracing::info!(message_id = %message_id, dropped, "offline summary sentences left out for unsourced figures");
+                    }
+                    return Ending::Complete;
+                }
                 Ok(Some(Err(error))) => return Ending::Failed(error),
                 Ok(Some(Ok(ChatChunk::Usage(usage)))) => progress.usage = Some(usage),
                 Ok(Some(Ok(ChatChunk::Token(text)))) => {
+                    let text = match summary.as_mut() {
+                        None => text,
+                        Some(filter) => match filter.push(&text) {
+                            Some(passed) => passed,
+                            None => continue,
+                        },
+                    };
                     progress.first_token_at.get_or_insert_with(Instant::now);
                     progress.text.push_str(&text);
                     if events.send(TurnEvent::Token { text }).await.is_err() {
