@@ -142,3 +142,52 @@ pub async fn stop_answer(message_id: String) -> Result<(), ApiError> {
         .await
         .map_err(context::fail)
 }
+
+/// The caller's tax profile (the defaults until they save one).
+#[server(endpoint = "tax/profile")]
+pub async fn get_tax_profile() -> Result<crate::model::tax::TaxProfile, ApiError> {
+    let (state, guest) = context::caller().await?;
+    crate::server::tax::service::load_profile(state.store.as_ref(), &guest)
+        .await
+        .map_err(context::fail)
+}
+
+/// Saves the caller's tax profile; an invalid field comes back named (`Ok(Err(..))`), for the message next to it.
+#[server(endpoint = "tax/profile/save")]
+pub async fn save_tax_profile(
+    tax_year: i32,
+    filing_status: String,
+    business_form: String,
+    #[server(default)] state: String,
+    #[server(default)] has_w2_wages: bool,
+) -> Result<Result<crate::model::tax::TaxProfile, crate::model::tax::FieldError>, ApiError> {
+    use crate::{
+        model::tax::FieldError,
+        server::{
+            error::AppError,
+            tax::service::{save_profile, ProfileForm},
+        },
+    };
+    let (app, guest) = context::caller().await?;
+    let form = ProfileForm {
+        tax_year,
+        filing_status,
+        business_form,
+        state,
+        has_w2_wages,
+    };
+    match save_profile(app.store.as_ref(), &guest, form).await {
+        Ok(profile) => Ok(Ok(profile)),
+        Err(AppError::InvalidField { field, message }) => Ok(Err(FieldError { field, message })),
+        Err(error) => Err(context::fail(error)),
+    }
+}
+
+/// Runs one calculator on the inputs as typed; a field that cannot be used comes back named.
+#[server(endpoint = "tax/calculate", input = Json)]
+pub async fn calculate(
+    input: crate::model::tax::CalculatorInput,
+) -> Result<Result<crate::model::tax::CalculationResult, crate::model::tax::FieldError>, ApiError> {
+    let (state, _) = context::caller().await?;
+    Ok(crate::server::tax::service::calculate(&state.tax, &input))
+}

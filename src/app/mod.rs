@@ -4,6 +4,7 @@ mod banner;
 mod chat;
 mod sidebar;
 mod state;
+mod tax;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};

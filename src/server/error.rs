@@ -33,6 +33,9 @@ pub enum AppError {
     UnknownModel(String),
     #[error("invalid request body: {0}")]
     InvalidBody(String),
+    /// A form field that cannot be used; the message is shown next to it.
+    #[error("invalid {field}: {message}")]
+    InvalidField { field: String, message: String },
     /// The model could not finish the answer (JSON API; the streaming UI reports this inside the stream).
     #[error("the answer failed: {code}")]
     AnswerFailed { code: String, message: String },
@@ -59,6 +62,7 @@ impl AppError {
             AppError::InvalidCursor => "validation_cursor",
             AppError::SearchTooLong { .. } => "validation_search",
             AppError::InvalidBody(_) => "validation_body",
+            AppError::InvalidField { .. } => "validation_field",
             AppError::AnswerFailed { code, .. } => provider_code(code),
             AppError::Database(_) => "database_error",
             AppError::Internal(_) => "internal_error",
@@ -72,6 +76,7 @@ impl AppError {
             | AppError::InvalidId
             | AppError::UnknownModel(_)
             | AppError::InvalidBody(_)
+            | AppError::InvalidField { .. }
             | AppError::InvalidTitle(_)
             | AppError::InvalidCursor
             | AppError::SearchTooLong { .. } => StatusCode::BAD_REQUEST,
@@ -111,6 +116,7 @@ impl AppError {
             }
             AppError::InvalidBody(reason) => format!("The request body is not valid: {reason}"),
             AppError::InvalidTitle(reason) => reason.clone(),
+            AppError::InvalidField { message, .. } => message.clone(),
             AppError::InvalidCursor => "That page of the conversation list does not exist. Please reload.".into(),
             AppError::SearchTooLong { max } => format!("A search can be at most {max} characters long."),
             AppError::AnswerFailed { message, .. } => message.clone(),

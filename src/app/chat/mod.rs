@@ -3,6 +3,8 @@
 mod composer;
 mod error_notice;
 mod grounding;
+
+pub use grounding::CalculationBody;
 mod messages;
 mod model_select;
 mod send;
@@ -20,6 +22,7 @@ use self::{
 use super::{
     banner::GuestBanner,
     state::{forget_last_conversation, last_conversation_on_return},
+    tax::{CalculatorsButton, TaxProfileButton},
     ChatContext,
 };
 use crate::{api::get_conversation, model::DISCLAIMER};
@@ -114,7 +117,7 @@ fn ChatHeader() -> impl IntoView {
         }
     };
     view! {
-        <header class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
+        <header class="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
             <button
                 type="button"
                 class="rounded-md p-2 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 md:hidden dark:hover:bg-slate-800"
@@ -128,6 +131,10 @@ fn ChatHeader() -> impl IntoView {
                 </svg>
             </button>
             <h1 class="min-w-0 flex-1 truncate text-base font-semibold">{title}</h1>
+            <div class="order-last flex w-full gap-2 sm:order-none sm:w-auto">
+                <TaxProfileButton />
+                <CalculatorsButton />
+            </div>
             <ModelSelect />
         </header>
     }

@@ -10,7 +10,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{conversations::owned, Chat};
-use crate::model::{Role, Usage, DISCLAIMER};
+use crate::model::{tax::Grounding, Role, Usage, DISCLAIMER};
 use crate::server::{error::AppError, identity::guest::GuestToken, store::MessageRow};
 
 #[derive(Deserialize)]
@@ -38,6 +38,9 @@ struct ExportedMessage {
     model: Option<String>,
     usage: Option<Usage>,
     disclaimer: Option<String>,
+    /// The profile stamp, sources, calculations and unsupported figures of a tax answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grounding: Option<Grounding>,
     created_at_ms: i64,
 }
 
@@ -112,7 +115,53 @@ fn exported_message(row: MessageRow) -> ExportedMessage {
         model: row.model,
         usage: row.usage,
         disclaimer: row.disclaimer,
+        grounding: row.grounding,
         created_at_ms: row.created_at_ms,
+    }
+}
+
+/// A tax answer's stamp goes above it; its calculations and sources below, as the chat shows them.
+fn markdown_grounding_above(out: &mut String, grounding: &Grounding) {
+    if !grounding.stamp.is_empty() {
+        out.push_str(&format!("_{}_\n\n", grounding.stamp));
+    }
+}
+
+fn markdown_grounding_below(out: &mut String, grounding: &Grounding) {
+    if !grounding.unsupported_figures.is_empty() {
+        out.push_str(&format!(
+            "_Not in the sources: {}._\n\n",
+            grounding.unsupported_figures.join(", ")
+        ));
+    }
+    for (index, calculation) in grounding.calculations.iter().enumerate() {
+        let number = grounding.sources.len() + index + 1;
+        out.push_str(&format!(
+            "**[{number}] {}** (tax year {})\n\n",
+            calculation.title, calculation.tax_year
+        ));
+        for step in &calculation.steps {
+            out.push_str(&format!("- {step}\n"));
+        }
+        for line in &calculation.lines {
+            out.push_str(&format!("- **{}: {}**\n", line.label, line.value));
+        }
+        out.push('\n');
+    }
+    if !grounding.sources.is_empty() {
+        out.push_str("**Sources**\n\n");
+        for source in &grounding.sources {
+            let section = if source.section.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", source.section)
+            };
+            out.push_str(&format!(
+                "{}. [{}]({}) — {}{section}, tax year {}\n",
+                source.number, source.title, source.url, source.publication, source.tax_year
+            ));
+        }
+        out.push('\n');
     }
 }
 
@@ -126,8 +175,14 @@ fn markdown(conversation: &ExportedConversation) -> String {
                 out.push_str(&format!("## Tally ({model})\n\n"));
             }
         }
+        if let Some(grounding) = &message.grounding {
+            markdown_grounding_above(&mut out, grounding);
+        }
         out.push_str(message.content.trim_end());
         out.push_str("\n\n");
+        if let Some(grounding) = &message.grounding {
+            markdown_grounding_below(&mut out, grounding);
+        }
         if message.status != "complete" {
             out.push_str(&format!("_This answer is {}._\n\n", message.status));
         }

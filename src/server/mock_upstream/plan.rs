@@ -69,11 +69,10 @@ pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
     };
     let slow = question.contains("[mock:slow]");
     Plan {
-        tokens: tokenize(&answer_for(
-            &question,
-            messages.len(),
-            question.contains("[mock:xss]"),
-        )),
+        tokens: tokenize(&match grounding_of(&messages) {
+            Some(grounding) => grounded_answer(&question, &grounding, messages.len()),
+            None => answer_for(&question, messages.len(), question.contains("[mock:xss]")),
+        }),
         prompt_tokens,
         token_delay: if slow {
             config.slow_token_delay
@@ -180,6 +179,83 @@ fn topic_of(question: &str) -> String {
 }
 
 /// A deterministic answer in the shape the tax prompt asks for, mentioning the question so tests can tell turns apart.
+/// The grounding system message Tally adds to a tax question's prompt, if any.
+fn grounding_of(messages: &[Value]) -> Option<String> {
+    messages
+        .iter()
+        .filter(|m| m["role"] == "system")
+        .filter_map(|m| m["content"].as_str())
+        .find(|c| c.starts_with("## Grounding for this answer"))
+        .map(str::to_string)
+}
+
+/// What a well-behaved model writes from Tally's grounding: sentences of the numbered sources, each cited. A
+/// question with `[mock:hallucinate]` also gets a figure no source holds, as a careless model would add.
+fn grounded_answer(question: &str, grounding: &str, message_count: usize) -> String {
+    let year = grounding
+        .split("Tax year ")
+        .nth(1)
+        .and_then(|rest| rest.get(..4))
+        .unwrap_or("?");
+    let sources = numbered_sources(grounding);
+    let topic = topic_of(question);
+    let mut answer = format!("## Applicable tax categories\n\nYou asked about: *{topic}*, for tax year {year} (US federal).");
+    match sources.first() {
+        Some((number, body)) => {
+            answer.push_str(&format!(" {} [{number}]", first_sentences(body, 2)))
+        }
+        None => answer.push_str(
+            " Tally's knowledge base does not cover this question, so I give no figures for it.",
+        ),
+    }
+    answer.push_str("\n\n## Deductions\n\n");
+    match sources.get(1) {
+        Some((number, body)) => {
+            answer.push_str(&format!("{} [{number}]", first_sentences(body, 1)))
+        }
+        None => answer.push_str("None beyond what the source above says."),
+    }
+    if question.contains("[mock:hallucinate]") {
+        answer.push_str(" Most freelancers end up paying about 18.7 % in all.");
+    }
+    answer.push_str(&format!(
+        "\n\n(Conversation so far: {message_count} messages.)\n"
+    ));
+    answer
+}
+
+/// `(number, body)` of each "[n] title" block of a grounding message (calculations included).
+fn numbered_sources(grounding: &str) -> Vec<(String, String)> {
+    let mut sources = Vec::new();
+    for block in grounding.split("\n\n") {
+        let Some(rest) = block.strip_prefix('[') else {
+            continue;
+        };
+        let Some((number, after)) = rest.split_once(']') else {
+            continue;
+        };
+        if number.parse::<u32>().is_err() {
+            continue;
+        }
+        let body = after.split_once('\n').map_or("", |(_, body)| body).trim();
+        if !body.is_empty() {
+            sources.push((number.to_string(), body.replace('\n', " ")));
+        }
+    }
+    sources
+}
+
+fn first_sentences(text: &str, count: usize) -> String {
+    let mut taken = String::new();
+    for (index, sentence) in text.split_inclusive(". ").enumerate() {
+        if index == count {
+            break;
+        }
+        taken.push_str(sentence);
+    }
+    taken.trim().to_string()
+}
+
 fn answer_for(question: &str, message_count: usize, hostile: bool) -> String {
     if question.contains("[mock:short]") {
         return format!("A short answer about {}.", topic_of(question));

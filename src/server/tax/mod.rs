@@ -9,6 +9,7 @@ pub mod intent;
 pub mod knowledge;
 pub mod params;
 pub mod profile;
+pub mod service;
 pub mod terms;
 
 pub use grounding::GroundedQuestion;

@@ -1,0 +1,8 @@
+//! The tax tools in the chat header: the "Tax profile" dialog and the "Calculators" panel.
+
+mod calculators;
+mod dialog;
+mod profile;
+
+pub use calculators::CalculatorsButton;
+pub use profile::TaxProfileButton;

@@ -1,0 +1,167 @@
+//! The tax profile and calculators as the browser uses them: read and save a guest's profile, run a calculator.
+
+use super::{calc, profile, Tax};
+use crate::{
+    model::tax::{
+        BusinessForm, CalculationResult, CalculatorInput, FieldError, FilingStatus, TaxProfile,
+        TAX_YEARS,
+    },
+    server::{
+        error::AppError,
+        identity::guest::{GuestToken, GUEST_TTL_MS},
+        store::{Owner, Store},
+    },
+};
+
+/// Longest state name accepted ("District of Columbia" is 20).
+const STATE_MAX_CHARS: usize = 40;
+
+/// The guest's saved profile, or the defaults for today.
+pub async fn load_profile(store: &dyn Store, guest: &GuestToken) -> Result<TaxProfile, AppError> {
+    let saved = store.tax_profile_by_token(&guest.token_hash).await?;
+    Ok(saved.unwrap_or_else(|| profile::default_profile(profile::today())))
+}
+
+/// The profile form as typed.
+#[derive(Clone, Debug)]
+pub struct ProfileForm {
+    pub tax_year: i32,
+    pub filing_status: String,
+    pub business_form: String,
+    pub state: String,
+    pub has_w2_wages: bool,
+}
+
+/// Checks and saves the guest's profile; each invalid field is named.
+pub async fn save_profile(
+    store: &dyn Store,
+    guest: &GuestToken,
+    form: ProfileForm,
+) -> Result<TaxProfile, AppError> {
+    let profile = validate(form)?;
+    let guest_id = store.ensure_guest(&guest.token_hash, GUEST_TTL_MS).await?;
+    store
+        .set_tax_profile(Owner::Guest(guest_id), &profile)
+        .await?;
+    Ok(profile)
+}
+
+fn validate(form: ProfileForm) -> Result<TaxProfile, AppError> {
+    let invalid = |field: &str, message: String| AppError::InvalidField {
+        field: field.into(),
+        message,
+    };
+    if !TAX_YEARS.contains(&form.tax_year) {
+        return Err(invalid(
+            "tax_year",
+            format!(
+                "Tally has figures for tax years {} and {}.",
+                TAX_YEARS[0],
+                TAX_YEARS[TAX_YEARS.len() - 1]
+            ),
+        ));
+    }
+    let filing_status = FilingStatus::parse(&form.filing_status).ok_or_else(|| {
+        invalid(
+            "filing_status",
+            "Choose a filing status from the list.".into(),
+        )
+    })?;
+    let business_form = BusinessForm::parse(&form.business_form).ok_or_else(|| {
+        invalid(
+            "business_form",
+            "Choose a business form from the list.".into(),
+        )
+    })?;
+    let state = form.state.trim();
+    if state.chars().count() > STATE_MAX_CHARS {
+        return Err(invalid(
+            "state",
+            format!("A state name has at most {STATE_MAX_CHARS} characters."),
+        ));
+    }
+    if state
+        .chars()
+        .any(|c| !(c.is_alphabetic() || c == ' ' || c == '.' || c == '-' || c == '\''))
+    {
+        return Err(invalid(
+            "state",
+            "Use letters only, for example Oregon or NY.".into(),
+        ));
+    }
+    Ok(TaxProfile {
+        tax_year: form.tax_year,
+        state: (!state.is_empty()).then(|| state.to_string()),
+        filing_status,
+        business_form,
+        has_w2_wages: form.has_w2_wages,
+        saved: true,
+    })
+}
+
+/// Runs one calculator; a field that cannot be used comes back named, for the message next to it.
+pub fn calculate(tax: &Tax, input: &CalculatorInput) -> Result<CalculationResult, FieldError> {
+    calc::run(&tax.params, input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> ProfileForm {
+        ProfileForm {
+            tax_year: 2026,
+            filing_status: "married_joint".into(),
+            business_form: "single_member_llc".into(),
+            state: " Oregon ".into(),
+            has_w2_wages: true,
+        }
+    }
+
+    #[test]
+    fn a_valid_form_is_saved_trimmed() {
+        let profile = validate(form()).expect("valid");
+        assert_eq!(profile.state.as_deref(), Some("Oregon"));
+        assert_eq!(
+            profile.stamp(),
+            "Tax year 2026 · US federal · Single-member LLC"
+        );
+        assert!(profile.saved);
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let field = |form: ProfileForm| match validate(form) {
+            Err(AppError::InvalidField { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(ProfileForm {
+                tax_year: 2019,
+                ..form()
+            }),
+            "tax_year"
+        );
+        assert_eq!(
+            field(ProfileForm {
+                filing_status: "x".into(),
+                ..form()
+            }),
+            "filing_status"
+        );
+        assert_eq!(
+            field(ProfileForm {
+                business_form: "corp".into(),
+                ..form()
+            }),
+            "business_form"
+        );
+        assert_eq!(
+            field(ProfileForm {
+                state: "<script>".into(),
+                ..form()
+            }),
+            "state"
+        );
+    }
+}
