@@ -175,6 +175,8 @@ async fn the_app_answers_with_the_offline_model_when_no_provider_is_configured()
         .send(None, "What is self-employment tax?")
         .await
         .expect("accepted");
+    // Follow-ups and titles from the small model can take a while after the answer.
+    stream.patience = timeout;
     let started = stream.started().await;
     let mut finished = None;
     while let Some(event) = stream.next_event().await {
@@ -184,6 +186,8 @@ async fn the_app_answers_with_the_offline_model_when_no_provider_is_configured()
             break;
         }
     }
+    // Follow-ups and the title come from the same small model: let it finish them.
+    while stream.next_event().await.is_some() {}
     let message = finished.expect("finished");
     assert_eq!(message.id, started.assistant_message_id);
     assert_eq!(message.status, MessageStatus::Complete);
@@ -193,5 +197,49 @@ async fn the_app_answers_with_the_offline_model_when_no_provider_is_configured()
     let row = app.message_row(&message.id).await;
     assert_eq!(row.provider.as_deref(), Some("embedded"));
     assert_eq!(row.model.as_deref(), Some("SmolLM2-135M-Instruct.Q4_1"));
+
+    // A tax question leads with the knowledge base; the small model's summary follows, and every figure in the
+    // answer is one the sources hold.
+    assert!(
+        message
+            .content
+            .starts_with("**From Tally's knowledge base**"),
+        "{}",
+        message.content
+    );
+    assert!(message.content.contains("15.3"), "{}", message.content);
+    let grounding = message.grounding.expect("grounding");
+    assert!(!grounding.sources.is_empty());
+    assert!(
+        grounding.unsupported_figures.is_empty(),
+        "{:?}",
+        grounding.unsupported_figures
+    );
+
+    // A calculation is computed, not written by the model.
+    let mut stream = browser
+        .send(
+            None,
+            "What is my self-employment tax on $50,000 net profit for 2025?",
+        )
+        .await
+        .expect("accepted");
+    // The summary shows sentence by sentence, and a sentence left out for its figures is a silent pause.
+    stream.patience = timeout;
+    let events = stream.read_all().await;
+    let turn = support::summarize(&events);
+    let content = &turn.finished.content;
+    assert!(
+        content.contains("92.35 % of $50,000.00 = $46,175.00"),
+        "{content}"
+    );
+    assert!(content.contains("$7,064.78"), "{content}");
+    let grounding = turn.finished.grounding.expect("grounding");
+    assert_eq!(grounding.tax_year, 2025);
+    assert!(
+        grounding.unsupported_figures.is_empty(),
+        "{:?}",
+        grounding.unsupported_figures
+    );
     app.shutdown().await;
 }

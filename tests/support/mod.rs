@@ -322,6 +322,7 @@ impl Browser {
             response: Some(response),
             buffer: String::new(),
             chunks_received: 0,
+            patience: Duration::from_secs(10),
         })
     }
 
@@ -359,6 +360,8 @@ pub struct TurnStream {
     response: Option<reqwest::Response>,
     buffer: String,
     pub chunks_received: usize,
+    /// Longest wait for the next chunk before the test fails as stalled.
+    pub patience: Duration,
 }
 
 impl TurnStream {
@@ -376,9 +379,9 @@ impl TurnStream {
                 );
             }
             let response = self.response.as_mut()?;
-            let chunk = tokio::time::timeout(Duration::from_secs(10), response.chunk())
+            let chunk = tokio::time::timeout(self.patience, response.chunk())
                 .await
-                .expect("the stream stalled for 10 s")
+                .unwrap_or_else(|_| panic!("the stream stalled for {:?}", self.patience))
                 .expect("stream read");
             match chunk {
                 Some(bytes) => {

@@ -2,6 +2,7 @@
 //! and the caller's tax profile. [`Tax`] is the handle the chat turn and the calculators' endpoint take.
 
 pub mod calc;
+pub mod eval;
 pub mod figures;
 pub mod grounding;
 pub mod index;

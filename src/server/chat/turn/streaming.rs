@@ -113,6 +113,19 @@ impl Turn<'_> {
             events,
             grounded,
         } = self;
+        // The offline model's tax answer leads with the knowledge base itself, shown at once (the model may still
+        // be busy with another answer); its own words follow, filtered.
+        let mut summary = candidate
+            .offline
+            .then(|| SummaryFilter::new(&grounded.known_figures));
+        if summary.is_some() {
+            let lead = grounded.offline_lead();
+            progress.first_token_at.get_or_insert_with(Instant::now);
+            progress.text.push_str(&lead);
+            if events.send(TurnEvent::Token { text: lead }).await.is_err() {
+                return Ending::Disconnected;
+            }
+        }
         let first_token_timeout = candidate.timeouts.first_token;
         let idle_timeout = candidate.timeouts.idle;
         let mut chunks = tokio::select! {
@@ -125,18 +138,6 @@ impl Turn<'_> {
             },
         };
         let mut last_checkpoint = Instant::now();
-        // The offline model's tax answer leads with the knowledge base itself; its own words follow, filtered.
-        let mut summary = candidate
-            .offline
-            .then(|| SummaryFilter::new(&grounded.known_figures));
-        if summary.is_some() {
-            let lead = grounded.offline_lead();
-            progress.first_token_at.get_or_insert_with(Instant::now);
-            progress.text.push_str(&lead);
-            if events.send(TurnEvent::Token { text: lead }).await.is_err() {
-                return Ending::Disconnected;
-            }
-        }
         loop {
             let wait = if progress.first_token_at.is_none() {
                 first_token_timeout
