@@ -7,6 +7,8 @@ RUN_DIR=end2end/.run
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 MOCK_PORT=${MOCK_PORT:-3900}
 APP_PORT=${APP_PORT:-3100}
+# A second server with only the offline model (no provider configured), for the tests of offline tax answers.
+OFFLINE_PORT=${OFFLINE_PORT:-3101}
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -27,6 +29,19 @@ GUEST_MESSAGES_PER_MINUTE=1000 IP_REQUESTS_PER_SECOND=1000 \
   target/release/tally > "$RUN_DIR/server.log" 2>&1 &
 pids+=($!)
 
+LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
+LEPTOS_SITE_ADDR="127.0.0.1:$OFFLINE_PORT" DATA_DIR="$RUN_DIR/offline-data" \
+LOCAL_MODEL_PATH="$PWD/data/models/SmolLM2-135M-Instruct.Q4_1.gguf" \
+GUEST_MESSAGES_PER_MINUTE=1000 IP_REQUESTS_PER_SECOND=1000 \
+  target/release/tally > "$RUN_DIR/offline-server.log" 2>&1 &
+pids+=($!)
+
+for port in "$APP_PORT" "$OFFLINE_PORT"; do
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+    sleep 0.1
+  done
+done
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null 2>&1; then break; fi
   sleep 0.1
@@ -34,7 +49,7 @@ done
 curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null || { cat "$RUN_DIR/server.log"; exit 1; }
 
 status=0
-BASE_URL="http://127.0.0.1:$APP_PORT" npx playwright test -c end2end/playwright.config.ts "$@" || status=$?
+BASE_URL="http://127.0.0.1:$APP_PORT" OFFLINE_BASE_URL="http://127.0.0.1:$OFFLINE_PORT" npx playwright test -c end2end/playwright.config.ts "$@" || status=$?
 if [ "$status" != 0 ]; then
   echo "--- server log (last 60 lines) ---"; tail -n 60 "$RUN_DIR/server.log"
 fi

@@ -60,6 +60,7 @@ fn ask(question: &str, max_tokens: u32) -> ChatRequest {
         max_tokens,
         // Greedy decoding: the same answer every run.
         temperature: 0.0,
+        tools: None,
     }
 }
 
@@ -79,6 +80,7 @@ async fn answers_from_the_real_weights_and_stops_on_its_own() {
         match chunk.expect("no provider error") {
             ChatChunk::Token(token) => text.push_str(&token),
             ChatChunk::Usage(u) => usage = Some(u),
+            ChatChunk::ToolCall { .. } => {}
         }
     }
     let usage = usage.expect("usage from the real tokenizer");

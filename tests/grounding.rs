@@ -297,3 +297,61 @@ async fn the_calculators_endpoint_shows_each_step_and_names_a_bad_field() {
         .await;
     assert_eq!(bad.body["Err"]["field"], "business_miles", "{}", bad.body);
 }
+
+#[tokio::test]
+async fn the_model_calls_a_calculator_and_the_result_is_a_card_it_cites() {
+    let app = TestApp::start().await;
+    let events = app
+        .browser()
+        .ask(
+            None,
+            "Work out my SE tax on $80,000 of profit for 2026 [mock:tool]",
+        )
+        .await;
+    let turn = summarize(&events);
+    let grounding = turn.finished.grounding.clone().expect("grounding");
+    let card = grounding
+        .calculations
+        .iter()
+        .find(|c| c.calculator == "self_employment_tax")
+        .expect("the calculator's card");
+    assert_eq!(card.tax_year, 2026);
+    assert!(
+        card.steps
+            .iter()
+            .any(|s| s.contains("92.35 % of $80,000.00 = $73,880.00")),
+        "{:?}",
+        card.steps
+    );
+    let number = grounding.sources.len() + grounding.calculations.len();
+    assert!(
+        turn.finished.content.contains(&format!("[{number}]")),
+        "{}",
+        turn.finished.content
+    );
+    assert!(
+        grounding.unsupported_figures.is_empty(),
+        "{:?}",
+        grounding.unsupported_figures
+    );
+    // The model was offered the calculators, then given the result with the number to cite.
+    let requests = app.mock.as_ref().expect("mock").answer_requests();
+    assert!(requests[0]["tools"]
+        .as_array()
+        .is_some_and(|t| t.len() >= 7));
+    let tool_message = requests
+        .iter()
+        .flat_map(|r| r["messages"].as_array().cloned().unwrap_or_default())
+        .find(|m| m["role"] == "tool")
+        .expect("a tool message");
+    assert!(tool_message["content"]
+        .as_str()
+        .unwrap_or("")
+        .contains(&format!("cite it as [{number}]")));
+    // The card arrived while the answer was being written, in a second Grounded event.
+    let grounded = events
+        .iter()
+        .filter(|e| matches!(e, TurnEvent::Grounded { .. }))
+        .count();
+    assert_eq!(grounded, 2);
+}

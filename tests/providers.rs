@@ -365,6 +365,7 @@ async fn concurrent_answers(provider: &OpenAiCompatible, count: usize) -> Vec<St
         }],
         max_tokens: 200,
         temperature: 0.0,
+        tools: None,
     };
     // Every stream is open before any is read: all of them hold a place on a connection at once.
     let mut streams = Vec::new();

@@ -5,6 +5,7 @@
 
 mod history;
 mod load;
+mod tax_eval;
 
 use std::{
     path::PathBuf,
@@ -54,6 +55,9 @@ enum Command {
     Load(load::LoadArgs),
     /// Sidebar and open-conversation latency for one guest with a long history (10,000 conversations).
     History(history::HistoryArgs),
+    /// Retrieval recall@5 and MRR over the evaluation set, retrieval time, index build time and memory (and for a
+    /// knowledge base ten times larger); with --answers, how many answers hold the required figures.
+    TaxEval(tax_eval::TaxEvalArgs),
 }
 
 const QUESTIONS: &[&str] = &[
@@ -87,6 +91,7 @@ fn request(question: &str, max_tokens: u32) -> ChatRequest {
         ],
         max_tokens,
         temperature: 0.3,
+        tools: None,
     }
 }
 
@@ -108,6 +113,7 @@ async fn measure(model: &EmbeddedModel, question: &str, max_tokens: u32) -> Meas
                 last = Instant::now();
             }
             ChatChunk::Usage(u) => usage = Some(u),
+            ChatChunk::ToolCall { .. } => {}
         }
     }
     let usage = usage.expect("usage");
@@ -217,5 +223,6 @@ async fn main() {
         } => bench_model(model, runs, max_tokens, concurrent, print).await,
         Command::Load(args) => load::run(args).await,
         Command::History(args) => history::run(args).await,
+        Command::TaxEval(args) => tax_eval::run(args).await,
     }
 }

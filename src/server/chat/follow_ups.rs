@@ -42,6 +42,7 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
         ],
         max_tokens: MAX_TOKENS,
         temperature: TEMPERATURE,
+        tools: None,
     }
 }
 

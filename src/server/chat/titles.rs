@@ -35,6 +35,7 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
         ],
         max_tokens: MAX_TOKENS,
         temperature: TEMPERATURE,
+        tools: None,
     }
 }
 

@@ -49,6 +49,33 @@ pub struct ChatRequest {
     pub messages: Vec<PromptMessage>,
     pub max_tokens: u32,
     pub temperature: f32,
+    /// Functions the model may call (OpenAI function calling), and the calls it already made in this answer.
+    pub tools: Option<Tools>,
+}
+
+/// The tools offered to a model and the rounds of calls it made, with their results, in order.
+#[derive(Clone, Debug)]
+pub struct Tools {
+    /// The OpenAI `tools` array: one `{"type": "function", "function": {...}}` per tool.
+    pub definitions: Arc<serde_json::Value>,
+    pub rounds: Vec<ToolRound>,
+}
+
+/// One assistant turn of tool calls and the results Tally sent back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolRound {
+    pub calls: Vec<ToolCall>,
+    /// The result of each call, in the order of `calls`.
+    pub results: Vec<String>,
+}
+
+/// A function call the model made.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ToolCall {
+    pub id: String,
+    pub name: String,
+    /// JSON text, as the model wrote it.
+    pub arguments: String,
 }
 
 /// A piece of a streamed answer.
@@ -57,6 +84,13 @@ pub enum ChatChunk {
     Token(String),
     /// Sent once, at the end, when the provider reports usage.
     Usage(Usage),
+    /// A piece of a function call: the `index`-th call's id and name arrive first, its arguments in parts.
+    ToolCall {
+        index: usize,
+        id: Option<String>,
+        name: Option<String>,
+        arguments: String,
+    },
 }
 
 pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<ChatChunk, ProviderError>> + Send>>;

@@ -18,7 +18,7 @@ use futures::StreamExt;
 
 use super::{
     connections::{ConnectionSettings, Connections},
-    ChatChunk, ChatProvider, ChatRequest, ChunkStream, ProviderError,
+    ChatChunk, ChatProvider, ChatRequest, ChunkStream, ProviderError, Tools,
 };
 use crate::{
     model::Usage,
@@ -91,6 +91,22 @@ struct StreamChoice {
 #[derive(Debug, serde::Deserialize)]
 struct StreamDelta {
     content: Option<String>,
+    #[serde(default)]
+    tool_calls: Vec<ToolCallDelta>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ToolCallDelta {
+    #[serde(default)]
+    index: usize,
+    id: Option<String>,
+    function: Option<FunctionDelta>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct FunctionDelta {
+    name: Option<String>,
+    arguments: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -128,12 +144,23 @@ fn chunks_of(
     if let Some(error) = chunk.error {
         return vec![Err(ProviderError::Stream(error.message))];
     }
-    let mut out: Vec<_> = chunk
-        .choices
-        .into_iter()
-        .filter_map(|choice| choice.delta.content.filter(|t| !t.is_empty()))
-        .map(|text| Ok(ChatChunk::Token(text)))
-        .collect();
+    let mut out = Vec::new();
+    for choice in chunk.choices {
+        if let Some(text) = choice.delta.content.filter(|t| !t.is_empty()) {
+            out.push(Ok(ChatChunk::Token(text)));
+        }
+        for call in choice.delta.tool_calls {
+            let (name, arguments) = call
+                .function
+                .map_or((None, None), |f| (f.name, f.arguments));
+            out.push(Ok(ChatChunk::ToolCall {
+                index: call.index,
+                id: call.id,
+                name,
+                arguments: arguments.unwrap_or_default(),
+            }));
+        }
+    }
     if let Some(usage) = chunk.usage {
         out.push(Ok(ChatChunk::Usage(Usage {
             prompt_tokens: usage.prompt_tokens,
@@ -142,6 +169,41 @@ fn chunks_of(
         })));
     }
     out
+}
+
+/// The request body with the tools offered and the rounds of calls already made (an assistant message with its
+/// `tool_calls`, then one `tool` message per result), after the conversation.
+fn with_tools(
+    body: CreateChatCompletionRequest,
+    tools: Option<&Tools>,
+) -> Result<serde_json::Value, ProviderError> {
+    let mut body =
+        serde_json::to_value(&body).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+    let Some(tools) = tools else {
+        return Ok(body);
+    };
+    body["tools"] = (*tools.definitions).clone();
+    if let Some(messages) = body["messages"].as_array_mut() {
+        for round in &tools.rounds {
+            let calls: Vec<serde_json::Value> = round
+                .calls
+                .iter()
+                .map(|call| {
+                    serde_json::json!({"id": call.id, "type": "function",
+                        "function": {"name": call.name, "arguments": call.arguments}})
+                })
+                .collect();
+            messages.push(
+                serde_json::json!({"role": "assistant", "content": null, "tool_calls": calls}),
+            );
+            for (call, result) in round.calls.iter().zip(&round.results) {
+                messages.push(
+                    serde_json::json!({"role": "tool", "tool_call_id": call.id, "content": result}),
+                );
+            }
+        }
+    }
+    Ok(body)
 }
 
 #[async_trait]
@@ -164,6 +226,7 @@ impl ChatProvider for OpenAiCompatible {
             }),
             ..Default::default()
         };
+        let body = with_tools(body, request.tools.as_ref())?;
         let (http, lease) = self.connections.acquire();
         let response = http
             .post(self.config.url("/chat/completions"))

@@ -296,6 +296,24 @@ fn async_stream(
             tokio::time::sleep(Duration::from_secs(3600)).await;
             return;
         }
+        if let Some((name, arguments)) = &plan.tool_call {
+            // In two pieces, as providers stream them: the id and name first, the arguments after.
+            let (head, tail) = arguments.split_at(arguments.len() / 2);
+            for delta in [
+                json!({"tool_calls": [{"index": 0, "id": "call_mock_1", "type": "function",
+                    "function": {"name": name, "arguments": head}}]}),
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": tail}}]}),
+            ] {
+                let body = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                    "model": "mock-model", "choices": [{"index": 0, "delta": delta, "finish_reason": null}]});
+                if !send(Ok(Bytes::from(format!("data: {body}\n\n")))).await {
+                    return;
+                }
+            }
+            let _ = send(Ok(Bytes::from(chunk(None, Some("tool_calls"))))).await;
+            let _ = send(Ok(Bytes::from("data: [DONE]\n\n"))).await;
+            return;
+        }
         let total = plan.tokens.len();
         for (index, token) in plan.tokens.iter().enumerate() {
             match plan.fault {

@@ -16,6 +16,8 @@ pub(super) struct Plan {
     pub token_delay: Duration,
     pub include_usage: bool,
     pub fault: Option<Fault>,
+    /// A function call to make instead of answering: (name, JSON arguments).
+    pub tool_call: Option<(String, String)>,
 }
 
 pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
@@ -68,11 +70,29 @@ pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
         config.fault.clone()
     };
     let slow = question.contains("[mock:slow]");
+    // `[mock:tool]`: call the self-employment tax calculator when tools are offered, then answer from its result.
+    let tool_results: Vec<&str> = messages
+        .iter()
+        .filter(|m| m["role"] == "tool")
+        .filter_map(|m| m["content"].as_str())
+        .collect();
+    let tool_call =
+        (question.contains("[mock:tool]") && body["tools"].is_array() && tool_results.is_empty())
+            .then(|| self_employment_call(&question));
+    let answer = match (&tool_call, grounding_of(&messages)) {
+        (Some(_), _) => String::new(),
+        (None, Some(grounding)) => {
+            let mut answer = grounded_answer(&question, &grounding, messages.len());
+            for result in &tool_results {
+                answer.push_str(&cite_tool_result(result));
+            }
+            answer
+        }
+        (None, None) => answer_for(&question, messages.len(), question.contains("[mock:xss]")),
+    };
     Plan {
-        tokens: tokenize(&match grounding_of(&messages) {
-            Some(grounding) => grounded_answer(&question, &grounding, messages.len()),
-            None => answer_for(&question, messages.len(), question.contains("[mock:xss]")),
-        }),
+        tokens: tokenize(&answer),
+        tool_call,
         prompt_tokens,
         token_delay: if slow {
             config.slow_token_delay
@@ -128,6 +148,7 @@ fn title_plan(config: &MockConfig, messages: &[Value]) -> Plan {
         token_delay: config.token_delay,
         include_usage: config.include_usage,
         fault: None,
+        tool_call: None,
     }
 }
 
@@ -152,6 +173,7 @@ fn follow_up_plan(config: &MockConfig, messages: &[Value]) -> Plan {
         fault: question
             .contains("[mock:follow-ups-fail]")
             .then_some(Fault::Status(500)),
+        tool_call: None,
     }
 }
 
@@ -179,6 +201,37 @@ fn topic_of(question: &str) -> String {
 }
 
 /// A deterministic answer in the shape the tax prompt asks for, mentioning the question so tests can tell turns apart.
+/// A call of `self_employment_tax` with the first dollar amount of the question and the year it names.
+fn self_employment_call(question: &str) -> (String, String) {
+    let amount: String = question
+        .split('$')
+        .nth(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .collect()
+        })
+        .unwrap_or_else(|| "50000".into());
+    let year = if question.contains("2026") {
+        2026
+    } else {
+        2025
+    };
+    let arguments = serde_json::json!({"tax_year": year, "net_profit": amount.replace(',', "")});
+    ("self_employment_tax".into(), arguments.to_string())
+}
+
+/// A sentence quoting a calculator's result by the number Tally gave it ("cite it as [n]").
+fn cite_tool_result(result: &str) -> String {
+    let number = result
+        .split("cite it as [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or("?");
+    let line = result.lines().find(|l| l.contains(": $")).unwrap_or("");
+    format!("\n\nFrom Tally's calculator: {line} [{number}].")
+}
+
 /// The grounding system message Tally adds to a tax question's prompt, if any.
 fn grounding_of(messages: &[Value]) -> Option<String> {
     messages
@@ -218,11 +271,28 @@ fn grounded_answer(question: &str, grounding: &str, message_count: usize) -> Str
     if question.contains("[mock:hallucinate]") {
         answer.push_str(" Most freelancers end up paying about 18.7 % in all.");
     }
+    if !sources.is_empty() {
+        // A table, as models like to write: the sources it drew on.
+        answer.push_str(
+            "\n\n## Filing requirements and deadlines\n\n| Source | Used for |\n|---|---|\n",
+        );
+        for (number, _) in sources.iter().take(2) {
+            answer.push_str(&format!("| [{number}] | this answer |\n"));
+        }
+    }
     answer.push_str(&format!(
         "\n\n(Conversation so far: {message_count} messages.)\n"
     ));
+    if question.contains("[mock:xss]") {
+        answer.push_str(HOSTILE_MARKUP);
+    }
     answer
 }
+
+/// What a prompt-injected model might emit; the app must render it inert.
+const HOSTILE_MARKUP: &str =
+    "\n<img src=x onerror=\"window.__xss=1\"> <script>window.__xss=1</script> \
+     [click me](javascript:window.__xss=1)\n";
 
 /// `(number, body)` of each "[n] title" block of a grounding message (calculations included).
 fn numbered_sources(grounding: &str) -> Vec<(String, String)> {
@@ -275,10 +345,7 @@ fn answer_for(question: &str, message_count: usize, hostile: bool) -> String {
          (Conversation so far: {message_count} messages.)\n"
     );
     if hostile {
-        answer.push_str(
-            "\n<img src=x onerror=\"window.__xss=1\"> <script>window.__xss=1</script> \
-             [click me](javascript:window.__xss=1)\n",
-        );
+        answer.push_str(HOSTILE_MARKUP);
     }
     answer
 }

@@ -267,4 +267,21 @@ impl GroundedQuestion {
     pub fn unsupported_figures(&self, answer: &str) -> Vec<String> {
         figures::unsupported(answer, &self.known_figures)
     }
+
+    /// The same, counting the figures of calculations the model asked for while answering.
+    pub fn unsupported_figures_with(
+        &self,
+        answer: &str,
+        extra: &[CalculationResult],
+    ) -> Vec<String> {
+        if extra.is_empty() {
+            return self.unsupported_figures(answer);
+        }
+        let texts: Vec<String> = extra.iter().map(calculation_text).collect();
+        let mut known = self.known_figures.clone();
+        known.extend(figures::with_yearless_dates(figures::canonical_set(
+            texts.iter().map(String::as_str),
+        )));
+        figures::unsupported(answer, &known)
+    }
 }

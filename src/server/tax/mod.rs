@@ -19,6 +19,8 @@ pub use grounding::GroundedQuestion;
 pub struct Tax {
     pub index: index::Index,
     pub params: params::Parameters,
+    /// The calculators as OpenAI function-calling tools, built once.
+    pub tool_definitions: std::sync::Arc<serde_json::Value>,
 }
 
 impl Tax {
@@ -29,6 +31,7 @@ impl Tax {
         Ok(Tax {
             index: index::Index::build(passages),
             params,
+            tool_definitions: std::sync::Arc::new(calc::tool_definitions()),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The answer task: streams the model's tokens to the browser, checkpoints the partial text, and stores the final
 //! state however the turn ends.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use tokio::{sync::oneshot, time::Instant};
 use tokio_util::sync::CancellationToken;
@@ -17,7 +17,7 @@ use crate::{
     server::{
         chat::{conversations::to_chat_message, follow_ups, prompt, titles, Chat},
         error::{new_correlation_id, AppError},
-        llm::{Candidate, ChatRequest},
+        llm::{Candidate, ChatRequest, Tools},
         store::{FinishedAnswer, MessageRow},
         tax::GroundedQuestion,
     },
@@ -46,13 +46,22 @@ pub(super) struct AnswerJob {
 pub(super) struct Requests {
     pub grounded: ChatRequest,
     pub offline: Option<ChatRequest>,
+    /// The calculators as function-calling tools, offered to every model but the offline one.
+    pub tool_definitions: Arc<serde_json::Value>,
 }
 
 impl Requests {
     pub(super) fn for_candidate(&self, candidate: &Candidate) -> ChatRequest {
         match (&self.offline, candidate.offline) {
             (Some(offline), true) => offline.clone(),
-            _ => self.grounded.clone(),
+            (None, true) => self.grounded.clone(),
+            (_, false) => ChatRequest {
+                tools: Some(Tools {
+                    definitions: self.tool_definitions.clone(),
+                    rounds: Vec::new(),
+                }),
+                ..self.grounded.clone()
+            },
         }
     }
 }
@@ -80,6 +89,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
     let requests = Requests {
         grounded: request,
         offline: offline_request,
+        tool_definitions: chat.tax.tool_definitions.clone(),
     };
     let started = Instant::now();
     // The first model is asked now, while the turn stores the question: its first token takes far longer than the
@@ -102,6 +112,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
         candidate: 0,
         notice: None,
         db_time,
+        calculations: Vec::new(),
     };
     // The stamp and sources show above the answer before its first token.
     let grounded_event = TurnEvent::Grounded {
@@ -177,7 +188,9 @@ pub(super) async fn write_answer(job: AnswerJob) {
     };
     let complete = matches!(ending, Ending::Complete) && !progress.text.trim().is_empty();
     let mut grounding = grounded.grounding.clone();
-    grounding.unsupported_figures = grounded.unsupported_figures(&progress.text);
+    grounding.unsupported_figures =
+        grounded.unsupported_figures_with(&progress.text, &progress.calculations);
+    grounding.calculations.extend(progress.calculations);
     if !grounding.unsupported_figures.is_empty() {
         // Counted in the log: how often models state figures the sources do not hold.
         tracing::warn!(message_id = %answer.id, unsupported_figures = grounding.unsupported_figures.len(),

@@ -18,6 +18,7 @@ mod checkpoints;
 mod events;
 mod offline;
 mod streaming;
+mod tools;
 
 pub use checkpoints::{write_checkpoints, Checkpoints};
 use events::EventSender;
@@ -281,6 +282,7 @@ fn launch_answer(
             ),
             max_tokens: chat.settings.max_answer_tokens,
             temperature: ANSWER_TEMPERATURE,
+            tools: None,
         },
         offline_request,
         grounded,
@@ -315,6 +317,7 @@ fn offline_request(grounded: &GroundedQuestion, question: &str) -> Option<ChatRe
         ],
         max_tokens: OFFLINE_SUMMARY_TOKENS,
         temperature: 0.2,
+        tools: None,
     })
 }
 

@@ -8,12 +8,17 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{answer::Requests, offline::SummaryFilter, EventSender};
+use super::{
+    answer::Requests,
+    offline::SummaryFilter,
+    tools::{self, PendingCalls},
+    EventSender,
+};
 use crate::{
-    model::{TurnEvent, Usage},
+    model::{tax::CalculationResult, TurnEvent, Usage},
     server::{
         chat::Chat,
-        llm::{Candidate, ChatChunk, ChunkStream, ProviderError},
+        llm::{Candidate, ChatChunk, ChunkStream, ProviderError, ToolRound},
         tax::GroundedQuestion,
     },
 };
@@ -38,6 +43,8 @@ pub(super) struct Progress {
     /// Time this turn waited on the database: before the answer and the final write (checkpoints are written
     /// for all answers together, see `checkpoints`).
     pub(super) db_time: Duration,
+    /// Calculations the model asked for (function calls), shown as cards like those found for the question.
+    pub(super) calculations: Vec<CalculationResult>,
 }
 
 /// A model's answer being opened: resolves when the provider accepted the request, or refused it.
@@ -70,7 +77,7 @@ impl Turn<'_> {
                     .provider
                     .stream(&candidate.model, requests.for_candidate(candidate))
             });
-            let ending = self.stream(candidate, opening, progress).await;
+            let ending = self.stream(candidate, requests, opening, progress).await;
             let Ending::Failed(error) = &ending else {
                 return ending;
             };
@@ -103,6 +110,7 @@ impl Turn<'_> {
     async fn stream(
         &self,
         candidate: &Candidate,
+        requests: &Requests,
         opening: Opening<'_>,
         progress: &mut Progress,
     ) -> Ending {
@@ -138,6 +146,8 @@ impl Turn<'_> {
             },
         };
         let mut last_checkpoint = Instant::now();
+        let mut pending_calls = PendingCalls::default();
+        let mut rounds: Vec<ToolRound> = Vec::new();
         loop {
             let wait = if progress.first_token_at.is_none() {
                 first_token_timeout
@@ -152,6 +162,54 @@ impl Turn<'_> {
             match next {
                 Err(_) => return Ending::Failed(ProviderError::Timeout(wait.as_secs())),
                 Ok(None) => {
+                    let calls = pending_calls.take();
+                    if !calls.is_empty() && rounds.len() < tools::MAX_ROUNDS {
+                        // The model asked for calculations: run them, show their cards, and ask it again with the
+                        // results.
+                        let g = &grounded.grounding;
+                        let first_number = g.sources.len()
+                            + g.calculations.len()
+                            + progress.calculations.len()
+                            + 1;
+                        let (round, calculations) = tools::run(&chat.tax, calls, first_number);
+                        tracing::info!(message_id = %message_id, calls = round.calls.len(), computed = calculations.len(), "calculator calls");
+                        progress.calculations.extend(calculations);
+                        rounds.push(round);
+                        let mut grounding = g.clone();
+                        grounding
+                            .calculations
+                            .extend(progress.calculations.iter().cloned());
+                        let shown = TurnEvent::Grounded {
+                            message_id: message_id.to_string(),
+                            grounding: Box::new(grounding),
+                        };
+                        if events.send(shown).await.is_err() {
+                            return Ending::Disconnected;
+                        }
+                        let mut request = requests.for_candidate(candidate);
+                        if let Some(tools) = request.tools.as_mut() {
+                            tools.rounds = rounds.clone();
+                            // The last round answers without tools, so a model cannot call forever.
+                            if rounds.len() == tools::MAX_ROUNDS {
+                                request.tools = None;
+                            }
+                        }
+                        let reopened = tokio::select! {
+                            _ = cancel.cancelled() => return Ending::Stopped,
+                            _ = events.closed() => return Ending::Disconnected,
+                            opened = tokio::time::timeout(first_token_timeout, candidate.provider.stream(&candidate.model, request)) => opened,
+                        };
+                        chunks = match reopened {
+                            Err(_) => {
+                                return Ending::Failed(ProviderError::Timeout(
+                                    first_token_timeout.as_secs(),
+                                ))
+                            }
+                            Ok(Err(error)) => return Ending::Failed(error),
+                            Ok(Ok(chunks)) => chunks,
+                        };
+                        continue;
+                    }
                     if let Some(rest) = summary.as_mut().and_then(SummaryFilter::finish) {
                         progress.text.push_str(&rest);
                         if events.send(TurnEvent::Token { text: rest }).await.is_err() {
@@ -165,6 +223,12 @@ impl Turn<'_> {
                 }
                 Ok(Some(Err(error))) => return Ending::Failed(error),
                 Ok(Some(Ok(ChatChunk::Usage(usage)))) => progress.usage = Some(usage),
+                Ok(Some(Ok(ChatChunk::ToolCall {
+                    index,
+                    id,
+                    name,
+                    arguments,
+                }))) => pending_calls.add(index, id, name, &arguments),
                 Ok(Some(Ok(ChatChunk::Token(text)))) => {
                     let text = match summary.as_mut() {
                         None => text,
