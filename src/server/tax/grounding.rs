@@ -106,9 +106,15 @@ impl Tax {
 
 /// The question, with the one before it when it is too short to search on its own ("and for 2026?").
 fn retrieval_query(question: &str, earlier: &[&str]) -> String {
-    match earlier.last() {
+    let query = match earlier.last() {
         Some(previous) if terms::words(question).len() < 3 => format!("{previous} {question}"),
         _ => question.to_string(),
+    };
+    let english = terms::glossary_terms(&query);
+    if english.is_empty() {
+        query
+    } else {
+        format!("{query} {english}")
     }
 }
 

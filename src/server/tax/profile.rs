@@ -2,7 +2,7 @@
 
 use time::{Date, Month};
 
-use super::terms::fold;
+use super::terms::{fold, words};
 use crate::model::tax::{BusinessForm, FilingStatus, TaxProfile, TAX_YEARS};
 
 /// The year a return is being prepared for on `today`: the previous calendar year until April 15 (the filing
@@ -76,10 +76,13 @@ pub fn year_for(question: &str, earlier: &[&str], profile: &TaxProfile, today: D
     if is_about_estimated_payments(question) {
         return YearChoice::PaymentYear(clamp_year(today.year()));
     }
-    // "And the deduction?" after "... for 2026?" stays in 2026.
-    if let Some(year) = earlier.iter().rev().find_map(|q| named_year(q)) {
-        if TAX_YEARS.contains(&year) {
-            return YearChoice::Named(year);
+    // "And the deduction?" after "... for 2026?" stays in 2026; a question that stands on its own follows the
+    // profile (which the user may just have changed).
+    if words(question).len() < 3 {
+        if let Some(year) = earlier.iter().rev().find_map(|q| named_year(q)) {
+            if TAX_YEARS.contains(&year) {
+                return YearChoice::Named(year);
+            }
         }
     }
     YearChoice::Profile(profile.tax_year)
@@ -158,6 +161,15 @@ mod tests {
         );
         assert_eq!(
             year_for("What is the wage base?", &[], &profile, today),
+            YearChoice::Profile(2025)
+        );
+        assert_eq!(
+            year_for(
+                "What is the Social Security wage base?",
+                &["SE tax rate for 2026?"],
+                &profile,
+                today
+            ),
             YearChoice::Profile(2025)
         );
     }

@@ -20,6 +20,73 @@ const STOPWORDS: &[&str] = &[
     "de", "o", "minh", "ban", "a", "nhe", "vay", "sao", "ai",
 ];
 
+/// Common Vietnamese tax terms (accents folded) and the English words the passages use for them. A Vietnamese
+/// question is searched with these beside its own words, so the offline path finds English passages too.
+const VIETNAMESE_GLOSSARY: &[(&str, &str)] = &[
+    ("thue tu doanh", "self-employment tax"),
+    ("thue lao dong tu do", "self-employment tax"),
+    ("tu doanh", "self-employment"),
+    ("phan tram", "rate percent"),
+    ("ty le", "rate"),
+    ("thue uoc tinh", "estimated tax"),
+    ("uoc tinh", "estimated"),
+    ("hang quy", "quarterly"),
+    ("theo quy", "quarterly"),
+    ("han chot", "deadline due date"),
+    ("han nop", "deadline due date"),
+    ("khau tru tieu chuan", "standard deduction"),
+    ("khau tru", "deduction deduct"),
+    ("van phong tai nha", "home office"),
+    ("so dam", "mileage miles"),
+    ("dam", "miles mileage"),
+    ("bao hiem y te", "health insurance"),
+    ("huu tri", "retirement"),
+    ("khau hao", "depreciation"),
+    ("so thich", "hobby"),
+    ("kinh doanh", "business"),
+    ("chi phi", "expenses"),
+    ("thu nhap", "income"),
+    ("luong", "wages"),
+    ("an sinh xa hoi", "social security"),
+    ("muc tran", "wage base maximum"),
+    ("tien phat", "penalty"),
+    ("phat", "penalty"),
+    ("gia han", "extension"),
+    ("bieu mau", "form"),
+    ("hoa don", "receipts records"),
+    ("ho so", "records"),
+    ("luu tru", "keep records"),
+    ("vo chong", "married joint"),
+    ("khai chung", "married filing jointly"),
+    ("doc than", "single"),
+    ("tieu bang", "state"),
+    ("bua an", "meals"),
+    ("du lich", "travel"),
+    ("cong tac", "travel"),
+    ("dien thoai", "phone"),
+    ("may tinh", "computer equipment"),
+    ("laptop", "computer equipment de minimis"),
+    ("thiet bi", "equipment"),
+    ("nguoi lam tu do", "freelancer self-employed"),
+    ("nha thau", "contractor"),
+];
+
+/// English words for the Vietnamese tax terms in `text` (empty when it has none).
+pub fn glossary_terms(text: &str) -> String {
+    let folded = fold(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let padded = format!(" {} ", words.join(" "));
+    VIETNAMESE_GLOSSARY
+        .iter()
+        .filter(|(vi, _)| padded.contains(&format!(" {vi} ")))
+        .map(|(_, en)| *en)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The terms of a text: single words and neighbouring pairs ("home_office").
 pub fn terms(text: &str) -> Vec<String> {
     let words = words(text);
@@ -133,6 +200,14 @@ mod tests {
         ] {
             assert_eq!(words(a), words(b), "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn vietnamese_tax_terms_bring_their_english_words() {
+        let english = glossary_terms("Thuế tự doanh năm 2026 là bao nhiêu phần trăm?");
+        assert!(english.contains("self-employment tax"), "{english}");
+        assert!(english.contains("rate"), "{english}");
+        assert_eq!(glossary_terms("What is the wage base?"), "");
     }
 
     #[test]
