@@ -91,10 +91,10 @@ pub fn year_for(question: &str, earlier: &[&str], profile: &TaxProfile, today: D
 /// The last year (1990-2099) a text names, as a word of its own.
 fn named_year(text: &str) -> Option<i32> {
     text.split(|c: char| !c.is_ascii_digit())
+        .rev()
         .filter(|w| w.len() == 4)
         .filter_map(|w| w.parse::<i32>().ok())
-        .filter(|y| (1990..=2099).contains(y))
-        .last()
+        .find(|y| (1990..=2099).contains(y))
 }
 
 fn is_about_estimated_payments(question: &str) -> bool {
