@@ -172,7 +172,7 @@ async fn the_app_answers_with_the_offline_model_when_no_provider_is_configured()
     let mut config = config;
     config.max_answer_tokens = 60;
     let app = TestApp::start_with_catalog(config, data, None, Catalog::new(vec![entry])).await;
-    let browser = app.browser();
+    let browser = app.browser_with_timeout(Duration::from_secs(240));
     let mut stream = browser
         .send(None, "What is self-employment tax?")
         .await

@@ -189,10 +189,16 @@ impl TestApp {
 
     /// A new "browser": its own cookie jar, so its own guest identity.
     pub fn browser(&self) -> Browser {
+        // A hung server must fail the test, not stall the whole suite until CI's time runs out.
+        self.browser_with_timeout(Duration::from_secs(30))
+    }
+
+    /// A browser whose requests may take up to `timeout` in all (the offline model's answers, follow-ups and
+    /// titles run on the test machine's own cores).
+    pub fn browser_with_timeout(&self, timeout: Duration) -> Browser {
         let client = reqwest::Client::builder()
             .cookie_store(true)
-            // A hung server must fail the test, not stall the whole suite until CI's time runs out.
-            .timeout(Duration::from_secs(30))
+            .timeout(timeout)
             .build()
             .expect("client");
         Browser {

@@ -225,17 +225,7 @@ fn scaled(passages: &[Passage], scale: usize) -> Vec<Passage> {
 }
 
 fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))?
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
+    crate::load::proc_stats::rss_kib(std::process::id())
 }
 
 fn today() -> String {

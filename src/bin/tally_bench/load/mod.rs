@@ -21,7 +21,7 @@ use clap::Args;
 mod child_logs;
 mod direct;
 mod guest;
-mod proc_stats;
+pub(crate) mod proc_stats;
 mod report;
 
 use child_logs::{read_mock_times, read_server_times};

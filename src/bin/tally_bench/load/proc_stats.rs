@@ -1,6 +1,6 @@
 //! What a process uses, read from /proc: resident memory, open files, CPU time.
 
-pub(super) fn rss_kib(pid: u32) -> u64 {
+pub(crate) fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
