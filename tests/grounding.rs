@@ -355,3 +355,28 @@ async fn the_model_calls_a_calculator_and_the_result_is_a_card_it_cites() {
         .count();
     assert_eq!(grounded, 2);
 }
+
+#[tokio::test]
+async fn a_provider_that_refuses_tools_still_answers_without_them() {
+    let app = TestApp::start().await;
+    let turn = summarize(
+        &app.browser()
+            .ask(
+                None,
+                "What is the self-employment tax rate for 2025? [mock:no-tools]",
+            )
+            .await,
+    );
+    assert_eq!(turn.error, None);
+    assert!(
+        turn.finished.content.contains("[1]"),
+        "{}",
+        turn.finished.content
+    );
+    let requests = app.mock.as_ref().expect("mock").answer_requests();
+    assert!(requests[0]["tools"].is_array(), "tools were offered first");
+    assert!(
+        requests[1]["tools"].is_null(),
+        "then the question was asked again without them"
+    );
+}

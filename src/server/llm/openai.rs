@@ -237,6 +237,24 @@ impl ChatProvider for OpenAiCompatible {
             .await
             .map_err(|error| ProviderError::Connect(error.to_string()))?;
         if !response.status().is_success() {
+            // Some OpenAI-compatible servers (older Ollama and llama.cpp builds) refuse `tools` with a 400: answer
+            // without them rather than fail, so the question still gets its grounded answer.
+            if response.status() == reqwest::StatusCode::BAD_REQUEST && request.tools.is_some() {
+                tracing::info!(
+                    model,
+                    "the provider refused the calculator tools; asking again without them"
+                );
+                drop(lease);
+                return self
+                    .stream(
+                        model,
+                        ChatRequest {
+                            tools: None,
+                            ..request
+                        },
+                    )
+                    .await;
+            }
             return Err(refusal(response).await);
         }
         let chunks = response

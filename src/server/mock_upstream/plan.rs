@@ -56,7 +56,10 @@ pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
         let start = question.find(prefix)? + prefix.len();
         question[start..].split(']').next()?.parse().ok()
     };
-    let fault = if question.contains("[mock:status-500]") {
+    let fault = if question.contains("[mock:no-tools]") && body["tools"].is_array() {
+        // A server that does not know function calling.
+        Some(Fault::Status(400))
+    } else if question.contains("[mock:status-500]") {
         Some(Fault::Status(500))
     } else if question.contains("[mock:status-429]") {
         Some(Fault::Status(429))

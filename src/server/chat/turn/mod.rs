@@ -267,7 +267,12 @@ fn launch_answer(
     let grounded = chat
         .tax
         .ground(question, &earlier, &profile, tax_profile::today());
-    let offline_request = offline_request(&grounded, question);
+    // Only an answer the offline model may write needs its prompt: most answers never carry one.
+    let offline_request = candidates
+        .iter()
+        .any(|c| c.offline)
+        .then(|| offline_request(&grounded, question))
+        .flatten();
     let cancel = chat.shutdown.child_token();
     let (sender, events) = mpsc::channel(EVENT_BUFFER);
     let (stored, question_stored) = oneshot::channel();
