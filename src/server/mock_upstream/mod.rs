@@ -29,6 +29,7 @@ use axum::{
 use futures::StreamExt;
 use serde_json::{json, Value};
 
+mod grounded;
 mod plan;
 
 use self::plan::{plan, Plan, FOLLOW_UP_MARKER, TITLE_MARKER};

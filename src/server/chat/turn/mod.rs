@@ -36,7 +36,7 @@ use crate::server::{
     identity::guest::{GuestToken, GUEST_TTL_MS},
     llm::ChatRequest,
     store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
-    tax::{profile as tax_profile, GroundedQuestion},
+    tax::profile as tax_profile,
 };
 
 /// The tax assistant is the only assistant so far; conversations record it for when there are more.
@@ -47,10 +47,6 @@ const PROMPT_HISTORY_MESSAGES: i64 = 200;
 const ANSWER_TEMPERATURE: f32 = 0.3;
 /// Events buffered for a slow reader before the answer task waits for it.
 const EVENT_BUFFER: usize = 256;
-/// The offline model's summary of the best passage: short, since the passages themselves lead the answer.
-const OFFLINE_SUMMARY_TOKENS: u32 = 120;
-const OFFLINE_SUMMARY_INSTRUCTIONS: &str = "You explain tax rules to freelancers in plain words. Answer the \
-question in two or three short sentences using only the passage. Do not add numbers that are not in the passage.";
 
 /// Validates and stores the question, starts the answer, and returns the stream of events for the browser.
 pub async fn start(
@@ -271,7 +267,7 @@ fn launch_answer(
     let offline_request = candidates
         .iter()
         .any(|c| c.offline)
-        .then(|| offline_request(&grounded, question))
+        .then(|| offline::summary_request(&grounded, question))
         .flatten();
     let cancel = chat.shutdown.child_token();
     let (sender, events) = mpsc::channel(EVENT_BUFFER);
@@ -303,27 +299,6 @@ fn launch_answer(
         cancel,
         events,
     }
-}
-
-/// What the offline model is asked when a tax question has a passage: a short summary of the best one. Its answer
-/// follows the quoted passages, labelled, and loses any figure the sources lack.
-fn offline_request(grounded: &GroundedQuestion, question: &str) -> Option<ChatRequest> {
-    let passage = grounded.summary_passage()?;
-    Some(ChatRequest {
-        messages: vec![
-            PromptMessage {
-                role: prompt::PromptRole::System,
-                content: OFFLINE_SUMMARY_INSTRUCTIONS.into(),
-            },
-            PromptMessage {
-                role: prompt::PromptRole::User,
-                content: format!("Passage:\n{}\n\nQuestion: {question}", passage.trim()).into(),
-            },
-        ],
-        max_tokens: OFFLINE_SUMMARY_TOKENS,
-        temperature: 0.2,
-        tools: None,
-    })
 }
 
 fn ms(duration: std::time::Duration) -> f64 {

@@ -4,11 +4,40 @@
 
 use std::collections::HashSet;
 
-use crate::server::tax::figures;
+use crate::server::{
+    llm::{ChatRequest, PromptMessage, PromptRole},
+    tax::{figures, GroundedQuestion},
+};
 
 /// Opens the model's summary, so no one mistakes it for the knowledge base.
 pub(super) const SUMMARY_LABEL: &str =
     "\n**Summary by the offline model** (sentences with figures the sources above lack are left out)\n\n";
+
+/// The offline model's summary of the best passage: short, since the passages themselves lead the answer.
+const OFFLINE_SUMMARY_TOKENS: u32 = 120;
+const OFFLINE_SUMMARY_INSTRUCTIONS: &str = "You explain tax rules to freelancers in plain words. Answer the \
+question in two or three short sentences using only the passage. Do not add numbers that are not in the passage.";
+
+/// What the offline model is asked when a tax question has a passage: a short summary of the best one. Its answer
+/// follows the quoted passages, labelled, and loses any figure the sources lack.
+pub(super) fn summary_request(grounded: &GroundedQuestion, question: &str) -> Option<ChatRequest> {
+    let passage = grounded.summary_passage()?;
+    Some(ChatRequest {
+        messages: vec![
+            PromptMessage {
+                role: PromptRole::System,
+                content: OFFLINE_SUMMARY_INSTRUCTIONS.into(),
+            },
+            PromptMessage {
+                role: PromptRole::User,
+                content: format!("Passage:\n{}\n\nQuestion: {question}", passage.trim()).into(),
+            },
+        ],
+        max_tokens: OFFLINE_SUMMARY_TOKENS,
+        temperature: 0.2,
+        tools: None,
+    })
+}
 
 pub(super) struct SummaryFilter<'a> {
     known: &'a HashSet<String>,
