@@ -380,3 +380,74 @@ async fn a_provider_that_refuses_tools_still_answers_without_them() {
         "then the question was asked again without them"
     );
 }
+
+#[tokio::test]
+async fn a_follow_up_is_searched_as_the_model_rewrote_it() {
+    let app = TestApp::start().await;
+    let browser = app.browser();
+    let first = browser
+        .ask(None, "What is the self-employment tax rate for 2025?")
+        .await;
+    // A standalone English question is searched as typed: no rewrite request stands before its answer.
+    assert!(grounding_of(&first).search_query.is_none());
+    let mock = app.mock.as_ref().expect("mock");
+    assert!(mock.rewrite_requests().is_empty());
+
+    let conversation = summarize(&first).conversation_id;
+    let events = browser.ask(Some(&conversation), "and for 2026?").await;
+    let grounding = grounding_of(&events);
+    assert_eq!(
+        grounding.search_query.as_deref(),
+        Some("What is the self-employment tax rate for 2026?")
+    );
+    assert_eq!(grounding.tax_year, 2026);
+    assert!(
+        grounding
+            .sources
+            .iter()
+            .any(|s| s.passage_id.starts_with("se-") && s.tax_year == 2026),
+        "{:?}",
+        grounding.sources
+    );
+    // The model read the earlier question beside the follow-up.
+    let rewrites = mock.rewrite_requests();
+    assert_eq!(rewrites.len(), 1);
+    let quoted = rewrites[0]["messages"][1]["content"].as_str().unwrap_or("");
+    assert!(
+        quoted.contains("- What is the self-employment tax rate for 2025?")
+            && quoted.contains("Latest question: and for 2026?"),
+        "{quoted}"
+    );
+    // Stored with the answer, so a reload shows what was searched.
+    let stored = summarize(&events).finished.grounding.expect("stored");
+    assert_eq!(stored.search_query, grounding.search_query);
+}
+
+#[tokio::test]
+async fn a_failed_rewrite_leaves_the_question_searched_as_asked() {
+    let app = TestApp::start().await;
+    let browser = app.browser();
+    let first = browser
+        .ask(None, "How do estimated tax payments work for 2025?")
+        .await;
+    let conversation = summarize(&first).conversation_id;
+    let events = browser
+        .ask(
+            Some(&conversation),
+            "and what are the due dates? [mock:rewrite-fail]",
+        )
+        .await;
+    let grounding = grounding_of(&events);
+    assert!(grounding.search_query.is_none());
+    assert!(
+        grounding
+            .sources
+            .iter()
+            .any(|s| s.passage_id.starts_with("est-")),
+        "{:?}",
+        grounding.sources
+    );
+    let turn = summarize(&events);
+    assert!(turn.error.is_none(), "{:?}", turn.error);
+    assert_eq!(app.mock.as_ref().expect("mock").rewrite_requests().len(), 1);
+}

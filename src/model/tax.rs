@@ -181,6 +181,10 @@ pub struct Grounding {
     /// Figures in the answer found in none of its sources or calculations, as written ("$1,234", "18 %").
     #[serde(default)]
     pub unsupported_figures: Vec<String>,
+    /// What the knowledge base was searched for when the model rewrote the question (a follow-up, or a question in
+    /// another language) into a standalone English query; `None` when it was searched as asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_query: Option<String>,
 }
 
 /// A calculator and its inputs as typed (amounts as text: "50000", "$50,000.00"); the server parses and checks them

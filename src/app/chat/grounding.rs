@@ -27,16 +27,17 @@ pub fn GroundingDetails(grounding: Grounding) -> impl IntoView {
         .collect_view();
     let sources = grounding.sources;
     let has_sources = !sources.is_empty();
+    let search_query = grounding.search_query;
     view! {
         {calculations}
         <Show when=move || has_sources>
-            <SourcesList sources=sources.clone() />
+            <SourcesList sources=sources.clone() search_query=search_query.clone() />
         </Show>
     }
 }
 
 #[component]
-fn SourcesList(sources: Vec<Source>) -> impl IntoView {
+fn SourcesList(sources: Vec<Source>, search_query: Option<String>) -> impl IntoView {
     view! {
         <section class="sources mt-2 rounded-xl border border-slate-200 px-4 py-2 text-sm dark:border-slate-700" aria-label="Sources">
             <h3 class="text-xs font-semibold uppercase tracking-wide text-slate-700 dark:text-slate-300">"Sources"</h3>
@@ -61,6 +62,11 @@ fn SourcesList(sources: Vec<Source>) -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
+            {search_query.map(|query| view! {
+                <p class="search-query mt-1 text-xs text-slate-600 dark:text-slate-400">
+                    {format!("Found by searching for “{query}”")}
+                </p>
+            })}
         </section>
     }
 }

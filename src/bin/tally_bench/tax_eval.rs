@@ -154,13 +154,16 @@ async fn report_answers(args: &TaxEvalArgs, results: &[RetrievalResult]) {
     let (mut with_figures, mut citing, mut unsupported) = (0, 0, 0);
     for result in results {
         let request = ChatRequest {
-            messages: prompt::build(
-                &[PromptMessage {
-                    role: PromptRole::User,
-                    content: result.question.question.as_str().into(),
-                }],
-                Some(result.grounded.context().into()),
-                6000,
+            messages: prompt::with_grounding(
+                &prompt::build(
+                    &[PromptMessage {
+                        role: PromptRole::User,
+                        content: result.question.question.as_str().into(),
+                    }],
+                    0,
+                    6000,
+                ),
+                result.grounded.context(),
             ),
             max_tokens: 800,
             temperature: 0.0,
@@ -205,11 +208,11 @@ async fn report_answers(args: &TaxEvalArgs, results: &[RetrievalResult]) {
 /// Every passage `scale` times: copies with their own ids and reworded titles, the sentences of the body in
 /// another order, so the index holds ten times the terms and near-duplicates compete for every question. A copy's
 /// id is the original's with `~n` added, and counts as the original for recall.
-fn scaled(passages: &[Passage], scale: usize) -> Vec<Passage> {
-    let mut out = passages.to_vec();
+fn scaled(passages: &[std::sync::Arc<Passage>], scale: usize) -> Vec<Passage> {
+    let mut out: Vec<Passage> = passages.iter().map(|p| Passage::clone(p)).collect();
     for copy in 1..scale {
         for passage in passages {
-            let mut variant = passage.clone();
+            let mut variant = Passage::clone(passage);
             variant.id = format!("{}~{copy}", passage.id);
             variant.title = format!("{} (variant {copy})", passage.title);
             let mut sentences: Vec<&str> = passage.body.split(". ").collect();

@@ -6,6 +6,7 @@ pub mod export;
 pub mod follow_ups;
 pub mod markdown;
 pub mod prompt;
+pub mod search_query;
 pub mod titles;
 pub mod turn;
 pub mod validation;

@@ -64,28 +64,39 @@ pub fn window(history: &[PromptMessage], budget: usize) -> Vec<PromptMessage> {
     kept
 }
 
-/// The full prompt: system instructions, this answer's grounding (its sources and calculations) as a second system
-/// message, then as much of the conversation as still fits.
+/// The prompt without its grounding: system instructions, then as much of the conversation as still fits beside
+/// `grounding_tokens` of grounding. [`with_grounding`] adds the grounding for each request, so an answer in flight
+/// keeps only this.
 pub fn build(
     history: &[PromptMessage],
-    grounding: Option<Arc<str>>,
+    grounding_tokens: usize,
     budget: usize,
 ) -> Vec<PromptMessage> {
     let system = system_prompt();
     let mut used = estimate_tokens(&system) + PER_MESSAGE_OVERHEAD;
+    if grounding_tokens > 0 {
+        used += grounding_tokens + PER_MESSAGE_OVERHEAD;
+    }
     let mut prompt = vec![PromptMessage {
         role: PromptRole::System,
         content: system,
     }];
-    if let Some(grounding) = grounding {
-        used += estimate_tokens(&grounding) + PER_MESSAGE_OVERHEAD;
-        prompt.push(PromptMessage {
-            role: PromptRole::System,
-            content: grounding,
-        });
-    }
     prompt.extend(window(history, budget.saturating_sub(used)));
     prompt
+}
+
+/// The full prompt: `prompt` (from [`build`]) with this answer's grounding (its sources and calculations) as a
+/// second system message after the instructions.
+pub fn with_grounding(prompt: &[PromptMessage], grounding: String) -> Vec<PromptMessage> {
+    let mut messages = Vec::with_capacity(prompt.len() + 1);
+    let (system, conversation) = prompt.split_at(prompt.len().min(1));
+    messages.extend_from_slice(system);
+    messages.push(PromptMessage {
+        role: PromptRole::System,
+        content: grounding.into(),
+    });
+    messages.extend_from_slice(conversation);
+    messages
 }
 
 #[cfg(test)]
@@ -152,10 +163,28 @@ mod tests {
 
     #[test]
     fn built_prompt_starts_with_the_system_rules() {
-        let prompt = build(&conversation(1), None, 6000);
+        let prompt = build(&conversation(1), 0, 6000);
         assert_eq!(prompt[0].role, PromptRole::System);
         assert!(prompt[0].content.contains("jurisdiction"));
         assert!(prompt[0].content.contains("Never claim to be"));
         assert_eq!(prompt.len(), 4);
+    }
+
+    #[test]
+    fn the_grounding_follows_the_instructions_and_its_tokens_are_kept_free() {
+        let history = conversation(10);
+        let roomy = build(&history, 0, 200 + estimate_tokens(&system_prompt()));
+        let tight = build(&history, 100, 200 + estimate_tokens(&system_prompt()));
+        assert!(
+            tight.len() < roomy.len(),
+            "{} vs {}",
+            tight.len(),
+            roomy.len()
+        );
+        let grounded = with_grounding(&tight, "## Grounding".into());
+        assert_eq!(grounded.len(), tight.len() + 1);
+        assert_eq!(grounded[1].role, PromptRole::System);
+        assert_eq!(&*grounded[1].content, "## Grounding");
+        assert_eq!(grounded[2..], tight[1..]);
     }
 }

@@ -7,6 +7,7 @@ pub mod connections;
 pub mod embedded;
 mod openai;
 pub mod provider_config;
+mod request_body;
 
 use std::{pin::Pin, sync::Arc};
 

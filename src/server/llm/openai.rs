@@ -4,13 +4,6 @@
 use async_openai::{
     config::{Config, OpenAIConfig},
     error::WrappedError,
-    types::chat::{
-        ChatCompletionRequestAssistantMessage, ChatCompletionRequestAssistantMessageContent,
-        ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
-        ChatCompletionRequestSystemMessageContent, ChatCompletionRequestUserMessage,
-        ChatCompletionRequestUserMessageContent, ChatCompletionStreamOptions,
-        CreateChatCompletionRequest,
-    },
 };
 use async_trait::async_trait;
 use eventsource_stream::{Event, EventStreamError, Eventsource};
@@ -18,14 +11,13 @@ use futures::StreamExt;
 
 use super::{
     connections::{ConnectionSettings, Connections},
-    ChatChunk, ChatProvider, ChatRequest, ChunkStream, ProviderError, Tools,
+    request_body::RequestBody,
+    ChatChunk, ChatProvider, ChatRequest, ChunkStream, ProviderError,
 };
-use crate::{
-    model::Usage,
-    server::chat::prompt::{PromptMessage, PromptRole},
-};
+use crate::model::Usage;
 
-/// The request and error types and the authentication are async-openai's; the stream is read here. async-openai
+/// The error types and the authentication are async-openai's; the request body is written and the stream read
+/// here. async-openai
 /// reads each stream in a task of its own that hands events over through an unbounded queue: 5 KiB and a task per
 /// streaming answer, and no backpressure from a slow browser.
 pub struct OpenAiCompatible {
@@ -46,29 +38,6 @@ impl OpenAiCompatible {
         OpenAiCompatible {
             config,
             connections,
-        }
-    }
-}
-
-fn to_openai(message: &PromptMessage) -> ChatCompletionRequestMessage {
-    let content = message.content.to_string();
-    match message.role {
-        PromptRole::System => {
-            ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage {
-                content: ChatCompletionRequestSystemMessageContent::Text(content),
-                name: None,
-            })
-        }
-        PromptRole::User => ChatCompletionRequestMessage::User(ChatCompletionRequestUserMessage {
-            content: ChatCompletionRequestUserMessageContent::Text(content),
-            name: None,
-        }),
-        #[allow(deprecated)]
-        PromptRole::Assistant => {
-            ChatCompletionRequestMessage::Assistant(ChatCompletionRequestAssistantMessage {
-                content: Some(ChatCompletionRequestAssistantMessageContent::Text(content)),
-                ..Default::default()
-            })
         }
     }
 }
@@ -171,41 +140,6 @@ fn chunks_of(
     out
 }
 
-/// The request body with the tools offered and the rounds of calls already made (an assistant message with its
-/// `tool_calls`, then one `tool` message per result), after the conversation.
-fn with_tools(
-    body: CreateChatCompletionRequest,
-    tools: Option<&Tools>,
-) -> Result<serde_json::Value, ProviderError> {
-    let mut body =
-        serde_json::to_value(&body).map_err(|e| ProviderError::Malformed(e.to_string()))?;
-    let Some(tools) = tools else {
-        return Ok(body);
-    };
-    body["tools"] = (*tools.definitions).clone();
-    if let Some(messages) = body["messages"].as_array_mut() {
-        for round in &tools.rounds {
-            let calls: Vec<serde_json::Value> = round
-                .calls
-                .iter()
-                .map(|call| {
-                    serde_json::json!({"id": call.id, "type": "function",
-                        "function": {"name": call.name, "arguments": call.arguments}})
-                })
-                .collect();
-            messages.push(
-                serde_json::json!({"role": "assistant", "content": null, "tool_calls": calls}),
-            );
-            for (call, result) in round.calls.iter().zip(&round.results) {
-                messages.push(
-                    serde_json::json!({"role": "tool", "tool_call_id": call.id, "content": result}),
-                );
-            }
-        }
-    }
-    Ok(body)
-}
-
 #[async_trait]
 impl ChatProvider for OpenAiCompatible {
     async fn stream(
@@ -213,26 +147,15 @@ impl ChatProvider for OpenAiCompatible {
         model: &str,
         request: ChatRequest,
     ) -> Result<ChunkStream, ProviderError> {
-        #[allow(deprecated)]
-        let body = CreateChatCompletionRequest {
-            model: model.to_string(),
-            messages: request.messages.iter().map(to_openai).collect(),
-            max_completion_tokens: Some(request.max_tokens),
-            temperature: Some(request.temperature),
-            stream: Some(true),
-            stream_options: Some(ChatCompletionStreamOptions {
-                include_usage: Some(true),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        let body = with_tools(body, request.tools.as_ref())?;
+        let body = serde_json::to_vec(&RequestBody::new(model, &request))
+            .map_err(|e| ProviderError::Malformed(e.to_string()))?;
         let (http, lease) = self.connections.acquire();
         let response = http
             .post(self.config.url("/chat/completions"))
             .headers(self.config.headers())
             .query(&self.config.query())
-            .json(&body)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
             .send()
             .await
             .map_err(|error| ProviderError::Connect(error.to_string()))?;

@@ -32,7 +32,7 @@ use serde_json::{json, Value};
 mod grounded;
 mod plan;
 
-use self::plan::{plan, Plan, FOLLOW_UP_MARKER, TITLE_MARKER};
+use self::plan::{plan, Plan, FOLLOW_UP_MARKER, REWRITE_MARKER, TITLE_MARKER};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
@@ -176,9 +176,23 @@ impl MockUpstream {
         self.requests()
             .into_iter()
             .filter(|body| {
-                !body["messages"][0]["content"]
+                !body["messages"][0]["content"].as_str().is_some_and(|c| {
+                    c.starts_with(FOLLOW_UP_MARKER)
+                        || c.starts_with(TITLE_MARKER)
+                        || c.starts_with(REWRITE_MARKER)
+                })
+            })
+            .collect()
+    }
+
+    /// The search-query rewrite requests received so far, oldest first.
+    pub fn rewrite_requests(&self) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|body| {
+                body["messages"][0]["content"]
                     .as_str()
-                    .is_some_and(|c| c.starts_with(FOLLOW_UP_MARKER) || c.starts_with(TITLE_MARKER))
+                    .is_some_and(|c| c.starts_with(REWRITE_MARKER))
             })
             .collect()
     }

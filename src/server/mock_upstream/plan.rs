@@ -45,6 +45,15 @@ pub(super) fn plan(config: &MockConfig, body: &Value) -> Plan {
     if is_title_request {
         return title_plan(config, &messages);
     }
+    let is_rewrite_request = messages.iter().any(|m| {
+        m["role"] == "system"
+            && m["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with(REWRITE_MARKER))
+    });
+    if is_rewrite_request {
+        return rewrite_plan(config, &messages);
+    }
     let question = messages
         .iter()
         .rev()
@@ -118,6 +127,58 @@ pub(super) const FOLLOW_UP_MARKER: &str = "You suggest follow-up questions.";
 
 /// How the title instructions begin (see `server::chat::titles::INSTRUCTIONS`).
 pub(super) const TITLE_MARKER: &str = "You write short titles.";
+
+/// How the search-query rewrite instructions begin (see `server::chat::search_query::INSTRUCTIONS`).
+pub(super) const REWRITE_MARKER: &str = "You rewrite search queries.";
+
+/// A standalone query, as a model would write it: `[mock:rewrite=QUERY]` in the latest question gives QUERY; a
+/// follow-up naming a year gets the previous question with that year; any other gets the previous question and
+/// the latest together. `[mock:rewrite-fail]` fails the request.
+fn rewrite_plan(config: &MockConfig, messages: &[Value]) -> Plan {
+    let quoted = messages
+        .iter()
+        .rev()
+        .find(|m| m["role"] == "user")
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("");
+    let latest = quoted
+        .split("Latest question: ")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or("");
+    let previous = quoted
+        .lines()
+        .rev()
+        .find_map(|line| line.strip_prefix("- "));
+    let year = |text: &str| {
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 4 && w.starts_with("20"))
+            .map(str::to_string)
+    };
+    let directive = latest
+        .split("[mock:rewrite=")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next());
+    let text = match (directive, previous) {
+        (Some(query), _) => query.to_string(),
+        (None, Some(previous)) => match (year(latest), year(previous)) {
+            (Some(new), Some(old)) => previous.replace(&old, &new),
+            _ => format!("{previous} {}", topic_of(latest)),
+        },
+        (None, None) => topic_of(latest),
+    };
+    Plan {
+        question: None,
+        tokens: tokenize(&text),
+        prompt_tokens: quoted.split_whitespace().count(),
+        token_delay: config.token_delay,
+        include_usage: config.include_usage,
+        fault: latest
+            .contains("[mock:rewrite-fail]")
+            .then_some(Fault::Status(500)),
+        tool_call: None,
+    }
+}
 
 /// The question quoted in a follow-up or title request.
 fn quoted_question(messages: &[Value]) -> &str {

@@ -1,12 +1,13 @@
 //! Grounding one question: the tax year it is about, the passages and calculations that answer it, what the model
 //! is told about them, and the figures an answer may state.
 
-use std::{collections::HashSet, fmt::Write};
+use std::{collections::HashSet, fmt::Write, sync::Arc};
 
 use super::{
     calc, figures,
     index::Hit,
     intent,
+    knowledge::Passage,
     profile::{year_for, YearChoice},
     terms, Tax,
 };
@@ -26,10 +27,11 @@ const MINIMUM_SCORE: f32 = 3.0;
 pub struct GroundedQuestion {
     pub grounding: Grounding,
     pub year: YearChoice,
-    /// The bodies of the passages, in citation order (the offline answer quotes them).
-    pub bodies: Vec<String>,
-    /// Canonical figures an answer may state: those of the passages, the calculations and the question itself.
-    pub known_figures: HashSet<String>,
+    /// The passages, in citation order: shared with the index, so an answer in flight holds pointers, not copies.
+    passages: Vec<Arc<Passage>>,
+    /// Canonical figures of the question and the earlier ones, which an answer may repeat. The passages' and
+    /// calculations' figures are read when the answer is checked, not kept for the whole answer.
+    question_figures: HashSet<String>,
     /// Whether the profile was assumed (never saved).
     pub profile_assumed: bool,
     profile: TaxProfile,
@@ -44,9 +46,25 @@ impl Tax {
         profile: &TaxProfile,
         today: time::Date,
     ) -> GroundedQuestion {
+        self.ground_searching(question, None, earlier, profile, today)
+    }
+
+    /// The same, searching for `search_query` (the model's standalone English rewrite of a follow-up or of a
+    /// question in another language) instead of what the heuristics make of the question.
+    pub fn ground_searching(
+        &self,
+        question: &str,
+        search_query: Option<&str>,
+        earlier: &[&str],
+        profile: &TaxProfile,
+        today: time::Date,
+    ) -> GroundedQuestion {
         let year = year_for(question, earlier, profile, today);
         let tax_year = year.year(profile);
-        let query = retrieval_query(question, earlier);
+        let query = match search_query {
+            Some(rewritten) => with_glossary(format!("{rewritten} {question}")),
+            None => retrieval_query(question, earlier),
+        };
         let hits = match year {
             YearChoice::Unsupported(_) => Vec::new(),
             _ => relevant(self.index.search(&query, tax_year, PASSAGES_PER_ANSWER)),
@@ -72,16 +90,9 @@ impl Tax {
                 .filter_map(|input| calc::run(&self.params, input).ok())
                 .collect(),
         };
-        let bodies: Vec<String> = hits.iter().map(|h| h.passage.body.clone()).collect();
-        let mut texts: Vec<&str> = hits
-            .iter()
-            .flat_map(|h| [h.passage.title.as_str(), h.passage.body.as_str()])
-            .collect();
-        let calculation_texts: Vec<String> = calculations.iter().map(calculation_text).collect();
-        texts.extend(calculation_texts.iter().map(String::as_str));
-        texts.push(question);
-        texts.extend(earlier.iter().copied());
-        let known_figures = figures::with_yearless_dates(figures::canonical_set(texts));
+        let passages: Vec<Arc<Passage>> = hits.iter().map(|h| Arc::clone(h.passage)).collect();
+        let question_figures =
+            figures::canonical_set(std::iter::once(question).chain(earlier.iter().copied()));
         let stamp = TaxProfile {
             tax_year,
             ..profile.clone()
@@ -94,10 +105,11 @@ impl Tax {
                 sources,
                 calculations,
                 unsupported_figures: Vec::new(),
+                search_query: search_query.map(str::to_string),
             },
             year,
-            bodies,
-            known_figures,
+            passages,
+            question_figures,
             profile_assumed: !profile.saved,
             profile: profile.clone(),
         }
@@ -110,6 +122,11 @@ fn retrieval_query(question: &str, earlier: &[&str]) -> String {
         Some(previous) if terms::words(question).len() < 3 => format!("{previous} {question}"),
         _ => question.to_string(),
     };
+    with_glossary(query)
+}
+
+/// A query with the English search terms of any Vietnamese words in it.
+fn with_glossary(query: String) -> String {
     let english = terms::glossary_terms(&query);
     if english.is_empty() {
         query
@@ -196,7 +213,7 @@ impl GroundedQuestion {
              not work out new figures yourself: where a calculation is given, use its numbers. If they do not answer \
              part of the question, say so and do not guess. Do not add a list of sources at the end: the app shows it.\n"
         );
-        for (source, body) in g.sources.iter().zip(&self.bodies) {
+        for (source, passage) in g.sources.iter().zip(&self.passages) {
             let _ = writeln!(
                 text,
                 "[{}] {} ({}{}{}, tax year {})\n{}\n",
@@ -206,7 +223,7 @@ impl GroundedQuestion {
                 if source.section.is_empty() { "" } else { ", " },
                 source.section,
                 g.tax_year,
-                body.trim()
+                passage.body.trim()
             );
         }
         for (index, calculation) in g.calculations.iter().enumerate() {
@@ -252,13 +269,13 @@ impl GroundedQuestion {
             }
             text.push('\n');
         }
-        for (source, body) in g.sources.iter().zip(&self.bodies).take(OFFLINE_PASSAGES) {
+        for (source, passage) in g.sources.iter().zip(&self.passages).take(OFFLINE_PASSAGES) {
             let _ = writeln!(
                 text,
                 "**{}** [{}]\n\n{}\n",
                 source.title,
                 source.number,
-                body.trim()
+                passage.body.trim()
             );
         }
         text
@@ -266,12 +283,32 @@ impl GroundedQuestion {
 
     /// The passage the offline model is asked to summarise, if any.
     pub fn summary_passage(&self) -> Option<&str> {
-        self.bodies.first().map(String::as_str)
+        self.passages.first().map(|p| p.body.as_str())
+    }
+
+    /// Canonical figures an answer may state: those of the passages, the calculations (found for the question and
+    /// `extra`, those the model asked for) and the questions themselves.
+    pub fn known_figures(&self, extra: &[CalculationResult]) -> HashSet<String> {
+        let calculation_texts: Vec<String> = self
+            .grounding
+            .calculations
+            .iter()
+            .chain(extra)
+            .map(calculation_text)
+            .collect();
+        let texts = self
+            .passages
+            .iter()
+            .flat_map(|p| [p.title.as_str(), p.body.as_str()])
+            .chain(calculation_texts.iter().map(String::as_str));
+        let mut known = figures::canonical_set(texts);
+        known.extend(self.question_figures.iter().cloned());
+        figures::with_yearless_dates(known)
     }
 
     /// Figures of `answer` that none of its sources or calculations hold.
     pub fn unsupported_figures(&self, answer: &str) -> Vec<String> {
-        figures::unsupported(answer, &self.known_figures)
+        self.unsupported_figures_with(answer, &[])
     }
 
     /// The same, counting the figures of calculations the model asked for while answering.
@@ -280,14 +317,6 @@ impl GroundedQuestion {
         answer: &str,
         extra: &[CalculationResult],
     ) -> Vec<String> {
-        if extra.is_empty() {
-            return self.unsupported_figures(answer);
-        }
-        let texts: Vec<String> = extra.iter().map(calculation_text).collect();
-        let mut known = self.known_figures.clone();
-        known.extend(figures::with_yearless_dates(figures::canonical_set(
-            texts.iter().map(String::as_str),
-        )));
-        figures::unsupported(answer, &known)
+        figures::unsupported(answer, &self.known_figures(extra))
     }
 }

@@ -2,7 +2,7 @@
 //! base). In memory rather than the database's full-text search, so SQLite and PostgreSQL rank alike, a question
 //! costs no database round trip, and the index can weigh titles and keywords above body text.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use super::{knowledge::Passage, terms::terms};
 
@@ -14,7 +14,8 @@ const TITLE_WEIGHT: u32 = 3;
 const KEYWORD_WEIGHT: u32 = 2;
 
 pub struct Index {
-    passages: Vec<Passage>,
+    /// Shared with every answer grounded on them, so an answer holds pointers rather than copies of the bodies.
+    passages: Vec<Arc<Passage>>,
     /// Term -> (passage index, weighted term frequency).
     postings: HashMap<String, Vec<(u32, u32)>>,
     lengths: Vec<u32>,
@@ -24,7 +25,7 @@ pub struct Index {
 /// A passage that matched, and how well.
 #[derive(Clone, Copy, Debug)]
 pub struct Hit<'a> {
-    pub passage: &'a Passage,
+    pub passage: &'a Arc<Passage>,
     pub score: f32,
 }
 
@@ -51,18 +52,18 @@ impl Index {
         }
         let average_length = lengths.iter().sum::<u32>() as f32 / lengths.len().max(1) as f32;
         Index {
-            passages,
+            passages: passages.into_iter().map(Arc::new).collect(),
             postings,
             lengths,
             average_length,
         }
     }
 
-    pub fn passages(&self) -> &[Passage] {
+    pub fn passages(&self) -> &[Arc<Passage>] {
         &self.passages
     }
 
-    pub fn get(&self, id: &str) -> Option<&Passage> {
+    pub fn get(&self, id: &str) -> Option<&Arc<Passage>> {
         self.passages.iter().find(|p| p.id == id)
     }
 

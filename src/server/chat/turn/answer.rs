@@ -7,19 +7,21 @@ use tokio::{sync::oneshot, time::Instant};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+const ANSWER_TEMPERATURE: f32 = 0.3;
+
 use super::{
-    lock_turns,
+    lock_turns, offline,
     streaming::{Ending, Opening, Progress, Turn},
     EventSender,
 };
 use crate::{
-    model::{ApiError, MessageStatus, TurnEvent, Usage},
+    model::{tax::TaxProfile, ApiError, MessageStatus, TurnEvent, Usage},
     server::{
-        chat::{conversations::to_chat_message, follow_ups, prompt, titles, Chat},
+        chat::{conversations::to_chat_message, follow_ups, prompt, search_query, titles, Chat},
         error::{new_correlation_id, AppError},
-        llm::{Candidate, ChatRequest, Tools},
+        llm::{Candidate, ChatRequest, PromptMessage, PromptRole, Tools},
         store::{FinishedAnswer, MessageRow},
-        tax::GroundedQuestion,
+        tax::{profile as tax_profile, GroundedQuestion},
     },
 };
 
@@ -28,12 +30,7 @@ pub(super) struct AnswerJob {
     pub chat: Chat,
     /// The models to try, in order (the chosen one first).
     pub candidates: Vec<Candidate>,
-    pub request: ChatRequest,
-    /// What the offline model is asked instead, when the question has a passage to summarise.
-    pub offline_request: Option<ChatRequest>,
-    /// The answer's sources, calculations and profile stamp.
-    pub grounded: GroundedQuestion,
-    pub question: String,
+    pub question: Question,
     /// The first exchange of a new conversation, which earns it a generated title.
     pub first_exchange: bool,
     /// Arrives when the turn has stored the question; dropped if it could not.
@@ -42,28 +39,127 @@ pub(super) struct AnswerJob {
     pub events: EventSender,
 }
 
-/// The two prompts of a tax answer: the grounded one, and the offline model's short one.
+/// The question as the answer task grounds it.
+pub(super) struct Question {
+    pub text: String,
+    /// The conversation's earlier messages worth quoting, then the question.
+    pub history: Vec<PromptMessage>,
+    /// The tax profile the answer is for (the saved one, or the defaults).
+    pub profile: TaxProfile,
+}
+
+impl Question {
+    /// The conversation's earlier questions, oldest first.
+    fn earlier(&self) -> Vec<&str> {
+        let before = &self.history[..self.history.len().saturating_sub(1)];
+        before
+            .iter()
+            .filter(|m| m.role == PromptRole::User)
+            .map(|m| &*m.content)
+            .collect()
+    }
+}
+
+/// The prompts of a tax answer: the grounded one, and the offline model's short one. The grounding itself is
+/// written again for each request from the answer's `GroundedQuestion`, so an answer in flight keeps the prompt
+/// without its few kilobytes of quoted passages.
 pub(super) struct Requests {
-    pub grounded: ChatRequest,
+    /// The instructions and the conversation, without the grounding.
+    pub base: ChatRequest,
     pub offline: Option<ChatRequest>,
     /// The calculators as function-calling tools, offered to every model but the offline one.
     pub tool_definitions: Arc<serde_json::Value>,
 }
 
 impl Requests {
-    pub(super) fn for_candidate(&self, candidate: &Candidate) -> ChatRequest {
-        match (&self.offline, candidate.offline) {
-            (Some(offline), true) => offline.clone(),
-            (None, true) => self.grounded.clone(),
-            (_, false) => ChatRequest {
-                tools: Some(Tools {
-                    definitions: self.tool_definitions.clone(),
-                    rounds: Vec::new(),
-                }),
-                ..self.grounded.clone()
+    fn new(
+        chat: &Chat,
+        candidates: &[Candidate],
+        question: &Question,
+        grounded: &GroundedQuestion,
+    ) -> Self {
+        let grounding_tokens = prompt::estimate_tokens(&grounded.context());
+        Requests {
+            base: ChatRequest {
+                messages: prompt::build(
+                    &question.history,
+                    grounding_tokens,
+                    chat.settings.context_token_budget,
+                ),
+                max_tokens: chat.settings.max_answer_tokens,
+                temperature: ANSWER_TEMPERATURE,
+                tools: None,
             },
+            // Only an answer the offline model may write needs its prompt: most answers never carry one.
+            offline: candidates
+                .iter()
+                .any(|c| c.offline)
+                .then(|| offline::summary_request(grounded, &question.text))
+                .flatten(),
+            tool_definitions: chat.tax.tool_definitions.clone(),
         }
     }
+
+    pub(super) fn for_candidate(
+        &self,
+        candidate: &Candidate,
+        grounded: &GroundedQuestion,
+    ) -> ChatRequest {
+        if let (Some(offline), true) = (&self.offline, candidate.offline) {
+            return offline.clone();
+        }
+        ChatRequest {
+            messages: prompt::with_grounding(&self.base.messages, grounded.context()),
+            tools: (!candidate.offline).then(|| Tools {
+                definitions: self.tool_definitions.clone(),
+                rounds: Vec::new(),
+            }),
+            ..self.base.clone()
+        }
+    }
+
+    /// The tokens of the grounded prompt, for an answer whose provider reports no usage.
+    fn estimate_tokens(&self, grounded: &GroundedQuestion) -> usize {
+        let messages: usize = self
+            .base
+            .messages
+            .iter()
+            .map(|m| prompt::estimate_tokens(&m.content) + 4)
+            .sum();
+        messages + prompt::estimate_tokens(&grounded.context()) + 4
+    }
+}
+
+/// Grounds the question: searched for the model's standalone rewrite when it leans on earlier questions or is in
+/// another language and a model other than the offline one answers first; as typed otherwise.
+async fn ground(
+    chat: &Chat,
+    candidates: &[Candidate],
+    question: &Question,
+    cancel: &CancellationToken,
+) -> GroundedQuestion {
+    let earlier = question.earlier();
+    let rewriter = candidates.first().filter(|c| !c.offline);
+    let search_query = match rewriter {
+        Some(candidate) if search_query::needs_rewrite(&question.text, &earlier) => {
+            tokio::select! {
+                _ = cancel.cancelled() => None,
+                query = search_query::rewrite(candidate, &question.text, &earlier) => query,
+            }
+        }
+        _ => None,
+    };
+    if let Some(query) = &search_query {
+        tracing::debug!(%query, "question searched as rewritten by the model");
+    }
+    let today = tax_profile::today();
+    chat.tax.ground_searching(
+        &question.text,
+        search_query.as_deref(),
+        &earlier,
+        &question.profile,
+        today,
+    )
 }
 
 /// The turn's word that the question is stored.
@@ -77,28 +173,24 @@ pub(super) async fn write_answer(job: AnswerJob) {
     let AnswerJob {
         chat,
         candidates,
-        request,
-        offline_request,
-        grounded,
         question,
         first_exchange,
         stored,
         cancel,
         events,
     } = job;
-    let requests = Requests {
-        grounded: request,
-        offline: offline_request,
-        tool_definitions: chat.tax.tool_definitions.clone(),
-    };
+    let grounded = ground(&chat, &candidates, &question, &cancel).await;
+    let requests = Requests::new(&chat, &candidates, &question, &grounded);
+    let Question { text: question, .. } = question;
     let started = Instant::now();
     // The first model is asked now, while the turn stores the question: its first token takes far longer than the
     // write. Nothing reaches the browser or the database before the question is stored; if it could not be, the
     // request is dropped, which cancels it, and the turn reports the error.
     let first_opening = candidates.first().map(|candidate| {
-        candidate
-            .provider
-            .stream(&candidate.model, requests.for_candidate(candidate))
+        candidate.provider.stream(
+            &candidate.model,
+            requests.for_candidate(candidate, &grounded),
+        )
     });
     let Some((Stored { answer, db_time }, first_opening)) =
         question_stored(stored, first_opening).await
@@ -120,12 +212,6 @@ pub(super) async fn write_answer(job: AnswerJob) {
         grounding: Box::new(grounded.grounding.clone()),
     };
     let _ = events.send(grounded_event).await;
-    let prompt_estimate: usize = requests
-        .grounded
-        .messages
-        .iter()
-        .map(|m| prompt::estimate_tokens(&m.content) + 4)
-        .sum::<usize>();
     let ending = if candidates.is_empty() {
         Ending::NoProvider
     } else {
@@ -172,7 +258,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
     }
     let usage = progress.usage.or_else(|| {
         (!progress.text.is_empty()).then(|| Usage {
-            prompt_tokens: u32::try_from(prompt_estimate).unwrap_or(u32::MAX),
+            prompt_tokens: u32::try_from(requests.estimate_tokens(&grounded)).unwrap_or(u32::MAX),
             completion_tokens: u32::try_from(prompt::estimate_tokens(&progress.text))
                 .unwrap_or(u32::MAX),
             estimated: true,

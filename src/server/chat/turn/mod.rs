@@ -30,11 +30,10 @@ use super::{
     validation::{parse_id, validate_message},
     Chat,
 };
-use crate::model::{tax::TaxProfile, MessageStatus, Role, TurnEvent, TurnRequest, DISCLAIMER};
+use crate::model::{tax::TaxProfile, MessageStatus, TurnEvent, TurnRequest, DISCLAIMER};
 use crate::server::{
     error::AppError,
     identity::guest::{GuestToken, GUEST_TTL_MS},
-    llm::ChatRequest,
     store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
     tax::profile as tax_profile,
 };
@@ -44,7 +43,6 @@ pub const TAX_ASSISTANT_ID: &str = "tax";
 const TITLE_CHARS: usize = 60;
 /// Messages read to build a prompt; the token budget keeps fewer.
 const PROMPT_HISTORY_MESSAGES: i64 = 200;
-const ANSWER_TEMPERATURE: f32 = 0.3;
 /// Events buffered for a slow reader before the answer task waits for it.
 const EVENT_BUFFER: usize = 256;
 
@@ -224,8 +222,9 @@ struct FirstChoice {
     label: String,
 }
 
-/// Starts the answer task, which asks the first model at once, so the request overlaps storing the question, and
-/// waits for the question to be stored before anything reaches the browser or the database.
+/// Starts the answer task, which grounds the question and asks the first model at once, so the request overlaps
+/// storing the question, and waits for the question to be stored before anything reaches the browser or the
+/// database.
 fn launch_answer(
     chat: &Chat,
     conversation: &TurnConversation,
@@ -245,49 +244,26 @@ fn launch_answer(
             label: c.label.clone(),
         },
     );
-    let mut prompt_history: Vec<PromptMessage> =
-        history.iter().filter_map(prompt_message).collect();
-    prompt_history.push(PromptMessage {
+    let mut history: Vec<PromptMessage> = history.iter().filter_map(prompt_message).collect();
+    history.push(PromptMessage {
         role: prompt::PromptRole::User,
         content: question.into(),
     });
-    let earlier: Vec<&str> = history
-        .iter()
-        .filter(|m| m.role == Role::User)
-        .map(|m| m.content.as_str())
-        .collect();
     let profile = conversation
         .tax_profile
         .clone()
         .unwrap_or_else(|| tax_profile::default_profile(tax_profile::today()));
-    let grounded = chat
-        .tax
-        .ground(question, &earlier, &profile, tax_profile::today());
-    // Only an answer the offline model may write needs its prompt: most answers never carry one.
-    let offline_request = candidates
-        .iter()
-        .any(|c| c.offline)
-        .then(|| offline::summary_request(&grounded, question))
-        .flatten();
     let cancel = chat.shutdown.child_token();
     let (sender, events) = mpsc::channel(EVENT_BUFFER);
     let (stored, question_stored) = oneshot::channel();
     chat.tasks.spawn(answer::write_answer(answer::AnswerJob {
         chat: chat.clone(),
         candidates,
-        request: ChatRequest {
-            messages: prompt::build(
-                &prompt_history,
-                Some(grounded.context().into()),
-                chat.settings.context_token_budget,
-            ),
-            max_tokens: chat.settings.max_answer_tokens,
-            temperature: ANSWER_TEMPERATURE,
-            tools: None,
+        question: answer::Question {
+            text: question.to_string(),
+            history,
+            profile,
         },
-        offline_request,
-        grounded,
-        question: question.to_string(),
         first_exchange: conversation.is_new,
         stored: question_stored,
         cancel: cancel.clone(),

@@ -39,16 +39,17 @@ pub(super) fn summary_request(grounded: &GroundedQuestion, question: &str) -> Op
     })
 }
 
-pub(super) struct SummaryFilter<'a> {
-    known: &'a HashSet<String>,
+pub(super) struct SummaryFilter {
+    /// The figures the sources hold; built only for the offline model's answers, and dropped with them.
+    known: HashSet<String>,
     pending: String,
     labelled: bool,
     /// Sentences left out, for the log.
     pub(super) dropped: usize,
 }
 
-impl<'a> SummaryFilter<'a> {
-    pub(super) fn new(known: &'a HashSet<String>) -> Self {
+impl SummaryFilter {
+    pub(super) fn new(known: HashSet<String>) -> Self {
         SummaryFilter {
             known,
             pending: String::new(),
@@ -74,7 +75,7 @@ impl<'a> SummaryFilter<'a> {
     fn pass(&mut self, text: &str) -> Option<String> {
         let mut kept = String::new();
         for sentence in sentences(text) {
-            if figures::unsupported(sentence, self.known).is_empty() {
+            if figures::unsupported(sentence, &self.known).is_empty() {
                 kept.push_str(sentence);
             } else {
                 self.dropped += 1;
@@ -125,7 +126,7 @@ mod tests {
     #[test]
     fn sentences_with_unknown_figures_are_left_out_and_the_rest_labelled() {
         let known = figures::canonical_set(["The rate is 15.3 % on 92.35 % of profit."]);
-        let mut filter = SummaryFilter::new(&known);
+        let mut filter = SummaryFilter::new(known);
         let mut shown = String::new();
         for token in [
             "You pay 15",
@@ -149,7 +150,7 @@ mod tests {
     #[test]
     fn a_summary_with_nothing_left_shows_no_label() {
         let known = HashSet::new();
-        let mut filter = SummaryFilter::new(&known);
+        let mut filter = SummaryFilter::new(known);
         assert_eq!(filter.push("It costs $99. "), None);
         assert_eq!(filter.finish(), None);
     }

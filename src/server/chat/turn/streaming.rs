@@ -73,9 +73,10 @@ impl Turn<'_> {
         for (index, candidate) in candidates.iter().enumerate() {
             progress.candidate = index;
             let opening = first_opening.take().unwrap_or_else(|| {
-                candidate
-                    .provider
-                    .stream(&candidate.model, requests.for_candidate(candidate))
+                candidate.provider.stream(
+                    &candidate.model,
+                    requests.for_candidate(candidate, self.grounded),
+                )
             });
             let ending = self.stream(candidate, requests, opening, progress).await;
             let Ending::Failed(error) = &ending else {
@@ -125,7 +126,7 @@ impl Turn<'_> {
         // be busy with another answer); its own words follow, filtered.
         let mut summary = candidate
             .offline
-            .then(|| SummaryFilter::new(&grounded.known_figures));
+            .then(|| SummaryFilter::new(grounded.known_figures(&[])));
         if summary.is_some() {
             let lead = grounded.offline_lead();
             progress.first_token_at.get_or_insert_with(Instant::now);
@@ -186,7 +187,7 @@ impl Turn<'_> {
                         if events.send(shown).await.is_err() {
                             return Ending::Disconnected;
                         }
-                        let mut request = requests.for_candidate(candidate);
+                        let mut request = requests.for_candidate(candidate, grounded);
                         if let Some(tools) = request.tools.as_mut() {
                             tools.rounds = rounds.clone();
                             // The last round answers without tools, so a model cannot call forever.
