@@ -451,3 +451,21 @@ async fn a_failed_rewrite_leaves_the_question_searched_as_asked() {
     assert!(turn.error.is_none(), "{:?}", turn.error);
     assert_eq!(app.mock.as_ref().expect("mock").rewrite_requests().len(), 1);
 }
+
+#[tokio::test]
+async fn thanks_gets_a_reply_without_a_stamp_or_sources() {
+    let app = TestApp::start().await;
+    let events = app.browser().ask(None, "Thanks!").await;
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, TurnEvent::Grounded { .. })),
+        "{events:?}"
+    );
+    let turn = summarize(&events);
+    assert!(turn.error.is_none(), "{:?}", turn.error);
+    assert!(turn.finished.grounding.is_none());
+    let requests = app.mock.as_ref().expect("mock").answer_requests();
+    let context = requests[0]["messages"][1]["content"].as_str().unwrap_or("");
+    assert!(context.contains("small talk"), "{context}");
+}

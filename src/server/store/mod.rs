@@ -111,10 +111,41 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn S
     opened.map_err(|e| format!("cannot open the database: {e}"))
 }
 
-/// Who owns a conversation. Users arrive with accounts; today every owner is a guest session.
+/// Who owns a conversation (and a tax profile, and usage): a guest session or a user account, never both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Owner {
     Guest(Uuid),
+    User(Uuid),
+}
+
+impl Owner {
+    pub fn id(self) -> Uuid {
+        match self {
+            Owner::Guest(id) | Owner::User(id) => id,
+        }
+    }
+
+    /// The id as the owner columns hold it.
+    pub(crate) fn id_text(self) -> String {
+        self.id().to_string()
+    }
+
+    /// The column of `conversations` (and of the tax-profile table) that holds this kind of owner. Every query
+    /// that reads or changes an owner's rows is scoped by it; both are constants, so the statement cache holds
+    /// one statement per kind.
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            Owner::Guest(_) => "guest_session_id",
+            Owner::User(_) => "user_id",
+        }
+    }
+
+    pub(crate) fn tax_profile_table(self) -> &'static str {
+        match self {
+            Owner::Guest(_) => "tax_profiles",
+            Owner::User(_) => "user_tax_profiles",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{
     now_ms,
     sql::{
-        checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json, owner_guest,
+        checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json,
         profile_from_json, sql_store, CHECKPOINT_CHUNK, CONVERSATION_COLUMNS, MESSAGE_COLUMNS,
         QUALIFIED_MESSAGE_COLUMNS,
     },
@@ -70,22 +70,22 @@ sql_store!(PgStore, PgRow, "SHOW server_version", "BEGIN", {
         );
         // Title matches first, then passages; several passages of one conversation collapse into its best.
         let rows = sqlx::query(
-            "WITH q AS (SELECT to_tsquery('english', $1) AS query)
+            &format!("WITH q AS (SELECT to_tsquery('english', $1) AS query)
              SELECT c.id, c.title, c.archived, ts_headline('english', c.title, q.query, $3) AS snippet,
                     0 AS kind, ts_rank(to_tsvector('english', c.title), q.query) AS score
              FROM conversations c, q
-             WHERE c.guest_session_id = $2 AND to_tsvector('english', c.title) @@ q.query
+             WHERE c.{owner} = $2 AND to_tsvector('english', c.title) @@ q.query
              UNION ALL
              SELECT c.id, c.title, c.archived, ts_headline('english', m.content, q.query, $3) AS snippet,
                     1 AS kind, ts_rank(to_tsvector('english', m.content), q.query) AS score
              FROM messages m JOIN conversations c ON c.id = m.conversation_id, q
-             WHERE c.guest_session_id = $2 AND m.status <> 'streaming'
+             WHERE c.{owner} = $2 AND m.status <> 'streaming'
                AND to_tsvector('english', m.content) @@ q.query
              ORDER BY kind, score DESC
-             LIMIT $4",
+             LIMIT $4", owner = owner.column()),
         )
         .bind(query)
-        .bind(owner_guest(owner))
+        .bind(owner.id_text())
         .bind(headline)
         .bind(limit * 4)
         .fetch_all(&self.pool)

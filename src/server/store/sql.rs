@@ -93,17 +93,17 @@ macro_rules! sql_store {
                 limit: i64,
             ) -> StoreResult<Vec<ConversationListItem>> {
                 let rows = sqlx::query(
-                    "SELECT c.id, c.title, c.pinned, c.archived, c.updated_at,
+                    &format!("SELECT c.id, c.title, c.pinned, c.archived, c.updated_at,
                             (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
                             (SELECT m.content FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1)
                                 AS last_message
                      FROM conversations c
-                     WHERE c.guest_session_id = $1 AND c.archived = $2
+                     WHERE c.{owner} = $1 AND c.archived = $2
                        AND ($3 OR (c.pinned, c.updated_at, c.id) < ($4, $5, $6))
                      ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC
-                     LIMIT $7",
+                     LIMIT $7", owner = owner.column()),
                 )
-                .bind(owner_guest(owner))
+                .bind(owner.id_text())
                 .bind(filter == ListFilter::Archived)
                 .bind(after.is_none())
                 .bind(after.is_some_and(|a| a.pinned))
@@ -117,12 +117,12 @@ macro_rules! sql_store {
 
             async fn rename_conversation(&self, owner: Owner, id: Uuid, title: &str) -> StoreResult<bool> {
                 let result = sqlx::query(
-                    "UPDATE conversations SET title = $1, title_edited = $2 WHERE id = $3 AND guest_session_id = $4",
+                    &format!("UPDATE conversations SET title = $1, title_edited = $2 WHERE id = $3 AND {owner} = $4", owner = owner.column()),
                 )
                 .bind(title)
                 .bind(true)
                 .bind(id.to_string())
-                .bind(owner_guest(owner))
+                .bind(owner.id_text())
                 .execute(&self.writer)
                 .await?;
                 Ok(result.rows_affected() > 0)
@@ -139,10 +139,10 @@ macro_rules! sql_store {
             }
 
             async fn set_pinned(&self, owner: Owner, id: Uuid, pinned: bool) -> StoreResult<bool> {
-                let result = sqlx::query("UPDATE conversations SET pinned = $1 WHERE id = $2 AND guest_session_id = $3")
+                let result = sqlx::query(&format!("UPDATE conversations SET pinned = $1 WHERE id = $2 AND {owner} = $3", owner = owner.column()))
                     .bind(pinned)
                     .bind(id.to_string())
-                    .bind(owner_guest(owner))
+                    .bind(owner.id_text())
                     .execute(&self.writer)
                     .await?;
                 Ok(result.rows_affected() > 0)
@@ -150,10 +150,10 @@ macro_rules! sql_store {
 
             async fn set_archived(&self, owner: Owner, id: Uuid, archived: bool) -> StoreResult<bool> {
                 let result =
-                    sqlx::query("UPDATE conversations SET archived = $1 WHERE id = $2 AND guest_session_id = $3")
+                    sqlx::query(&format!("UPDATE conversations SET archived = $1 WHERE id = $2 AND {owner} = $3", owner = owner.column()))
                         .bind(archived)
                         .bind(id.to_string())
-                        .bind(owner_guest(owner))
+                        .bind(owner.id_text())
                         .execute(&self.writer)
                         .await?;
                 Ok(result.rows_affected() > 0)
@@ -167,10 +167,10 @@ macro_rules! sql_store {
                 id: Uuid,
             ) -> StoreResult<Option<ConversationRow>> {
                 let row = sqlx::query(
-                    &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 AND guest_session_id = $2"),
+                    &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 AND {owner} = $2", owner = owner.column()),
                 )
                 .bind(id.to_string())
-                .bind(owner_guest(owner))
+                .bind(owner.id_text())
                 .fetch_optional(&self.pool)
                 .await?;
                 row.as_ref().map(conversation_from_row).transpose()
@@ -185,12 +185,12 @@ macro_rules! sql_store {
             ) -> StoreResult<ConversationRow> {
                 let now = now_ms();
                 let row = sqlx::query(&format!(
-                    "INSERT INTO conversations (id, guest_session_id, assistant_id, title, model_key, created_at, updated_at)
+                    "INSERT INTO conversations (id, {owner}, assistant_id, title, model_key, created_at, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7)
-                     RETURNING {CONVERSATION_COLUMNS}"
+                     RETURNING {CONVERSATION_COLUMNS}", owner = owner.column()
                 ))
                 .bind(Uuid::now_v7().to_string())
-                .bind(owner_guest(owner))
+                .bind(owner.id_text())
                 .bind(assistant_id)
                 .bind(title)
                 .bind(model_key)
@@ -207,19 +207,19 @@ macro_rules! sql_store {
                 id: Uuid,
                 model_key: &str,
             ) -> StoreResult<()> {
-                sqlx::query("UPDATE conversations SET model_key = $1 WHERE id = $2 AND guest_session_id = $3")
+                sqlx::query(&format!("UPDATE conversations SET model_key = $1 WHERE id = $2 AND {owner} = $3", owner = owner.column()))
                     .bind(model_key)
                     .bind(id.to_string())
-                    .bind(owner_guest(owner))
+                    .bind(owner.id_text())
                     .execute(&self.writer)
                     .await?;
                 Ok(())
             }
 
             async fn delete_conversation(&self, owner: Owner, id: Uuid) -> StoreResult<bool> {
-                let result = sqlx::query("DELETE FROM conversations WHERE id = $1 AND guest_session_id = $2")
+                let result = sqlx::query(&format!("DELETE FROM conversations WHERE id = $1 AND {owner} = $2", owner = owner.column()))
                     .bind(id.to_string())
-                    .bind(owner_guest(owner))
+                    .bind(owner.id_text())
                     .execute(&self.writer)
                     .await?;
                 Ok(result.rows_affected() > 0)
@@ -357,11 +357,11 @@ macro_rules! sql_store {
                     Some(new) => {
                         let mut tx = self.writer.begin_with($begin_write).await?;
                         sqlx::query(
-                            "INSERT INTO conversations (id, guest_session_id, assistant_id, title, model_key, created_at, updated_at)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                            &format!("INSERT INTO conversations (id, {owner}, assistant_id, title, model_key, created_at, updated_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)", owner = new.owner.column()),
                         )
                         .bind(turn.conversation_id.to_string())
-                        .bind(owner_guest(new.owner))
+                        .bind(new.owner.id_text())
                         .bind(&new.assistant_id)
                         .bind(&new.title)
                         .bind(&new.model_key)
@@ -471,18 +471,22 @@ macro_rules! sql_store {
             ) -> StoreResult<Option<MessageRow>> {
                 let row = sqlx::query(&format!(
                     "SELECT {MESSAGE_COLUMNS} FROM messages
-                     WHERE id = $1 AND conversation_id IN (SELECT id FROM conversations WHERE guest_session_id = $2)"
+                     WHERE id = $1 AND conversation_id IN (SELECT id FROM conversations WHERE {owner} = $2)", owner = owner.column()
                 ))
                 .bind(message_id.to_string())
-                .bind(owner_guest(owner))
+                .bind(owner.id_text())
                 .fetch_optional(&self.pool)
                 .await?;
                 row.as_ref().map(message_from_row).transpose()
             }
 
             async fn tax_profile(&self, owner: Owner) -> StoreResult<Option<TaxProfile>> {
-                let row = sqlx::query("SELECT profile FROM tax_profiles WHERE guest_session_id = $1")
-                    .bind(owner_guest(owner))
+                let row = sqlx::query(&format!(
+                    "SELECT profile FROM {table} WHERE {owner} = $1",
+                    table = owner.tax_profile_table(),
+                    owner = owner.column()
+                ))
+                    .bind(owner.id_text())
                     .fetch_optional(&self.pool)
                     .await?;
                 match row {
@@ -509,10 +513,14 @@ macro_rules! sql_store {
                 let json =
                     serde_json::to_string(profile).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
                 sqlx::query(
-                    "INSERT INTO tax_profiles (guest_session_id, profile, updated_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (guest_session_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
+                    &format!(
+                        "INSERT INTO {table} ({owner}, profile, updated_at) VALUES ($1, $2, $3)
+                         ON CONFLICT ({owner}) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
+                        table = owner.tax_profile_table(),
+                        owner = owner.column()
+                    ),
                 )
-                .bind(owner_guest(owner))
+                .bind(owner.id_text())
                 .bind(json)
                 .bind(now_ms())
                 .execute(&self.writer)
@@ -577,11 +585,4 @@ pub(super) fn grounding_from_json(json: Option<String>) -> Option<crate::model::
 /// A stored tax profile; one that no longer reads (an older shape) counts as none, and the defaults apply again.
 pub(super) fn profile_from_json(json: Option<String>) -> Option<crate::model::tax::TaxProfile> {
     json.and_then(|json| serde_json::from_str(&json).ok())
-}
-
-/// The owner column's value.
-pub(super) fn owner_guest(owner: super::Owner) -> String {
-    match owner {
-        super::Owner::Guest(id) => id.to_string(),
-    }
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{
     now_ms,
     sql::{
-        checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json, owner_guest,
+        checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json,
         profile_from_json, sql_store, CHECKPOINT_CHUNK, CONVERSATION_COLUMNS, MESSAGE_COLUMNS,
         QUALIFIED_MESSAGE_COLUMNS,
     },
@@ -81,21 +81,21 @@ sql_store!(
             };
             // Title matches first, then passages; several passages of one conversation collapse into its best.
             let rows = sqlx::query(
-            "SELECT c.id, c.title, c.archived, highlight(conversations_fts, 0, $3, $4) AS snippet,
+            &format!("SELECT c.id, c.title, c.archived, highlight(conversations_fts, 0, $3, $4) AS snippet,
                     0 AS kind, bm25(conversations_fts) AS score
              FROM conversations_fts JOIN conversations c ON c.rowid = conversations_fts.rowid
-             WHERE conversations_fts MATCH $1 AND c.guest_session_id = $2
+             WHERE conversations_fts MATCH $1 AND c.{owner} = $2
              UNION ALL
              SELECT c.id, c.title, c.archived, snippet(messages_fts, 0, $3, $4, '…', 14) AS snippet,
                     1 AS kind, bm25(messages_fts) AS score
              FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
                   JOIN conversations c ON c.id = m.conversation_id
-             WHERE messages_fts MATCH $1 AND c.guest_session_id = $2
+             WHERE messages_fts MATCH $1 AND c.{owner} = $2
              ORDER BY kind, score
-             LIMIT $5",
+             LIMIT $5", owner = owner.column()),
         )
         .bind(query)
-        .bind(owner_guest(owner))
+        .bind(owner.id_text())
         .bind(HIGHLIGHT_START.to_string())
         .bind(HIGHLIGHT_END.to_string())
         .bind(limit * 4)

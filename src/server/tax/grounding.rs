@@ -34,6 +34,8 @@ pub struct GroundedQuestion {
     question_figures: HashSet<String>,
     /// Whether the profile was assumed (never saved).
     pub profile_assumed: bool,
+    /// A greeting or thanks, not a question: answered in a line, without a stamp, sources or figures.
+    pub small_talk: bool,
     profile: TaxProfile,
 }
 
@@ -61,11 +63,13 @@ impl Tax {
     ) -> GroundedQuestion {
         let year = year_for(question, earlier, profile, today);
         let tax_year = year.year(profile);
+        let small_talk = intent::is_small_talk(question);
         let query = match search_query {
             Some(rewritten) => with_glossary(format!("{rewritten} {question}")),
             None => retrieval_query(question, earlier),
         };
         let hits = match year {
+            _ if small_talk => Vec::new(),
             YearChoice::Unsupported(_) => Vec::new(),
             _ => relevant(self.index.search(&query, tax_year, PASSAGES_PER_ANSWER)),
         };
@@ -84,6 +88,7 @@ impl Tax {
             })
             .collect();
         let calculations: Vec<CalculationResult> = match year {
+            _ if small_talk => Vec::new(),
             YearChoice::Unsupported(_) => Vec::new(),
             _ => intent::calculations(question, profile, tax_year)
                 .iter()
@@ -111,6 +116,7 @@ impl Tax {
             passages,
             question_figures,
             profile_assumed: !profile.saved,
+            small_talk,
             profile: profile.clone(),
         }
     }
@@ -174,6 +180,14 @@ impl GroundedQuestion {
         let p = &self.profile;
         let mut text = String::new();
         let _ = writeln!(text, "## Grounding for this answer\n");
+        if self.small_talk {
+            let _ = writeln!(
+                text,
+                "The user's message is small talk (a greeting or thanks), not a tax question. Reply in one or two \
+                 friendly sentences, state no figures, and offer to help with their tax questions."
+            );
+            return text;
+        }
         let _ = writeln!(
             text,
             "Tax year {} · US federal. The user's tax profile: filing status {}; business form {}; W-2 wages: {}; state: {}.",
@@ -241,6 +255,9 @@ impl GroundedQuestion {
     pub fn offline_lead(&self) -> String {
         let g = &self.grounding;
         let mut text = String::new();
+        if self.small_talk {
+            return text;
+        }
         if !self.is_covered() {
             let _ = writeln!(
                 text,

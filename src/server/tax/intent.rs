@@ -4,6 +4,56 @@
 use super::terms::fold;
 use crate::model::tax::{CalculatorInput, FilingStatus, TaxProfile};
 
+/// Whole messages that are greetings, thanks or sign-offs, not questions (folded: lower case, no accents).
+const SMALL_TALK: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "yo",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "thanks",
+    "thank you",
+    "thanks a lot",
+    "thank you so much",
+    "thx",
+    "ty",
+    "ok",
+    "okay",
+    "ok thanks",
+    "okay thanks",
+    "cool",
+    "great",
+    "nice",
+    "perfect",
+    "got it",
+    "bye",
+    "goodbye",
+    "see you",
+    "cheers",
+    "xin chao",
+    "chao",
+    "chao ban",
+    "cam on",
+    "cam on ban",
+    "cam on nhieu",
+    "tam biet",
+];
+
+/// Whether the whole message is small talk ("thanks!", "xin chào"): it gets a short reply, no tax year stamp and
+/// no sources, since nothing in it is about tax.
+pub fn is_small_talk(message: &str) -> bool {
+    let folded = fold(message);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let phrase = words.join(" ");
+    !phrase.is_empty() && SMALL_TALK.contains(&phrase.as_str())
+}
+
 /// The calculations a question asks for, with the amounts it names, for `tax_year`.
 pub fn calculations(question: &str, profile: &TaxProfile, tax_year: i32) -> Vec<CalculatorInput> {
     let text = fold(question);
@@ -258,6 +308,28 @@ fn filing_status(text: &str) -> Option<FilingStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn greetings_and_thanks_are_small_talk_and_questions_are_not() {
+        for message in [
+            "Thanks!",
+            "hello",
+            "  Ok, thanks. ",
+            "Cảm ơn bạn",
+            "xin chào 👋",
+        ] {
+            assert!(is_small_talk(message), "{message}");
+        }
+        for message in [
+            "thanks, and what about 2026?",
+            "hi, is my laptop deductible?",
+            "ok",
+            "?",
+        ] {
+            let small = is_small_talk(message);
+            assert_eq!(small, message == "ok", "{message}");
+        }
+    }
     use crate::server::tax::profile::default_profile;
 
     fn ask(question: &str) -> Vec<CalculatorInput> {

@@ -207,11 +207,14 @@ pub(super) async fn write_answer(job: AnswerJob) {
         calculations: Vec::new(),
     };
     // The stamp and sources show above the answer before its first token.
-    let grounded_event = TurnEvent::Grounded {
-        message_id: answer.id.to_string(),
-        grounding: Box::new(grounded.grounding.clone()),
-    };
-    let _ = events.send(grounded_event).await;
+    // Small talk carries no stamp or sources: nothing in it is about tax.
+    if !grounded.small_talk {
+        let grounded_event = TurnEvent::Grounded {
+            message_id: answer.id.to_string(),
+            grounding: Box::new(grounded.grounding.clone()),
+        };
+        let _ = events.send(grounded_event).await;
+    }
     let ending = if candidates.is_empty() {
         Ending::NoProvider
     } else {
@@ -292,7 +295,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
         ttft_ms: progress.first_token_at.map(|at| millis(at - started)),
         latency_ms: millis(started.elapsed()),
         error_id: error.as_ref().map(|e| e.correlation_id.clone()),
-        grounding: Some(grounding),
+        grounding: (!grounded.small_talk).then_some(grounding),
     };
     let answer_text = finished.content.clone();
     let finish_started = Instant::now();

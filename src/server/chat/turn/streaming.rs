@@ -124,8 +124,7 @@ impl Turn<'_> {
         } = self;
         // The offline model's tax answer leads with the knowledge base itself, shown at once (the model may still
         // be busy with another answer); its own words follow, filtered.
-        let mut summary = candidate
-            .offline
+        let mut summary = (candidate.offline && !grounded.small_talk)
             .then(|| SummaryFilter::new(grounded.known_figures(&[])));
         if summary.is_some() {
             let lead = grounded.offline_lead();
