@@ -469,3 +469,38 @@ async fn thanks_gets_a_reply_without_a_stamp_or_sources() {
     let context = requests[0]["messages"][1]["content"].as_str().unwrap_or("");
     assert!(context.contains("small talk"), "{context}");
 }
+
+#[tokio::test]
+async fn a_calculation_the_model_asks_for_again_is_cited_not_shown_twice() {
+    let app = TestApp::start().await;
+    let events = app
+        .browser()
+        .ask(
+            None,
+            "What is the self-employment tax on $50,000 for 2025? [mock:tool]",
+        )
+        .await;
+    let grounding = summarize(&events).finished.grounding.expect("grounding");
+    let cards = grounding
+        .calculations
+        .iter()
+        .filter(|c| c.calculator == "self_employment_tax")
+        .count();
+    assert_eq!(cards, 1, "{:?}", grounding.calculations);
+    let tool_message = app
+        .mock
+        .as_ref()
+        .expect("mock")
+        .answer_requests()
+        .iter()
+        .flat_map(|r| r["messages"].as_array().cloned().unwrap_or_default())
+        .find(|m| m["role"] == "tool")
+        .expect("a tool message");
+    assert!(
+        tool_message["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("already shown as ["),
+        "{tool_message}"
+    );
+}

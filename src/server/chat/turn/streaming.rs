@@ -167,11 +167,17 @@ impl Turn<'_> {
                         // The model asked for calculations: run them, show their cards, and ask it again with the
                         // results.
                         let g = &grounded.grounding;
-                        let first_number = g.sources.len()
-                            + g.calculations.len()
-                            + progress.calculations.len()
-                            + 1;
-                        let (round, calculations) = tools::run(&chat.tax, calls, first_number);
+                        let shown: Vec<CalculationResult> = g
+                            .calculations
+                            .iter()
+                            .chain(&progress.calculations)
+                            .cloned()
+                            .collect();
+                        let shown = tools::Shown {
+                            calculations: &shown,
+                            first_number: g.sources.len() + 1,
+                        };
+                        let (round, calculations) = tools::run(&chat.tax, calls, shown);
                         tracing::info!(message_id = %message_id, calls = round.calls.len(), computed = calculations.len(), "calculator calls");
                         progress.calculations.extend(calculations);
                         rounds.push(round);

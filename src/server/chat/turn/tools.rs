@@ -42,20 +42,40 @@ impl PendingCalls {
     }
 }
 
-/// Runs each call; returns the round to send back and the calculations that succeeded. `first_number` is the
-/// citation number of the first new calculation (after the passages and the calculations already shown).
+/// The calculations an answer already shows, and the citation number of the first of them.
+pub(super) struct Shown<'a> {
+    pub calculations: &'a [CalculationResult],
+    pub first_number: usize,
+}
+
+/// Runs each call; returns the round to send back and the new calculations that succeeded. A result the answer
+/// already shows (Tally computed it for the question, or the model asked twice) is cited by its number rather than
+/// shown as a second, identical card.
 pub(super) fn run(
     tax: &Tax,
     calls: Vec<ToolCall>,
-    first_number: usize,
+    shown: Shown<'_>,
 ) -> (ToolRound, Vec<CalculationResult>) {
+    let first_number = shown.first_number + shown.calculations.len();
     let mut results = Vec::with_capacity(calls.len());
-    let mut calculations = Vec::new();
+    let mut calculations: Vec<CalculationResult> = Vec::new();
     for call in &calls {
         let outcome = calc::input_from_tool_call(&call.name, &call.arguments)
             .and_then(|input| calc::run(&tax.params, &input));
-        let text = match outcome {
-            Ok(calculation) => {
+        let earlier = outcome.as_ref().ok().and_then(|calculation| {
+            let numbered = shown
+                .calculations
+                .iter()
+                .chain(&calculations)
+                .position(|c| c == calculation)?;
+            Some(shown.first_number + numbered)
+        });
+        let text = match (outcome, earlier) {
+            (Ok(calculation), Some(number)) => format!(
+                "Result of Tally's calculator, already shown as [{number}]; cite it as [{number}]:\n{}",
+                calculation_text(&calculation)
+            ),
+            (Ok(calculation), None) => {
                 let number = first_number + calculations.len();
                 let text = format!(
                     "Result of Tally's calculator, cite it as [{number}]:\n{}",
@@ -64,7 +84,7 @@ pub(super) fn run(
                 calculations.push(calculation);
                 text
             }
-            Err(error) => format!(
+            (Err(error), _) => format!(
                 "The calculator could not run: {} (field {}). Ask the user for it; do not compute it yourself.",
                 error.message, error.field
             ),
@@ -91,7 +111,11 @@ mod tests {
         let calls = pending.take();
         assert_eq!(calls.len(), 1);
         let tax = Tax::load().expect("knowledge base");
-        let (round, calculations) = run(&tax, calls, 4);
+        let none = Shown {
+            calculations: &[],
+            first_number: 4,
+        };
+        let (round, calculations) = run(&tax, calls.clone(), none);
         assert_eq!(calculations.len(), 1);
         assert!(
             round.results[0].starts_with("Result of Tally's calculator, cite it as [4]"),
@@ -100,6 +124,19 @@ mod tests {
         );
         assert!(
             round.results[0].contains("$7,064.78"),
+            "{}",
+            round.results[0]
+        );
+
+        // The same calculation again (found for the question, say) is cited by its number, not shown twice.
+        let shown = Shown {
+            calculations: &calculations,
+            first_number: 3,
+        };
+        let (round, again) = run(&tax, calls, shown);
+        assert!(again.is_empty());
+        assert!(
+            round.results[0].contains("already shown as [3]"),
             "{}",
             round.results[0]
         );
@@ -113,7 +150,11 @@ mod tests {
             name: "mileage".into(),
             arguments: "{\"tax_year\": 2026}".into(),
         };
-        let (round, calculations) = run(&tax, vec![call], 1);
+        let none = Shown {
+            calculations: &[],
+            first_number: 1,
+        };
+        let (round, calculations) = run(&tax, vec![call], none);
         assert!(calculations.is_empty());
         assert!(
             round.results[0].contains("could not run"),
