@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::server::llm::{self, Candidate, ChatRequest, PromptMessage, PromptRole};
+use crate::server::llm::{self, Candidate, ChatRequest};
 
 pub const COUNT: usize = 3;
 /// The mock upstream recognises follow-up requests by this phrase.
@@ -25,25 +25,16 @@ const DEADLINE: Duration = Duration::from_secs(30);
 /// What the model reads.
 pub fn request(question: &str, answer: &str) -> ChatRequest {
     let answer: String = answer.chars().take(ANSWER_CHARS).collect();
-    ChatRequest {
-        messages: vec![
-            PromptMessage {
-                role: PromptRole::System,
-                content: INSTRUCTIONS.into(),
-            },
-            PromptMessage {
-                role: PromptRole::User,
-                // The task comes last, after the quote, where even a small model still has it in mind.
-                content: format!(
-                    "Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write three short follow-up \
-                     questions about this, one per line, each ending with a question mark."
-                ).into(),
-            },
-        ],
-        max_tokens: MAX_TOKENS,
-        temperature: TEMPERATURE,
-        tools: None,
-    }
+    // The task comes last, after the quote, where even a small model still has it in mind.
+    ChatRequest::instructed(
+        INSTRUCTIONS,
+        format!(
+            "Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write three short follow-up \
+             questions about this, one per line, each ending with a question mark."
+        ),
+        MAX_TOKENS,
+        TEMPERATURE,
+    )
 }
 
 /// Asks `candidate` for follow-ups to one answer. `None` when it fails, is too slow or writes anything unusable.

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::server::{
-    llm::{self, Candidate, ChatRequest, PromptMessage, PromptRole},
+    llm::{self, Candidate, ChatRequest},
     tax::terms,
 };
 
@@ -75,35 +75,19 @@ pub fn request(question: &str, earlier: &[&str]) -> ChatRequest {
     if context.is_empty() {
         context.push_str("(none)\n");
     }
-    ChatRequest {
-        messages: vec![
-            PromptMessage {
-                role: PromptRole::System,
-                content: INSTRUCTIONS.into(),
-            },
-            PromptMessage {
-                role: PromptRole::User,
-                content: format!(
-                    "Earlier questions:\n{context}\nLatest question: {}\n\nNow write the search query.",
-                    quote(question).replace('\n', " ")
-                )
-                .into(),
-            },
-        ],
-        max_tokens: MAX_TOKENS,
-        temperature: TEMPERATURE,
-        tools: None,
-    }
+    let latest = quote(question).replace('\n', " ");
+    ChatRequest::instructed(
+        INSTRUCTIONS,
+        format!("Earlier questions:\n{context}\nLatest question: {latest}\n\nNow write the search query."),
+        MAX_TOKENS,
+        TEMPERATURE,
+    )
 }
 
 /// Asks `candidate` for the search query; `None` when it fails, is slow or writes something unusable.
 pub async fn rewrite(candidate: &Candidate, question: &str, earlier: &[&str]) -> Option<String> {
-    let text = llm::collect_text(candidate, request(question, earlier), DEADLINE).await?;
-    let query = parse(&text);
-    if query.is_none() {
-        tracing::debug!(output = %text, "unusable search query rewrite");
-    }
-    query
+    let request = request(question, earlier);
+    llm::ask_parsed(candidate, request, DEADLINE, parse, "search query rewrite").await
 }
 
 /// The first line as a plain query, or `None`.

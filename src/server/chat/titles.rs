@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::server::llm::{self, Candidate, ChatRequest, PromptMessage, PromptRole};
+use crate::server::llm::{self, Candidate, ChatRequest};
 
 /// The mock upstream recognises title requests by this phrase.
 pub const INSTRUCTIONS: &str =
@@ -19,34 +19,18 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 pub fn request(question: &str, answer: &str) -> ChatRequest {
     let answer: String = answer.chars().take(ANSWER_CHARS).collect();
-    ChatRequest {
-        messages: vec![
-            PromptMessage {
-                role: PromptRole::System,
-                content: INSTRUCTIONS.into(),
-            },
-            PromptMessage {
-                role: PromptRole::User,
-                content: format!(
-                    "Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write the title."
-                )
-                .into(),
-            },
-        ],
-        max_tokens: MAX_TOKENS,
-        temperature: TEMPERATURE,
-        tools: None,
-    }
+    ChatRequest::instructed(
+        INSTRUCTIONS,
+        format!("Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write the title."),
+        MAX_TOKENS,
+        TEMPERATURE,
+    )
 }
 
 /// Asks `candidate` for a title; `None` when it fails, is slow or writes something unusable.
 pub async fn generate(candidate: &Candidate, question: &str, answer: &str) -> Option<String> {
-    let text = llm::collect_text(candidate, request(question, answer), DEADLINE).await?;
-    let title = parse(&text);
-    if title.is_none() {
-        tracing::debug!(output = %text, "unusable generated title");
-    }
-    title
+    let request = request(question, answer);
+    llm::ask_parsed(candidate, request, DEADLINE, parse, "generated title").await
 }
 
 /// The first line as a plain short title, or `None`.

@@ -54,6 +54,32 @@ pub struct ChatRequest {
     pub tools: Option<Tools>,
 }
 
+impl ChatRequest {
+    /// A short side request (a title, follow-ups, a search query): fixed instructions, then one user message.
+    pub fn instructed(
+        instructions: &str,
+        content: String,
+        max_tokens: u32,
+        temperature: f32,
+    ) -> Self {
+        ChatRequest {
+            messages: vec![
+                PromptMessage {
+                    role: PromptRole::System,
+                    content: instructions.into(),
+                },
+                PromptMessage {
+                    role: PromptRole::User,
+                    content: content.into(),
+                },
+            ],
+            max_tokens,
+            temperature,
+            tools: None,
+        }
+    }
+}
+
 /// The tools offered to a model and the rounds of calls it made, with their results, in order.
 #[derive(Clone, Debug)]
 pub struct Tools {
@@ -186,6 +212,23 @@ pub trait ChatProvider: Send + Sync + 'static {
 
 /// The whole text of a short, non-streamed request (follow-ups, titles): `None` if the provider fails or `deadline`
 /// passes first.
+/// Asks `candidate` a side request and reads its answer with `parse`; `None` when the request fails, outlasts
+/// `deadline` or `parse` finds nothing usable (logged at debug level as `what`).
+pub async fn ask_parsed<T>(
+    candidate: &Candidate,
+    request: ChatRequest,
+    deadline: std::time::Duration,
+    parse: impl FnOnce(&str) -> Option<T>,
+    what: &str,
+) -> Option<T> {
+    let text = collect_text(candidate, request, deadline).await?;
+    let parsed = parse(&text);
+    if parsed.is_none() {
+        tracing::debug!(output = %text, "unusable {what}");
+    }
+    parsed
+}
+
 pub async fn collect_text(
     candidate: &Candidate,
     request: ChatRequest,

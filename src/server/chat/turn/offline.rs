@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::server::{
-    llm::{ChatRequest, PromptMessage, PromptRole},
+    llm::ChatRequest,
     tax::{figures, GroundedQuestion},
 };
 
@@ -22,21 +22,12 @@ question in two or three short sentences using only the passage. Do not add numb
 /// follows the quoted passages, labelled, and loses any figure the sources lack.
 pub(super) fn summary_request(grounded: &GroundedQuestion, question: &str) -> Option<ChatRequest> {
     let passage = grounded.summary_passage()?;
-    Some(ChatRequest {
-        messages: vec![
-            PromptMessage {
-                role: PromptRole::System,
-                content: OFFLINE_SUMMARY_INSTRUCTIONS.into(),
-            },
-            PromptMessage {
-                role: PromptRole::User,
-                content: format!("Passage:\n{}\n\nQuestion: {question}", passage.trim()).into(),
-            },
-        ],
-        max_tokens: OFFLINE_SUMMARY_TOKENS,
-        temperature: 0.2,
-        tools: None,
-    })
+    Some(ChatRequest::instructed(
+        OFFLINE_SUMMARY_INSTRUCTIONS,
+        format!("Passage:\n{}\n\nQuestion: {question}", passage.trim()),
+        OFFLINE_SUMMARY_TOKENS,
+        0.2,
+    ))
 }
 
 pub(super) struct SummaryFilter {
