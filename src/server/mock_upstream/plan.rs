@@ -146,10 +146,18 @@ fn rewrite_plan(config: &MockConfig, messages: &[Value]) -> Plan {
         .nth(1)
         .and_then(|rest| rest.split("\n\n").next())
         .unwrap_or("");
+    // A model would not repeat the test directives of the questions it quotes.
+    let without_directives = |text: &str| -> String {
+        text.split_whitespace()
+            .filter(|w| !w.starts_with("[mock:"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let previous = quoted
         .lines()
         .rev()
-        .find_map(|line| line.strip_prefix("- "));
+        .find_map(|line| line.strip_prefix("- "))
+        .map(without_directives);
     let year = |text: &str| {
         text.split(|c: char| !c.is_ascii_digit())
             .find(|w| w.len() == 4 && w.starts_with("20"))
@@ -159,7 +167,7 @@ fn rewrite_plan(config: &MockConfig, messages: &[Value]) -> Plan {
         .split("[mock:rewrite=")
         .nth(1)
         .and_then(|rest| rest.split(']').next());
-    let text = match (directive, previous) {
+    let text = match (directive, previous.as_deref()) {
         (Some(query), _) => query.to_string(),
         (None, Some(previous)) => match (year(latest), year(previous)) {
             (Some(new), Some(old)) => previous.replace(&old, &new),
