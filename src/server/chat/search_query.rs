@@ -24,44 +24,15 @@ const DEADLINE: Duration = Duration::from_secs(4);
 const EARLIER_QUESTIONS: usize = 3;
 const QUOTED_CHARS: usize = 300;
 const MAX_CHARS: usize = 200;
-/// A question of at most this many words after an earlier one leans on it ("what about 2026?").
-const SHORT_FOLLOW_UP_WORDS: usize = 6;
-/// Words that open a question leaning on the one before.
-const FOLLOW_UP_OPENINGS: &[&str] = &[
-    "and",
-    "also",
-    "but",
-    "so",
-    "then",
-    "what about",
-    "how about",
-];
-/// Words that point back at something said before.
-const REFERENCES: &[&str] = &["it", "this", "those", "these", "them", "they", "same"];
-
 /// Whether `question` needs rewriting before it is searched: it leans on the earlier questions, or it is not
 /// written in English.
 pub fn needs_rewrite(question: &str, earlier: &[&str]) -> bool {
-    not_english(question) || (!earlier.is_empty() && leans_on_earlier(question))
+    not_english(question) || (!earlier.is_empty() && terms::is_follow_up(question))
 }
 
 fn not_english(question: &str) -> bool {
     question.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
         || !terms::glossary_terms(question).is_empty()
-}
-
-fn leans_on_earlier(question: &str) -> bool {
-    let lower = question.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let opening = words.join(" ");
-    words.len() <= SHORT_FOLLOW_UP_WORDS
-        || FOLLOW_UP_OPENINGS
-            .iter()
-            .any(|o| opening.starts_with(&format!("{o} ")))
-        || words.iter().any(|w| REFERENCES.contains(w))
 }
 
 /// What the model reads: the earlier questions for context, then the one to rewrite.

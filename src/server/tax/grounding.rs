@@ -122,10 +122,10 @@ impl Tax {
     }
 }
 
-/// The question, with the one before it when it is too short to search on its own ("and for 2026?").
+/// The question, with the one before it when it leans on it ("and for 2026?").
 fn retrieval_query(question: &str, earlier: &[&str]) -> String {
     let query = match earlier.last() {
-        Some(previous) if terms::words(question).len() < 3 => format!("{previous} {question}"),
+        Some(previous) if terms::is_follow_up(question) => format!("{previous} {question}"),
         _ => question.to_string(),
     };
     with_glossary(query)

@@ -2,7 +2,7 @@
 
 use time::{Date, Month};
 
-use super::terms::{fold, words};
+use super::terms::{fold, is_follow_up};
 use crate::model::tax::{BusinessForm, FilingStatus, TaxProfile, TAX_YEARS};
 
 /// The year a return is being prepared for on `today`: the previous calendar year until April 15 (the filing
@@ -78,7 +78,7 @@ pub fn year_for(question: &str, earlier: &[&str], profile: &TaxProfile, today: D
     }
     // "And the deduction?" after "... for 2026?" stays in 2026; a question that stands on its own follows the
     // profile (which the user may just have changed).
-    if words(question).len() < 3 {
+    if is_follow_up(question) {
         if let Some(year) = earlier.iter().rev().find_map(|q| named_year(q)) {
             if TAX_YEARS.contains(&year) {
                 return YearChoice::Named(year);
@@ -171,6 +171,16 @@ mod tests {
                 today
             ),
             YearChoice::Profile(2025)
+        );
+        // A follow-up that points back keeps the conversation's year, however many words it has.
+        assert_eq!(
+            year_for(
+                "What about the Social Security part of it for me?",
+                &["SE tax rate for 2026?"],
+                &profile,
+                today
+            ),
+            YearChoice::Named(2026)
         );
     }
 }

@@ -118,6 +118,38 @@ pub fn words(text: &str) -> Vec<String> {
     words
 }
 
+/// A question of at most this many words after an earlier one leans on it ("what about 2026?").
+const SHORT_FOLLOW_UP_WORDS: usize = 6;
+/// Words that open a question leaning on the one before.
+const FOLLOW_UP_OPENINGS: &[&str] = &[
+    "and",
+    "also",
+    "but",
+    "so",
+    "then",
+    "what about",
+    "how about",
+];
+/// Words that point back at something said before.
+const REFERENCES: &[&str] = &["it", "this", "those", "these", "them", "they", "same"];
+
+/// Whether a question asked after others leans on them: it is short, opens like a follow-up ("and ...", "what
+/// about ..."), or points back ("is it deductible?"). Such a question keeps the conversation's year, is searched
+/// together with the question before it, and is rewritten by the model when one can.
+pub fn is_follow_up(question: &str) -> bool {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let opening = words.join(" ");
+    words.len() <= SHORT_FOLLOW_UP_WORDS
+        || FOLLOW_UP_OPENINGS
+            .iter()
+            .any(|o| opening.starts_with(&format!("{o} ")))
+        || words.iter().any(|w| REFERENCES.contains(w))
+}
+
 /// Whether a word is a year (a filter, never a search term).
 pub fn is_year(word: &str) -> bool {
     word.len() == 4
