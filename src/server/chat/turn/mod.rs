@@ -17,6 +17,7 @@ mod answer;
 mod checkpoints;
 mod events;
 mod offline;
+mod request;
 mod streaming;
 mod tools;
 
@@ -259,7 +260,7 @@ fn launch_answer(
     chat.tasks.spawn(answer::write_answer(answer::AnswerJob {
         chat: chat.clone(),
         candidates,
-        question: answer::Question {
+        question: request::Question {
             text: question.to_string(),
             history,
             profile,

@@ -9,8 +9,8 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::{
-    answer::Requests,
     offline::SummaryFilter,
+    request::Requests,
     tools::{self, PendingCalls},
     EventSender,
 };
