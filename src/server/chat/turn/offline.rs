@@ -18,9 +18,25 @@ const OFFLINE_SUMMARY_TOKENS: u32 = 120;
 const OFFLINE_SUMMARY_INSTRUCTIONS: &str = "You explain tax rules to freelancers in plain words. Answer the \
 question in two or three short sentences using only the passage. Do not add numbers that are not in the passage.";
 
-/// What the offline model is asked when a tax question has a passage: a short summary of the best one. Its answer
-/// follows the quoted passages, labelled, and loses any figure the sources lack.
-pub(super) fn summary_request(grounded: &GroundedQuestion, question: &str) -> Option<ChatRequest> {
+/// Small talk, for a model too small to keep to the full instructions: with them it answers "thanks" with whatever
+/// it once read.
+const OFFLINE_SMALL_TALK_TOKENS: u32 = 40;
+const OFFLINE_SMALL_TALK_INSTRUCTIONS: &str = "You are Tally, a friendly assistant for freelancers' tax \
+questions. The user wrote a short greeting or thanks. Reply with one short, friendly sentence that offers help with \
+their taxes. Mention no other subject.";
+
+/// What the offline model is asked instead of the full prompt, if anything: a reply to small talk, or, when a tax
+/// question has a passage, a short summary of the best one (its answer follows the quoted passages, labelled, and
+/// loses any figure the sources lack).
+pub(super) fn request(grounded: &GroundedQuestion, question: &str) -> Option<ChatRequest> {
+    if grounded.small_talk {
+        return Some(ChatRequest::instructed(
+            OFFLINE_SMALL_TALK_INSTRUCTIONS,
+            question.to_string(),
+            OFFLINE_SMALL_TALK_TOKENS,
+            0.2,
+        ));
+    }
     let passage = grounded.summary_passage()?;
     Some(ChatRequest::instructed(
         OFFLINE_SUMMARY_INSTRUCTIONS,
@@ -113,6 +129,25 @@ fn sentences(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::tax::{profile, Tax};
+
+    #[test]
+    fn small_talk_gets_a_short_prompt_of_its_own_and_a_tax_question_the_passage() {
+        let tax = Tax::load().expect("knowledge base");
+        let today = profile::today();
+        let asker = profile::default_profile(today);
+        let thanks = tax.ground("Thanks!", &[], &asker, today);
+        let reply = request(&thanks, "Thanks!").expect("a small-talk prompt");
+        assert_eq!(&*reply.messages[0].content, OFFLINE_SMALL_TALK_INSTRUCTIONS);
+        assert_eq!(&*reply.messages[1].content, "Thanks!");
+
+        let question = "What is the self-employment tax rate?";
+        let grounded = tax.ground(question, &[], &asker, today);
+        let summary = request(&grounded, question).expect("a summary prompt");
+        assert!(summary.messages[1].content.starts_with("Passage:\n"));
+        let nothing = tax.ground("zxqv blorf?", &[], &asker, today);
+        assert!(request(&nothing, "zxqv blorf?").is_none());
+    }
 
     #[test]
     fn sentences_with_unknown_figures_are_left_out_and_the_rest_labelled() {

@@ -74,7 +74,7 @@ impl Requests {
             offline: candidates
                 .iter()
                 .any(|c| c.offline)
-                .then(|| offline::summary_request(grounded, &question.text))
+                .then(|| offline::request(grounded, &question.text))
                 .flatten(),
             tool_definitions: chat.tax.tool_definitions.clone(),
             grounding_tokens,
