@@ -2,7 +2,7 @@
 
 use leptos::config::get_configuration;
 use tally::server::{
-    config::{Command, Config},
+    config::{AdminCommand, Command, Config},
     http::serve::serve,
     state::AppState,
     store,
@@ -13,8 +13,10 @@ use tracing_subscriber::EnvFilter;
 async fn main() {
     let config = Config::from_env();
     init_logging(&config.log_format);
-    if let Some(Command::Migrate) = config.command {
-        return migrate(&config).await;
+    match &config.command {
+        Some(Command::Migrate) => return migrate(&config).await,
+        Some(Command::Admin(command)) => return admin(&config, command).await,
+        None => {}
     }
 
     let leptos = match get_configuration(None) {
@@ -56,6 +58,65 @@ async fn migrate(config: &Config) {
         Ok(_) => println!("{}: the schema is up to date", store::redact_url(&url)),
         Err(error) => fail(&error),
     }
+}
+
+/// `tally admin ...`.
+async fn admin(config: &Config, command: &AdminCommand) {
+    use tally::server::{
+        identity::{accounts, password::PasswordHashing},
+        store::accounts::UserRole,
+    };
+    let AdminCommand::CreateUser {
+        username,
+        email,
+        admin,
+    } = command;
+    if let Err(error) = std::fs::create_dir_all(&config.data_dir) {
+        fail(&format!("cannot create DATA_DIR {}: {error}", config.data_dir.display()));
+    }
+    let store = store::connect(&config.database_url(), &config.database_settings())
+        .await
+        .unwrap_or_else(|error| fail(&error));
+    let password = match std::env::var("TALLY_ADMIN_PASSWORD") {
+        Ok(password) if !password.is_empty() => password,
+        _ => {
+            let password = prompt_password("Password: ");
+            if prompt_password("Password again: ") != password {
+                fail("the two passwords differ");
+            }
+            password
+        }
+    };
+    let role = if *admin { UserRole::Admin } else { UserRole::User };
+    match accounts::create_user(store.as_ref(), &PasswordHashing::new(1), username, email, &password, role).await {
+        Ok(user) => println!("created {} {} ({})", role.as_str(), user.username, user.id),
+        Err(error) => fail(&error),
+    }
+}
+
+/// Reads a password from the terminal without echoing it (where `stty` can turn echo off).
+fn prompt_password(prompt: &str) -> String {
+    use std::io::Write;
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let stty = |arg: &str| {
+        std::process::Command::new("stty")
+            .arg(arg)
+            .stdin(std::process::Stdio::inherit())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let hidden = stty("-echo");
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    if hidden {
+        stty("echo");
+        eprintln!();
+    }
+    if read.is_err() {
+        fail("cannot read the password");
+    }
+    line.trim_end_matches(['\r', '\n']).to_string()
 }
 
 fn init_logging(format: &str) {

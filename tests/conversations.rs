@@ -9,7 +9,7 @@ use support::{database::TestDatabase, summarize, TestApp};
 use tally::{
     model::{MessageStatus, DISCLAIMER},
     server::store::{
-        FinishedAnswer, ListCursor, ListFilter, NewConversation, NewTurn, Owner, Store,
+        FinishedAnswer, ListCursor, ListFilter, NewConversation, NewTurn, Owner, OwnerRef, Store,
         HIGHLIGHT_END, HIGHLIGHT_START,
     },
 };
@@ -138,21 +138,21 @@ async fn another_owners_conversation_behaves_as_missing() {
         .is_none());
     // A turn reads by the cookie's token hash: Bob's cookie finds nothing, an unknown cookie neither.
     assert!(store
-        .turn_context(&[2; 32], id, 10)
+        .turn_context(OwnerRef::GuestToken(&[2; 32]), id, 10)
         .await
         .unwrap()
         .is_none());
     assert!(store
-        .turn_context(&[99; 32], id, 10)
+        .turn_context(OwnerRef::GuestToken(&[99; 32]), id, 10)
         .await
         .unwrap()
         .is_none());
     let context = store
-        .turn_context(&[1; 32], id, 10)
+        .turn_context(OwnerRef::GuestToken(&[1; 32]), id, 10)
         .await
         .unwrap()
         .expect("Alice's conversation");
-    assert_eq!(Owner::Guest(context.guest_id), alice);
+    assert_eq!(context.owner, alice);
     assert_eq!(context.title, "Alice's SEP-IRA");
     let texts: Vec<&str> = context
         .recent_messages
@@ -623,7 +623,7 @@ async fn a_long_conversation_opens_with_its_latest_page() {
 
     // A turn's prompt reads the newest messages only, oldest first.
     let context = store
-        .turn_context(&[8; 32], id, 7)
+        .turn_context(OwnerRef::GuestToken(&[8; 32]), id, 7)
         .await
         .unwrap()
         .expect("own conversation");
@@ -648,7 +648,7 @@ async fn a_conversation_without_messages_still_gives_its_turn_context() {
         .await
         .unwrap();
     let context = store
-        .turn_context(&[12; 32], conversation.id, 200)
+        .turn_context(OwnerRef::GuestToken(&[12; 32]), conversation.id, 200)
         .await
         .unwrap()
         .expect("own conversation");

@@ -11,6 +11,10 @@ use crate::model::{
     TurnRequest,
 };
 
+mod account;
+
+pub use account::{load_account_settings, load_viewer};
+
 #[cfg(feature = "ssr")]
 mod context {
     use axum::Extension;
@@ -19,17 +23,17 @@ mod context {
 
     use crate::{
         model::ApiError,
-        server::{error::AppError, identity::guest::GuestToken, state::AppState},
+        server::{error::AppError, identity::caller::Caller, state::AppState},
     };
 
-    /// The app state and the guest behind this request.
-    pub async fn caller() -> Result<(AppState, GuestToken), ApiError> {
+    /// The app state and who is behind this request.
+    pub async fn caller() -> Result<(AppState, Caller), ApiError> {
         let state = use_context::<AppState>()
             .ok_or_else(|| fail(AppError::Internal("no app state".into())))?;
-        let Extension(guest) = leptos_axum::extract::<Extension<GuestToken>>()
+        let Extension(caller) = leptos_axum::extract::<Extension<Caller>>()
             .await
-            .map_err(|e| fail(AppError::Internal(format!("no guest token: {e}"))))?;
-        Ok((state, guest))
+            .map_err(|e| fail(AppError::Internal(format!("no caller: {e}"))))?;
+        Ok((state, caller))
     }
 
     /// Logs the error with a correlation id, sets the HTTP status, and returns what the browser gets.
@@ -44,8 +48,10 @@ mod context {
 /// The models this server offers, for the "Model" selector.
 #[server(endpoint = "models/list")]
 pub async fn list_models() -> Result<ModelChoices, ApiError> {
-    let (state, _) = context::caller().await?;
-    Ok(state.catalog.choices())
+    let (state, caller) = context::caller().await?;
+    Ok(state
+        .catalog
+        .choices_for(&state.chat.limits.for_tier(caller.tier()).models))
 }
 
 /// A page of the caller's conversations (pinned first, then newest), archived ones or the others; `after` is the
@@ -55,8 +61,8 @@ pub async fn list_conversations(
     #[server(default)] archived: bool,
     #[server(default)] after: Option<String>,
 ) -> Result<ConversationPage, ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::list(&state.chat, &guest, archived, after.as_deref())
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::list(&state.chat, &caller, archived, after.as_deref())
         .await
         .map_err(context::fail)
 }
@@ -64,8 +70,8 @@ pub async fn list_conversations(
 /// Older messages of one of the caller's conversations, before the message `before`.
 #[server(endpoint = "conversations/messages")]
 pub async fn earlier_messages(id: String, before: String) -> Result<MessagePage, ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::earlier_messages(&state.chat, &guest, &id, &before)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::earlier_messages(&state.chat, &caller, &id, &before)
         .await
         .map_err(context::fail)
 }
@@ -73,24 +79,24 @@ pub async fn earlier_messages(id: String, before: String) -> Result<MessagePage,
 /// Renames one of the caller's conversations; returns the title as stored (trimmed).
 #[server(endpoint = "conversations/rename")]
 pub async fn rename_conversation(id: String, title: String) -> Result<String, ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::rename(&state.chat, &guest, &id, &title)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::rename(&state.chat, &caller, &id, &title)
         .await
         .map_err(context::fail)
 }
 
 #[server(endpoint = "conversations/pin")]
 pub async fn pin_conversation(id: String, pinned: bool) -> Result<(), ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::set_pinned(&state.chat, &guest, &id, pinned)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::set_pinned(&state.chat, &caller, &id, pinned)
         .await
         .map_err(context::fail)
 }
 
 #[server(endpoint = "conversations/archive")]
 pub async fn archive_conversation(id: String, archived: bool) -> Result<(), ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::set_archived(&state.chat, &guest, &id, archived)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::set_archived(&state.chat, &caller, &id, archived)
         .await
         .map_err(context::fail)
 }
@@ -98,8 +104,8 @@ pub async fn archive_conversation(id: String, archived: bool) -> Result<(), ApiE
 /// Full-text search over the caller's titles and messages.
 #[server(endpoint = "conversations/search")]
 pub async fn search_conversations(query: String) -> Result<Vec<SearchResult>, ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::search(&state.chat, &guest, &query)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::search(&state.chat, &caller, &query)
         .await
         .map_err(context::fail)
 }
@@ -107,16 +113,16 @@ pub async fn search_conversations(query: String) -> Result<Vec<SearchResult>, Ap
 /// One of the caller's conversations with its messages; not-found for anyone else's.
 #[server(endpoint = "conversations/get")]
 pub async fn get_conversation(id: String) -> Result<ConversationDetail, ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::open(&state.chat, &guest, &id)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::open(&state.chat, &caller, &id)
         .await
         .map_err(context::fail)
 }
 
 #[server(endpoint = "conversations/delete")]
 pub async fn delete_conversation(id: String) -> Result<(), ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::conversations::delete(&state.chat, &guest, &id)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::conversations::delete(&state.chat, &caller, &id)
         .await
         .map_err(context::fail)
 }
@@ -125,8 +131,8 @@ pub async fn delete_conversation(id: String) -> Result<(), ApiError> {
 #[server(endpoint = "chat/send", input = Json, output = StreamingText)]
 pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, ApiError> {
     use futures::StreamExt;
-    let (state, guest) = context::caller().await?;
-    let events = crate::server::chat::turn::start(&state.chat, &guest, request)
+    let (state, caller) = context::caller().await?;
+    let events = crate::server::chat::turn::start(&state.chat, &caller, request)
         .await
         .map_err(context::fail)?;
     Ok(TextStream::new(
@@ -137,8 +143,8 @@ pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, 
 /// Stops an answer that is being written; the partial text is kept.
 #[server(endpoint = "chat/stop")]
 pub async fn stop_answer(message_id: String) -> Result<(), ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::chat::turn::stop(&state.chat, &guest, &message_id)
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::turn::stop(&state.chat, &caller, &message_id)
         .await
         .map_err(context::fail)
 }
@@ -146,8 +152,8 @@ pub async fn stop_answer(message_id: String) -> Result<(), ApiError> {
 /// The caller's tax profile (the defaults until they save one).
 #[server(endpoint = "tax/profile")]
 pub async fn get_tax_profile() -> Result<crate::model::tax::TaxProfile, ApiError> {
-    let (state, guest) = context::caller().await?;
-    crate::server::tax::service::load_profile(state.store.as_ref(), &guest)
+    let (state, caller) = context::caller().await?;
+    crate::server::tax::service::load_profile(state.store.as_ref(), &caller)
         .await
         .map_err(context::fail)
 }
@@ -168,7 +174,7 @@ pub async fn save_tax_profile(
             tax::service::{save_profile, ProfileForm},
         },
     };
-    let (app, guest) = context::caller().await?;
+    let (app, caller) = context::caller().await?;
     let form = ProfileForm {
         tax_year,
         filing_status,
@@ -176,7 +182,7 @@ pub async fn save_tax_profile(
         state,
         has_w2_wages,
     };
-    match save_profile(app.store.as_ref(), &guest, form).await {
+    match save_profile(app.store.as_ref(), &caller, form).await {
         Ok(profile) => Ok(Ok(profile)),
         Err(AppError::InvalidField { field, message }) => Ok(Err(FieldError { field, message })),
         Err(error) => Err(context::fail(error)),

@@ -2,6 +2,7 @@
 //!
 //! Everything here compiles to wasm, so it holds plain data only; behaviour lives in `server/` or `app/`.
 
+pub mod account;
 pub mod tax;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,13 @@ financial advice. Consult with a qualified tax professional for advice specific 
 
 /// The provider name of the offline model that runs inside Tally.
 pub const OFFLINE_PROVIDER: &str = "embedded";
+
+/// An input that could not be used, with the field it came from, for the message next to that field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
 
 /// Who wrote a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -315,6 +323,11 @@ impl leptos::server_fn::error::FromServerFnError for ApiError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        // A body the server cannot read is the client's mistake: 400 with the usual shape, not a 500.
+        #[cfg(feature = "ssr")]
+        if let Some(error) = crate::server::error::unreadable_request(&value) {
+            return error;
+        }
         ApiError {
             code: "request_failed".into(),
             message: format!("The request could not be completed: {value}"),

@@ -255,9 +255,4 @@ impl CalculatorInput {
     }
 }
 
-/// A calculator input that could not be used, with the field it came from, for the message next to that field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+pub use super::FieldError;

@@ -6,6 +6,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use clap::{Parser, Subcommand};
 
 use super::{
+    chat::usage::Prices,
+    identity::limits::TierLimits,
     llm::{
         provider_config::{self, ProviderDefaults, ProviderSpec},
         Timeouts,
@@ -109,6 +111,66 @@ pub struct Config {
     #[arg(long, env = "GUEST_MESSAGES_PER_MINUTE", default_value_t = 10)]
     pub guest_messages_per_minute: u32,
 
+    /// Questions a guest may send per day (UTC).
+    #[arg(long, env = "GUEST_MESSAGES_PER_DAY", default_value_t = 20)]
+    pub guest_messages_per_day: u32,
+
+    /// Tokens (in and out) a guest's answers may use per day.
+    #[arg(long, env = "GUEST_TOKENS_PER_DAY", default_value_t = 100_000)]
+    pub guest_tokens_per_day: u64,
+
+    /// Longest question a guest may send, in characters (at most MAX_MESSAGE_CHARS).
+    #[arg(long, env = "GUEST_MAX_MESSAGE_CHARS", default_value_t = 2000)]
+    pub guest_max_message_chars: usize,
+
+    /// Models a guest may use, as `provider/model` keys separated by commas; empty: every model.
+    #[arg(long, env = "GUEST_MODELS", default_value = "")]
+    pub guest_models: String,
+
+    /// Tokens of earlier conversation sent with a guest's question (at most CONTEXT_TOKEN_BUDGET).
+    #[arg(long, env = "GUEST_CONTEXT_TOKENS", default_value_t = 3000)]
+    pub guest_context_tokens: usize,
+
+    /// Questions a signed-in user may send per minute.
+    #[arg(long, env = "USER_MESSAGES_PER_MINUTE", default_value_t = 20)]
+    pub user_messages_per_minute: u32,
+
+    /// Questions a signed-in user may send per day (UTC).
+    #[arg(long, env = "USER_MESSAGES_PER_DAY", default_value_t = 200)]
+    pub user_messages_per_day: u32,
+
+    /// Tokens (in and out) a user's answers may use per day.
+    #[arg(long, env = "USER_TOKENS_PER_DAY", default_value_t = 2_000_000)]
+    pub user_tokens_per_day: u64,
+
+    /// Longest question a user may send, in characters (at most MAX_MESSAGE_CHARS).
+    #[arg(long, env = "USER_MAX_MESSAGE_CHARS", default_value_t = 4000)]
+    pub user_max_message_chars: usize,
+
+    /// Models a user may use (`provider/model`, comma-separated); empty: every model.
+    #[arg(long, env = "USER_MODELS", default_value = "")]
+    pub user_models: String,
+
+    /// Tokens of earlier conversation sent with a user's question (at most CONTEXT_TOKEN_BUDGET).
+    #[arg(long, env = "USER_CONTEXT_TOKENS", default_value_t = 6000)]
+    pub user_context_tokens: usize,
+
+    /// Estimated prices, `provider/model=in/out` in US dollars per million tokens, comma-separated.
+    #[arg(long, env = "MODEL_PRICES", default_value = "")]
+    pub model_prices: String,
+
+    /// Failed sign-ins allowed per IP address and per account within 15 minutes before each attempt must wait.
+    #[arg(long, env = "SIGN_IN_FAILURES_ALLOWED", default_value_t = 5)]
+    pub sign_in_failures_allowed: u32,
+
+    /// Accounts one IP address may create within 15 minutes.
+    #[arg(long, env = "SIGN_UPS_PER_IP", default_value_t = 5)]
+    pub sign_ups_per_ip: u32,
+
+    /// Work of the sign-up proof of work: the secret number is at most this (about 1 s in a browser at 100000).
+    #[arg(long, env = "HUMAN_CHECK_MAX_NUMBER", default_value_t = 100_000)]
+    pub human_check_max_number: u64,
+
     /// Requests per second allowed from one IP address across the whole site (burst is 10x).
     #[arg(long, env = "IP_REQUESTS_PER_SECOND", default_value_t = 20)]
     pub ip_requests_per_second: u32,
@@ -126,6 +188,23 @@ pub struct Config {
 pub enum Command {
     /// Apply pending database migrations to DATABASE_URL and exit (the server also applies them at start).
     Migrate,
+    /// Administration from the command line.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an account; the password comes from TALLY_ADMIN_PASSWORD or a prompt.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// Make the account an admin (the first admin is made this way).
+        #[arg(long)]
+        admin: bool,
+    },
 }
 
 impl Config {
@@ -152,6 +231,18 @@ impl Config {
         if self.guest_messages_per_minute == 0 {
             return Err("GUEST_MESSAGES_PER_MINUTE must be at least 1".into());
         }
+        for (name, value) in [
+            ("GUEST_MESSAGES_PER_DAY", self.guest_messages_per_day),
+            ("USER_MESSAGES_PER_MINUTE", self.user_messages_per_minute),
+            ("USER_MESSAGES_PER_DAY", self.user_messages_per_day),
+            ("SIGN_IN_FAILURES_ALLOWED", self.sign_in_failures_allowed),
+            ("SIGN_UPS_PER_IP", self.sign_ups_per_ip),
+        ] {
+            if value == 0 {
+                return Err(format!("{name} must be at least 1"));
+            }
+        }
+        Prices::parse(&self.model_prices)?;
         if self.ip_requests_per_second == 0 {
             return Err("IP_REQUESTS_PER_SECOND must be at least 1".into());
         }
@@ -233,6 +324,35 @@ impl Config {
             acquire_timeout: Duration::from_secs(self.database_acquire_timeout_secs),
             statement_timeout: Duration::from_millis(self.database_statement_timeout_ms),
         }
+    }
+
+    /// The limits of each tier; a tier's longest question and context never exceed the server's own caps.
+    pub fn tier_limits(&self) -> (TierLimits, TierLimits, TierLimits) {
+        let models = |list: &str| -> Vec<String> {
+            list.split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let guest = TierLimits {
+            questions_per_minute: self.guest_messages_per_minute,
+            questions_per_day: self.guest_messages_per_day,
+            tokens_per_day: self.guest_tokens_per_day,
+            max_question_chars: self.guest_max_message_chars.min(self.max_message_chars),
+            models: models(&self.guest_models),
+            context_tokens: self.guest_context_tokens.min(self.context_token_budget),
+        };
+        let user = TierLimits {
+            questions_per_minute: self.user_messages_per_minute,
+            questions_per_day: self.user_messages_per_day,
+            tokens_per_day: self.user_tokens_per_day,
+            max_question_chars: self.user_max_message_chars.min(self.max_message_chars),
+            models: models(&self.user_models),
+            context_tokens: self.user_context_tokens.min(self.context_token_budget),
+        };
+        let admin = TierLimits::unlimited(self.max_message_chars, self.context_token_budget);
+        (guest, user, admin)
     }
 
     pub fn cookies_secure(&self) -> bool {

@@ -7,9 +7,17 @@ use leptos::config::LeptosOptions;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use super::{
-    chat::{turn::Checkpoints, Chat, ChatParts, ChatSettings},
+    chat::{turn::Checkpoints, usage::Prices, Chat, ChatParts, ChatSettings},
     config::Config,
-    identity::{guest::CookieSigner, limits::TurnLimiter},
+    identity::{
+        accounts::Accounts,
+        guest::CookieSigner,
+        human_check::ProofOfWork,
+        limits::{InProcessCounters, Limits},
+        password::PasswordHashing,
+        session::Sessions,
+        throttle::AttemptThrottle,
+    },
     llm::{
         connections::ConnectionSettings,
         provider_config::{ProviderKind, ProviderSpec},
@@ -29,6 +37,9 @@ pub struct Inner {
     /// The configured providers in fallback order; empty when none is, and turns then fail with a clear message.
     pub catalog: Arc<Catalog>,
     pub cookie_signer: CookieSigner,
+    pub sessions: Sessions,
+    /// Sign-up, sign-in, sessions and account changes.
+    pub accounts: Accounts,
     /// The knowledge base and calculators (also inside `chat`), for the calculators' endpoint.
     pub tax: Arc<Tax>,
     /// The chat turn and conversations, built from the handles above.
@@ -105,24 +116,42 @@ impl AppState {
             passages = tax.index.passages().len(),
             "tax knowledge base loaded"
         );
+        let (guest, user, admin) = config.tier_limits();
+        let limits = Arc::new(Limits {
+            guest,
+            user,
+            admin,
+            counters: Arc::new(InProcessCounters::default()),
+        });
+        let sessions = Sessions::new(config.cookies_secure());
+        let accounts = Accounts {
+            store: store.clone(),
+            // Two at once: each takes 19 MiB and a core for about 30 ms.
+            passwords: PasswordHashing::new(2),
+            sessions: sessions.clone(),
+            human_check: Arc::new(ProofOfWork::new(&secret, config.human_check_max_number)),
+            sign_in_attempts: AttemptThrottle::new(config.sign_in_failures_allowed),
+            sign_up_attempts: AttemptThrottle::new(config.sign_ups_per_ip),
+        };
         let chat = Chat::new(ChatParts {
             tax: tax.clone(),
             store: store.clone(),
             catalog: catalog.clone(),
-            turn_limiter: TurnLimiter::per_minute(config.guest_messages_per_minute),
+            limits: limits.clone(),
+            prices: Prices::parse(&config.model_prices)?,
             checkpoints: Checkpoints::default(),
             active_turns: Mutex::new(HashMap::new()),
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
             settings: ChatSettings {
-                max_message_chars: config.max_message_chars,
-                context_token_budget: config.context_token_budget,
                 max_answer_tokens: config.max_answer_tokens,
                 checkpoint_interval: config.checkpoint_interval(),
             },
         });
         Ok(AppState(Arc::new(Inner {
             cookie_signer: CookieSigner::new(&secret, config.cookies_secure()),
+            sessions,
+            accounts,
             chat,
             tax,
             shutdown,

@@ -9,7 +9,7 @@ use crate::model::{
 };
 use crate::server::{
     error::AppError,
-    identity::guest::GuestToken,
+    identity::caller::Caller,
     store::{one_line, ListCursor, ListFilter, MessageRow, Owner, HIGHLIGHT_END, HIGHLIGHT_START},
 };
 
@@ -21,18 +21,14 @@ const MAX_SEARCH_CHARS: usize = 200;
 pub const MAX_TITLE_CHARS: usize = 120;
 const PREVIEW_CHARS: usize = 90;
 
-/// The owner behind a guest cookie, without creating anything: a guest who never wrote has no conversations.
-pub async fn existing_owner(chat: &Chat, guest: &GuestToken) -> Result<Option<Owner>, AppError> {
-    Ok(chat
-        .store
-        .find_guest(&guest.token_hash)
-        .await?
-        .map(Owner::Guest))
+/// The caller as an owner, without creating anything: a guest who never wrote has no conversations.
+pub async fn existing_owner(chat: &Chat, caller: &Caller) -> Result<Option<Owner>, AppError> {
+    Ok(caller.existing_owner(chat.store.as_ref()).await?)
 }
 
 pub async fn list(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     archived: bool,
     after: Option<&str>,
 ) -> Result<ConversationPage, AppError> {
@@ -40,7 +36,7 @@ pub async fn list(
         .filter(|c| !c.is_empty())
         .map(parse_cursor)
         .transpose()?;
-    let Some(owner) = existing_owner(chat, guest).await? else {
+    let Some(owner) = existing_owner(chat, caller).await? else {
         return Ok(ConversationPage::default());
     };
     let filter = if archived {
@@ -109,10 +105,10 @@ fn parse_cursor(text: &str) -> Result<ListCursor, AppError> {
 
 pub async fn open(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: &str,
 ) -> Result<ConversationDetail, AppError> {
-    let (owner, id) = owned(chat, guest, id).await?;
+    let (owner, id) = owned(chat, caller, id).await?;
     let conversation = chat
         .store
         .get_conversation(owner, id)
@@ -140,12 +136,12 @@ pub async fn open(
 /// Messages older than `before` in one of the caller's conversations (scrolling up in a long one).
 pub async fn earlier_messages(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: &str,
     before: &str,
 ) -> Result<MessagePage, AppError> {
     let before = parse_id(before)?;
-    let (owner, id) = owned(chat, guest, id).await?;
+    let (owner, id) = owned(chat, caller, id).await?;
     let (messages, has_earlier) = chat
         .store
         .list_recent_messages(owner, id, Some(before), MESSAGE_PAGE)
@@ -160,11 +156,11 @@ pub async fn earlier_messages(
 /// The caller (as an owner) and the conversation id they name; not-found for a guest who never wrote.
 pub(crate) async fn owned(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: &str,
 ) -> Result<(Owner, Uuid), AppError> {
     let id = parse_id(id)?;
-    let owner = existing_owner(chat, guest)
+    let owner = existing_owner(chat, caller)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((owner, id))
@@ -176,39 +172,39 @@ fn found(changed: bool) -> Result<(), AppError> {
 
 pub async fn rename(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: &str,
     title: &str,
 ) -> Result<String, AppError> {
     let title = validate_title(title)?;
-    let (owner, id) = owned(chat, guest, id).await?;
+    let (owner, id) = owned(chat, caller, id).await?;
     found(chat.store.rename_conversation(owner, id, &title).await?)?;
     Ok(title)
 }
 
 pub async fn set_pinned(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: &str,
     pinned: bool,
 ) -> Result<(), AppError> {
-    let (owner, id) = owned(chat, guest, id).await?;
+    let (owner, id) = owned(chat, caller, id).await?;
     found(chat.store.set_pinned(owner, id, pinned).await?)
 }
 
 pub async fn set_archived(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: &str,
     archived: bool,
 ) -> Result<(), AppError> {
-    let (owner, id) = owned(chat, guest, id).await?;
+    let (owner, id) = owned(chat, caller, id).await?;
     found(chat.store.set_archived(owner, id, archived).await?)
 }
 
 pub async fn search(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     query: &str,
 ) -> Result<Vec<SearchResult>, AppError> {
     if query.chars().count() > MAX_SEARCH_CHARS {
@@ -217,7 +213,7 @@ pub async fn search(
         });
     }
     let terms = search_terms(query);
-    let Some(owner) = existing_owner(chat, guest).await? else {
+    let Some(owner) = existing_owner(chat, caller).await? else {
         return Ok(Vec::new());
     };
     if terms.is_empty() {
@@ -290,9 +286,9 @@ fn validate_title(title: &str) -> Result<String, AppError> {
     Ok(title)
 }
 
-pub async fn delete(chat: &Chat, guest: &GuestToken, id: &str) -> Result<(), AppError> {
+pub async fn delete(chat: &Chat, caller: &Caller, id: &str) -> Result<(), AppError> {
     let id: Uuid = parse_id(id)?;
-    let owner = existing_owner(chat, guest)
+    let owner = existing_owner(chat, caller)
         .await?
         .ok_or(AppError::NotFound)?;
     if chat.store.delete_conversation(owner, id).await? {

@@ -1,5 +1,6 @@
 //! `GET /api/conversations/{id}/export?format=md|json`: one of the caller's conversations as a file, every message
-//! included, the disclaimer with every answer and once more at the end.
+//! included, the disclaimer with every answer and once more at the end. `GET /settings/export`: "Download my
+//! data", every conversation of a signed-in user (archived ones too) with every message, as one JSON file.
 
 use axum::{
     extract::{Path, Query, State},
@@ -11,7 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{conversations::owned, Chat};
 use crate::model::{tax::Grounding, Role, Usage, DISCLAIMER};
-use crate::server::{error::AppError, identity::guest::GuestToken, store::MessageRow};
+use crate::server::{
+    error::AppError,
+    identity::caller::Caller,
+    store::{ListCursor, ListFilter, MessageRow},
+};
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
@@ -46,11 +51,11 @@ struct ExportedMessage {
 
 pub async fn export(
     State(chat): State<Chat>,
-    Extension(guest): Extension<GuestToken>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    match build(&chat, &guest, &id, query.format.as_deref().unwrap_or("md")).await {
+    match build(&chat, &caller, &id, query.format.as_deref().unwrap_or("md")).await {
         Ok(response) => response,
         Err(error) => (error.status(), Json(error.report())).into_response(),
     }
@@ -58,7 +63,7 @@ pub async fn export(
 
 async fn build(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: &str,
     format: &str,
 ) -> Result<Response, AppError> {
@@ -68,7 +73,7 @@ async fn build(
             format.chars().take(20).collect::<String>()
         )));
     }
-    let (owner, id) = owned(chat, guest, id).await?;
+    let (owner, id) = owned(chat, caller, id).await?;
     let conversation = chat
         .store
         .get_conversation(owner, id)
@@ -99,6 +104,78 @@ async fn build(
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+#[derive(Serialize)]
+struct ExportedAccount {
+    username: String,
+    email: String,
+    exported_at_ms: i64,
+    disclaimer: &'static str,
+    conversations: Vec<ExportedConversation>,
+}
+
+/// Conversations read per page while exporting everything.
+const EXPORT_PAGE: i64 = 200;
+
+pub async fn export_account(State(chat): State<Chat>, Extension(caller): Extension<Caller>) -> Response {
+    match everything(&chat, &caller).await {
+        Ok(response) => response,
+        Err(error) => (error.status(), Json(error.report())).into_response(),
+    }
+}
+
+async fn everything(chat: &Chat, caller: &Caller) -> Result<Response, AppError> {
+    let user = caller.user().ok_or(AppError::SignInRequired)?;
+    let account = chat
+        .store
+        .find_user(user.user_id)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let owner = crate::server::store::Owner::User(user.user_id);
+    let mut conversations = Vec::new();
+    for filter in [ListFilter::Active, ListFilter::Archived] {
+        let mut after: Option<ListCursor> = None;
+        loop {
+            let page = chat
+                .store
+                .list_conversations(owner, filter, after.as_ref(), EXPORT_PAGE)
+                .await?;
+            for item in &page {
+                let messages = chat.store.list_messages(owner, item.id).await?.unwrap_or_default();
+                conversations.push(ExportedConversation {
+                    id: item.id.to_string(),
+                    title: item.title.clone(),
+                    exported_at_ms: crate::server::store::now_ms(),
+                    disclaimer: DISCLAIMER,
+                    messages: messages.into_iter().map(exported_message).collect(),
+                });
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == EXPORT_PAGE => after = Some(ListCursor::after(last)),
+                _ => break,
+            }
+        }
+    }
+    let exported = ExportedAccount {
+        username: account.username,
+        email: account.email,
+        exported_at_ms: crate::server::store::now_ms(),
+        disclaimer: DISCLAIMER,
+        conversations,
+    };
+    let json = serde_json::to_string_pretty(&exported).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut response = (StatusCode::OK, json).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"tally-{}.json\"",
+        file_name(&exported.username)
+    )) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -1,5 +1,5 @@
 //! Chat: the turn (validate, store, stream, checkpoint, finish), the prompt the model reads, follow-up questions and
-//! titles, and the conversations a guest keeps (list, open, rename, pin, archive, search, export).
+//! titles, and the conversations a guest or user keeps (list, open, rename, pin, archive, search, export).
 
 pub mod conversations;
 pub mod export;
@@ -9,6 +9,7 @@ pub mod prompt;
 pub mod search_query;
 pub mod titles;
 pub mod turn;
+pub mod usage;
 pub mod validation;
 
 use std::{collections::HashMap, ops::Deref, sync::Arc, sync::Mutex, time::Duration};
@@ -16,7 +17,7 @@ use std::{collections::HashMap, ops::Deref, sync::Arc, sync::Mutex, time::Durati
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use uuid::Uuid;
 
-use super::{identity::limits::TurnLimiter, llm::Catalog, store::Store, tax::Tax};
+use super::{identity::limits::Limits, llm::Catalog, store::Store, tax::Tax};
 
 /// What the chat needs to run turns and serve conversations: the narrow handles `AppState` hands it. Cheap to clone
 /// (one `Arc`), so every answer task owns one.
@@ -29,7 +30,10 @@ pub struct ChatParts {
     pub catalog: Arc<Catalog>,
     /// The knowledge base and calculators every tax answer is grounded on.
     pub tax: Arc<Tax>,
-    pub turn_limiter: TurnLimiter,
+    /// The tier limits every turn is checked against, and the counters they keep.
+    pub limits: Arc<Limits>,
+    /// Estimated cost per model, for usage accounting.
+    pub prices: usage::Prices,
     /// Partial answers waiting for the next checkpoint pass.
     pub checkpoints: turn::Checkpoints,
     /// Answers being written right now, so Stop can reach them. Keyed by assistant message id.
@@ -44,8 +48,6 @@ pub struct ChatParts {
 /// The configuration a turn reads.
 #[derive(Clone, Debug)]
 pub struct ChatSettings {
-    pub max_message_chars: usize,
-    pub context_token_budget: usize,
     pub max_answer_tokens: u32,
     pub checkpoint_interval: Duration,
 }

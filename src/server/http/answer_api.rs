@@ -15,16 +15,16 @@ use crate::model::{
 use crate::server::{
     chat::turn,
     error::{new_correlation_id, AppError},
-    identity::guest::GuestToken,
+    identity::caller::Caller,
     state::AppState,
 };
 
 pub async fn answer(
     State(state): State<AppState>,
-    Extension(guest): Extension<GuestToken>,
+    Extension(caller): Extension<Caller>,
     body: Result<Json<AnswerRequest>, JsonRejection>,
 ) -> Response {
-    match run(&state, &guest, body).await {
+    match run(&state, &caller, body).await {
         Ok(answer) => Json(answer).into_response(),
         Err((status, error)) => (status, Json(error)).into_response(),
     }
@@ -38,7 +38,7 @@ fn rejected(error: AppError) -> Failure {
 
 async fn run(
     state: &AppState,
-    guest: &GuestToken,
+    caller: &Caller,
     body: Result<Json<AnswerRequest>, JsonRejection>,
 ) -> Result<AnswerResponse, Failure> {
     let Json(body) = body.map_err(|e| rejected(AppError::InvalidBody(e.body_text())))?;
@@ -47,7 +47,7 @@ async fn run(
         content: body.question,
         model: body.model,
     };
-    let events = turn::start(&state.chat, guest, request)
+    let events = turn::start(&state.chat, caller, request)
         .await
         .map_err(rejected)?;
     let mut events = std::pin::pin!(events);

@@ -27,8 +27,10 @@ use tower_http::{
 use super::accept;
 use crate::app::{shell, App};
 use crate::server::{
-    chat::turn, error::new_correlation_id, identity::guest::guest_middleware,
-    identity::limits::SWEEP_INTERVAL, state::AppState,
+    chat::turn,
+    error::new_correlation_id,
+    identity::{caller::identify, forms, limits::SWEEP_INTERVAL, origin::refuse_cross_site},
+    state::AppState,
 };
 
 /// Largest request body accepted; a question is at most a few KB.
@@ -61,9 +63,20 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readiness))
         .route("/api/v1/answer", post(super::answer_api::answer))
         .route("/api/conversations/{id}/export", get(crate::server::chat::export::export))
+        .route("/signup", post(forms::sign_up))
+        .route("/signin", post(forms::sign_in))
+        .route("/signout", post(forms::sign_out))
+        .route("/settings/email", post(forms::change_email))
+        .route("/settings/password", post(forms::change_password))
+        .route("/settings/sessions/revoke", post(forms::revoke_session))
+        .route("/settings/delete", post(forms::delete_account))
+        .route("/settings/export", get(crate::server::chat::export::export_account))
+        .route("/auth/challenge", get(forms::challenge))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.cookie_signer.clone(), guest_middleware))
+        .layer(middleware::from_fn_with_state(state.clone(), identify))
+        // Before the caller is resolved: a forged request gets nothing, not even a session lookup.
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(GovernorLayer::new(governor).error_handler(rate_limited_response))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new().no_br().no_deflate().no_zstd().compress_when(
@@ -149,7 +162,9 @@ pub async fn serve(
     let sweeper = tokio::spawn(async move {
         loop {
             tokio::time::sleep(SWEEP_INTERVAL).await;
-            sweeper_state.chat.turn_limiter.forget_idle();
+            sweeper_state.chat.limits.counters.sweep();
+            sweeper_state.accounts.sign_in_attempts.sweep();
+            sweeper_state.accounts.sign_up_attempts.sweep();
         }
     });
     let checkpoints = tokio::spawn(turn::write_checkpoints(state.chat.clone()));

@@ -1,15 +1,10 @@
 //! Guest identity: a random 128-bit token in a signed cookie, re-issued for a sliding 30 days. The server stores only
 //! a SHA-256 hash of the token, so a leaked database cannot be turned back into working cookies.
 //!
-//! The middleware gives every request a [`GuestToken`]. The database row is created on the first write, not on the
-//! first page view, so crawlers and one-off visits leave nothing behind.
+//! [`identify`](super::caller::identify) makes every request without a session a guest. The database row is created
+//! on the first write, not on the first page view, so crawlers and one-off visits leave nothing behind.
 
-use axum::{
-    extract::{Request, State},
-    http::{header, HeaderValue},
-    middleware::Next,
-    response::Response,
-};
+use axum::http::HeaderValue;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -96,55 +91,45 @@ fn hash_token(token: &[u8; 16]) -> [u8; 32] {
     Sha256::digest(token).into()
 }
 
-fn read_cookie<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(key, value)| (key == name).then_some(value))
-}
-
-/// Attaches a [`GuestToken`] to every request, issuing or refreshing the signed cookie as needed.
-pub async fn guest_middleware(
-    State(signer): State<CookieSigner>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let signer = &signer;
-    let now = now_ms();
-    let existing = read_cookie(&request, GUEST_COOKIE).and_then(|raw| signer.decode(raw));
-    let (value, reissue) = match existing {
-        Some(value) => {
-            let stale = now - value.issued_at_ms > REISSUE_AFTER_MS;
-            (
+impl CookieSigner {
+    /// The guest of a request's guest cookie (`raw`), or a new guest; with the cookie to set when it is new or due
+    /// for its sliding re-issue.
+    pub fn guest_for(&self, raw: Option<&str>) -> (GuestToken, Option<HeaderValue>) {
+        let now = now_ms();
+        let (value, reissue) = match raw.and_then(|raw| self.decode(raw)) {
+            Some(value) => {
+                let stale = now - value.issued_at_ms > REISSUE_AFTER_MS;
+                (
+                    CookieValue {
+                        token: value.token,
+                        issued_at_ms: if stale { now } else { value.issued_at_ms },
+                    },
+                    stale,
+                )
+            }
+            None => (
                 CookieValue {
-                    token: value.token,
-                    issued_at_ms: if stale { now } else { value.issued_at_ms },
+                    token: rand::random(),
+                    issued_at_ms: now,
                 },
-                stale,
-            )
-        }
-        None => (
-            CookieValue {
-                token: rand::random(),
-                issued_at_ms: now,
-            },
-            true,
-        ),
-    };
-    request.extensions_mut().insert(GuestToken {
-        token_hash: hash_token(&value.token),
-    });
-    let mut response = next.run(request).await;
-    if reissue {
-        if let Some(cookie) = signer.set_cookie_header(&value) {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-        }
+                true,
+            ),
+        };
+        let guest = GuestToken {
+            token_hash: hash_token(&value.token),
+        };
+        let cookie = reissue.then(|| self.set_cookie_header(&value)).flatten();
+        (guest, cookie)
     }
-    response
+
+    /// Ends the guest cookie (its history has moved to an account).
+    pub fn clear_cookie(&self) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{GUEST_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"
+        ))
+        .expect("a constant cookie is a valid header")
+    }
 }
 
 #[cfg(test)]

@@ -101,10 +101,21 @@ impl Catalog {
 
     /// What the "Model" selector lists.
     pub fn choices(&self) -> ModelChoices {
+        self.choices_for(&[])
+    }
+
+    /// What the "Model" selector lists for a caller who may use only the `allowed` model keys (empty: all).
+    pub fn choices_for(&self, allowed: &[String]) -> ModelChoices {
         let models: Vec<ModelOption> = self
             .entries
             .iter()
-            .flat_map(|entry| entry.models.iter().map(|model| entry.option(model)))
+            .flat_map(|entry| {
+                entry
+                    .models
+                    .iter()
+                    .filter(|model| permits(allowed, &entry.name, model))
+                    .map(|model| entry.option(model))
+            })
             .collect();
         ModelChoices {
             default_key: models.first().map(|m| m.key.clone()),
@@ -126,11 +137,12 @@ impl Catalog {
 
     /// The models a turn tries, in order: the chosen one (or the default), then the default model of every other
     /// provider in configured order. A provider is tried once per turn: if its chosen model failed, its other
-    /// models would most likely fail the same way.
-    pub fn candidates(&self, chosen: Option<&str>) -> Vec<Candidate> {
+    /// models would most likely fail the same way. Only the `allowed` model keys are tried (empty: all).
+    pub fn candidates(&self, chosen: Option<&str>, allowed: &[String]) -> Vec<Candidate> {
         let first = chosen
             .and_then(|key| self.find(key))
-            .or_else(|| self.default_model());
+            .filter(|(entry, model)| permits(allowed, &entry.name, model))
+            .or_else(|| self.default_model(allowed));
         let Some((first_entry, first_model)) = first else {
             return Vec::new();
         };
@@ -139,16 +151,30 @@ impl Catalog {
             self.entries
                 .iter()
                 .filter(|entry| entry.name != first_entry.name)
-                .filter_map(|entry| Some(entry.candidate(entry.models.first()?))),
+                .filter_map(|entry| Some(entry.candidate(entry.first_permitted(allowed)?))),
         );
         candidates
     }
 
-    fn default_model(&self) -> Option<(&ProviderEntry, &str)> {
+    fn default_model(&self, allowed: &[String]) -> Option<(&ProviderEntry, &str)> {
         self.entries
             .iter()
-            .find_map(|entry| Some((entry, entry.models.first()?.as_str())))
+            .find_map(|entry| Some((entry, entry.first_permitted(allowed)?)))
     }
+}
+
+impl ProviderEntry {
+    fn first_permitted(&self, allowed: &[String]) -> Option<&str> {
+        self.models
+            .iter()
+            .find(|model| permits(allowed, &self.name, model))
+            .map(String::as_str)
+    }
+}
+
+/// Whether a tier that may use `allowed` (model keys; empty: every model) may use this one.
+fn permits(allowed: &[String], provider: &str, model: &str) -> bool {
+    allowed.is_empty() || allowed.iter().any(|key| *key == model_key(provider, model))
 }
 
 #[cfg(test)]
@@ -201,7 +227,7 @@ mod tests {
     #[test]
     fn default_order_is_the_configured_order_with_each_providers_first_model() {
         assert_eq!(
-            keys(&catalog().candidates(None)),
+            keys(&catalog().candidates(None, &[])),
             ["groq/llama-8b", "openai/gpt-4o-mini", "embedded/smollm2"]
         );
     }
@@ -209,11 +235,11 @@ mod tests {
     #[test]
     fn the_chosen_model_goes_first_and_its_provider_is_not_tried_twice() {
         assert_eq!(
-            keys(&catalog().candidates(Some("openai/meta/odd/name"))),
+            keys(&catalog().candidates(Some("openai/meta/odd/name"), &[])),
             ["openai/meta/odd/name", "groq/llama-8b", "embedded/smollm2"]
         );
         assert_eq!(
-            keys(&catalog().candidates(Some("groq/llama-70b"))),
+            keys(&catalog().candidates(Some("groq/llama-70b"), &[])),
             ["groq/llama-70b", "openai/gpt-4o-mini", "embedded/smollm2"]
         );
     }
@@ -221,10 +247,19 @@ mod tests {
     #[test]
     fn an_unknown_choice_falls_back_to_the_default_order() {
         assert_eq!(
-            keys(&catalog().candidates(Some("gone/model")))[0],
+            keys(&catalog().candidates(Some("gone/model"), &[]))[0],
             "groq/llama-8b"
         );
-        assert!(Catalog::default().candidates(None).is_empty());
+        assert!(Catalog::default().candidates(None, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_tier_gets_only_its_models() {
+        let allowed = vec!["groq/llama-8b".to_string()];
+        assert_eq!(keys(&catalog().candidates(Some("openai/gpt-4o"), &allowed)), ["groq/llama-8b"]);
+        let choices = catalog().choices_for(&allowed);
+        assert_eq!(choices.default_key.as_deref(), Some("groq/llama-8b"));
+        assert_eq!(choices.models.len(), 1);
     }
 
     #[test]

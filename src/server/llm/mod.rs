@@ -14,7 +14,7 @@ use std::{pin::Pin, sync::Arc};
 use async_trait::async_trait;
 use futures::Stream;
 
-pub use catalog::{Candidate, Catalog, ProviderEntry, Timeouts};
+pub use catalog::{model_key, Candidate, Catalog, ProviderEntry, Timeouts};
 pub use openai::OpenAiCompatible;
 
 use crate::model::{Role, Usage};

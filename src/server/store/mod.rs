@@ -4,6 +4,8 @@
 //! Every read and write that touches a conversation takes the [`Owner`] and is scoped by it: another owner's id
 //! behaves exactly like an id that does not exist.
 
+pub mod accounts;
+mod accounts_sql;
 mod postgres;
 mod records;
 mod rows;
@@ -15,6 +17,7 @@ use std::{sync::Arc, time::Duration};
 use async_trait::async_trait;
 use uuid::Uuid;
 
+pub use accounts::AccountStore;
 pub use postgres::PgStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
@@ -111,7 +114,7 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn S
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccountStore + Send + Sync + 'static {
     /// Checks the database answers (readiness probe).
     async fn ping(&self) -> StoreResult<()>;
     /// The database server's version, for the start-up log.
@@ -181,12 +184,12 @@ pub trait Store: Send + Sync + 'static {
         before: Option<Uuid>,
         limit: i64,
     ) -> StoreResult<Option<(Vec<MessageRow>, bool)>>;
-    /// What a turn in an existing conversation reads before the model is asked, in one query: the guest whose
-    /// cookie token hash this is, the conversation if it is theirs, and its newest `limit` messages, oldest first.
-    /// `None` if the conversation is not the guest's (or the guest is unknown).
+    /// What a turn in an existing conversation reads before the model is asked, in one query: the owner, the
+    /// conversation if it is theirs, their tax profile, and its newest `limit` messages, oldest first. `None` if
+    /// the conversation is not the owner's (or a guest is unknown).
     async fn turn_context(
         &self,
-        token_hash: &[u8],
+        owner: OwnerRef<'_>,
         conversation_id: Uuid,
         limit: i64,
     ) -> StoreResult<Option<TurnContext>>;
@@ -209,9 +212,9 @@ pub trait Store: Send + Sync + 'static {
         -> StoreResult<Option<MessageRow>>;
     /// The owner's saved tax profile, if any.
     async fn tax_profile(&self, owner: Owner) -> StoreResult<Option<TaxProfile>>;
-    /// The saved tax profile of the guest whose cookie token hash this is (a new conversation's turn reads it before
-    /// the guest is looked up).
-    async fn tax_profile_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<TaxProfile>>;
+    /// The saved tax profile of a user, or of the guest whose cookie token hash this is (a new conversation's turn
+    /// reads it before the guest is looked up).
+    async fn tax_profile_of(&self, owner: OwnerRef<'_>) -> StoreResult<Option<TaxProfile>>;
     /// Saves the owner's tax profile, replacing any earlier one.
     async fn set_tax_profile(&self, owner: Owner, profile: &TaxProfile) -> StoreResult<()>;
     /// Marks answers left `streaming` by a crash as `interrupted`; returns how many.

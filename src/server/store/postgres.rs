@@ -10,6 +10,7 @@ use sqlx::{
 use uuid::Uuid;
 
 use super::{
+    accounts_sql::accounts_store,
     now_ms,
     sql::{
         checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json,
@@ -17,7 +18,7 @@ use super::{
         QUALIFIED_MESSAGE_COLUMNS,
     },
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
-    ListFilter, MessageRow, NewTurn, Owner, SearchHit, Store, StoreResult, TurnContext,
+    ListFilter, MessageRow, NewTurn, Owner, OwnerKey, OwnerRef, SearchHit, Store, StoreResult, TurnContext,
     GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
 };
 use crate::model::{tax::TaxProfile, MessageStatus, Role, Usage};
@@ -93,3 +94,5 @@ sql_store!(PgStore, PgRow, "SHOW server_version", "BEGIN", {
         best_per_conversation(&rows, limit)
     }
 });
+
+accounts_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");

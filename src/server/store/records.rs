@@ -45,6 +45,20 @@ impl Owner {
     }
 }
 
+/// An owner as a request names it: a user by id, or a guest by its cookie's token hash (before, or instead of,
+/// looking the guest up).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerRef<'a> {
+    GuestToken(&'a [u8]),
+    User(Uuid),
+}
+
+/// A bound owner key: the guest's token hash is bytes, a user's id text.
+pub(crate) enum OwnerKey<'a> {
+    Bytes(&'a [u8]),
+    Text(String),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConversationRow {
     pub id: Uuid,
@@ -131,10 +145,10 @@ pub const HIGHLIGHT_END: char = '\u{E001}';
 /// An existing conversation as a turn reads it (see [`Store::turn_context`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TurnContext {
-    pub guest_id: Uuid,
+    pub owner: Owner,
     pub title: String,
     pub model_key: Option<String>,
-    /// The guest's saved tax profile, read in the same query.
+    /// The owner's saved tax profile, read in the same query.
     pub tax_profile: Option<TaxProfile>,
     /// The newest messages, oldest first.
     pub recent_messages: Vec<MessageRow>,

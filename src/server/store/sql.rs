@@ -284,32 +284,51 @@ macro_rules! sql_store {
 
             async fn turn_context(
                 &self,
-                token_hash: &[u8],
+                owner: OwnerRef<'_>,
                 conversation_id: Uuid,
                 limit: i64,
             ) -> StoreResult<Option<TurnContext>> {
-                // One round trip, since it stands between the question and the model: the owner check is the join
-                // on the token hash, and each message row repeats the conversation's two columns (a conversation
-                // without messages still gives one row, its message columns NULL). The newest messages are taken
-                // in a subquery, so the index on (conversation_id, id) is read backwards and stops at the limit
-                // however long the conversation. No expiry check: the guest is
+                // One round trip, since it stands between the question and the model: the owner check is part of
+                // the join (on the guest's cookie token hash, or the user's id), and each message row repeats the
+                // conversation's columns (a conversation without messages still gives one row, its message columns
+                // NULL). The newest messages are taken in a subquery, so the index on (conversation_id, id) is read
+                // backwards and stops at the limit however long the conversation. No expiry check: the guest is
                 // found (and an expired session revived under the same id) beside this read, as everywhere else.
-                let rows = sqlx::query(&format!(
-                    "SELECT g.id AS guest_id, c.title AS conversation_title, c.model_key AS conversation_model_key,
-                            p.profile AS tax_profile, {QUALIFIED_MESSAGE_COLUMNS}
-                     FROM guest_sessions g
-                     JOIN conversations c ON c.guest_session_id = g.id
-                     LEFT JOIN tax_profiles p ON p.guest_session_id = g.id
+                let (owner_rows, owner_key) = match owner {
+                    OwnerRef::GuestToken(token_hash) => (
+                        "SELECT g.id AS owner_id, 'guest' AS owner_kind, c.title AS conversation_title,
+                                c.model_key AS conversation_model_key, p.profile AS tax_profile
+                         FROM guest_sessions g
+                         JOIN conversations c ON c.guest_session_id = g.id
+                         LEFT JOIN tax_profiles p ON p.guest_session_id = g.id
+                         WHERE g.token_hash = $1 AND c.id = $2",
+                        OwnerKey::Bytes(token_hash),
+                    ),
+                    OwnerRef::User(user_id) => (
+                        "SELECT c.user_id AS owner_id, 'user' AS owner_kind, c.title AS conversation_title,
+                                c.model_key AS conversation_model_key, p.profile AS tax_profile
+                         FROM conversations c
+                         LEFT JOIN user_tax_profiles p ON p.user_id = c.user_id
+                         WHERE c.user_id = $1 AND c.id = $2",
+                        OwnerKey::Text(user_id.to_string()),
+                    ),
+                };
+                let query = format!(
+                    "SELECT o.*, {QUALIFIED_MESSAGE_COLUMNS}
+                     FROM ({owner_rows}) o
                      LEFT JOIN (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $2
                                 ORDER BY id DESC LIMIT $3) m ON 1 = 1
-                     WHERE g.token_hash = $1 AND c.id = $2
                      ORDER BY m.id DESC"
-                ))
-                .bind(token_hash)
-                .bind(conversation_id.to_string())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+                );
+                let query = match owner_key {
+                    OwnerKey::Bytes(bytes) => sqlx::query(&query).bind(bytes),
+                    OwnerKey::Text(text) => sqlx::query(&query).bind(text),
+                };
+                let rows = query
+                    .bind(conversation_id.to_string())
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
                 let Some(first) = rows.first() else {
                     return Ok(None);
                 };
@@ -320,8 +339,10 @@ macro_rules! sql_store {
                     }
                 }
                 recent_messages.reverse();
+                let owner_id = parse_uuid(first, "owner_id")?;
+                let owner_kind: String = first.try_get("owner_kind")?;
                 Ok(Some(TurnContext {
-                    guest_id: parse_uuid(first, "guest_id")?,
+                    owner: if owner_kind == "user" { Owner::User(owner_id) } else { Owner::Guest(owner_id) },
                     title: first.try_get("conversation_title")?,
                     model_key: first.try_get("conversation_model_key")?,
                     tax_profile: profile_from_json(first.try_get("tax_profile")?),
@@ -495,14 +516,24 @@ macro_rules! sql_store {
                 }
             }
 
-            async fn tax_profile_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<TaxProfile>> {
-                let row = sqlx::query(
-                    "SELECT p.profile FROM tax_profiles p JOIN guest_sessions g ON g.id = p.guest_session_id
-                     WHERE g.token_hash = $1",
-                )
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
+            async fn tax_profile_of(&self, owner: OwnerRef<'_>) -> StoreResult<Option<TaxProfile>> {
+                let row = match owner {
+                    OwnerRef::GuestToken(token_hash) => {
+                        sqlx::query(
+                            "SELECT p.profile FROM tax_profiles p JOIN guest_sessions g ON g.id = p.guest_session_id
+                             WHERE g.token_hash = $1",
+                        )
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await?
+                    }
+                    OwnerRef::User(user_id) => {
+                        sqlx::query("SELECT profile FROM user_tax_profiles WHERE user_id = $1")
+                            .bind(user_id.to_string())
+                            .fetch_optional(&self.pool)
+                            .await?
+                    }
+                };
                 match row {
                     Some(row) => Ok(profile_from_json(row.try_get("profile")?)),
                     None => Ok(None),

@@ -1,4 +1,4 @@
-//! The tax profile and calculators as the browser uses them: read and save a guest's profile, run a calculator.
+//! The tax profile and calculators as the browser uses them: read and save the caller's profile, run a calculator.
 
 use super::{calc, profile, Tax};
 use crate::{
@@ -8,17 +8,17 @@ use crate::{
     },
     server::{
         error::AppError,
-        identity::guest::{GuestToken, GUEST_TTL_MS},
-        store::{Owner, Store},
+        identity::caller::Caller,
+        store::Store,
     },
 };
 
 /// Longest state name accepted ("District of Columbia" is 20).
 const STATE_MAX_CHARS: usize = 40;
 
-/// The guest's saved profile, or the defaults for today.
-pub async fn load_profile(store: &dyn Store, guest: &GuestToken) -> Result<TaxProfile, AppError> {
-    let saved = store.tax_profile_by_token(&guest.token_hash).await?;
+/// The caller's saved profile, or the defaults for today.
+pub async fn load_profile(store: &dyn Store, caller: &Caller) -> Result<TaxProfile, AppError> {
+    let saved = store.tax_profile_of(caller.owner_ref()).await?;
     Ok(saved.unwrap_or_else(|| profile::default_profile(profile::today())))
 }
 
@@ -32,17 +32,15 @@ pub struct ProfileForm {
     pub has_w2_wages: bool,
 }
 
-/// Checks and saves the guest's profile; each invalid field is named.
+/// Checks and saves the caller's profile; each invalid field is named.
 pub async fn save_profile(
     store: &dyn Store,
-    guest: &GuestToken,
+    caller: &Caller,
     form: ProfileForm,
 ) -> Result<TaxProfile, AppError> {
     let profile = validate(form)?;
-    let guest_id = store.ensure_guest(&guest.token_hash, GUEST_TTL_MS).await?;
-    store
-        .set_tax_profile(Owner::Guest(guest_id), &profile)
-        .await?;
+    let owner = caller.owner(store).await?;
+    store.set_tax_profile(owner, &profile).await?;
     Ok(profile)
 }
 

@@ -16,9 +16,14 @@ use super::{
 use crate::{
     model::{ApiError, MessageStatus, TurnEvent, Usage},
     server::{
-        chat::{conversations::to_chat_message, follow_ups, prompt, titles, Chat},
+        chat::{
+            conversations::to_chat_message,
+            follow_ups, prompt, titles,
+            usage::{self, UsageOwner},
+            Chat,
+        },
         error::{new_correlation_id, AppError},
-        llm::Candidate,
+        llm::{model_key, Candidate},
         store::{FinishedAnswer, MessageRow},
     },
 };
@@ -42,6 +47,8 @@ pub(super) struct Stored {
     pub answer: MessageRow,
     /// Database time the turn spent before the answer started (storing the question, reading history).
     pub db_time: Duration,
+    /// Whose day the answer's usage counts against.
+    pub usage_owner: UsageOwner,
 }
 
 pub(super) async fn write_answer(job: AnswerJob) {
@@ -67,7 +74,14 @@ pub(super) async fn write_answer(job: AnswerJob) {
             requests.for_candidate(candidate, &grounded),
         )
     });
-    let Some((Stored { answer, db_time }, first_opening)) =
+    let Some((
+        Stored {
+            answer,
+            db_time,
+            usage_owner,
+        },
+        first_opening,
+    )) =
         question_stored(stored, first_opening).await
     else {
         return;
@@ -173,6 +187,8 @@ pub(super) async fn write_answer(job: AnswerJob) {
         grounding: (!grounded.small_talk).then_some(grounding),
     };
     let answer_text = finished.content.clone();
+    let used_model = model_key(&finished.provider, &finished.model);
+    let used = finished.usage;
     let finish_started = Instant::now();
     let stored = chat.store.finish_answer(answer.id, finished).await;
     let start_db_ms = progress.db_time.as_secs_f64() * 1000.0;
@@ -201,6 +217,8 @@ pub(super) async fn write_answer(job: AnswerJob) {
             return;
         }
     }
+    // After the browser has the answer: the accounting is nobody's wait.
+    usage::record(&chat, &usage_owner, &used_model, used.as_ref()).await;
     if let (true, Some(candidate)) = (complete, answered_by) {
         let follow_ups = suggest_follow_ups(
             &chat,

@@ -27,6 +27,7 @@ pub use events::{encode_event_line, event_writes};
 
 use super::{
     conversations::to_chat_message,
+    usage::UsageOwner,
     prompt::{self, PromptMessage},
     validation::{parse_id, validate_message},
     Chat,
@@ -34,8 +35,8 @@ use super::{
 use crate::model::{tax::TaxProfile, MessageStatus, TurnEvent, TurnRequest, DISCLAIMER};
 use crate::server::{
     error::AppError,
-    identity::guest::{GuestToken, GUEST_TTL_MS},
-    store::{one_line, MessageRow, NewConversation, NewTurn, Owner},
+    identity::{caller::Caller, limits::TierLimits},
+    store::{one_line, MessageRow, NewConversation, NewTurn},
     tax::profile as tax_profile,
 };
 
@@ -50,22 +51,17 @@ const EVENT_BUFFER: usize = 256;
 /// Validates and stores the question, starts the answer, and returns the stream of events for the browser.
 pub async fn start(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     request: TurnRequest,
 ) -> Result<impl Stream<Item = TurnEvent> + Send + Unpin + 'static, AppError> {
-    let content = validate_message(&request.content, chat.settings.max_message_chars)?;
-    let chosen_model = chosen_model(chat, request.model.as_deref())?;
-    chat.turn_limiter.check(&guest.token_hash)?;
+    let limits = chat.limits.for_tier(caller.tier());
+    let content = validate_message(&request.content, limits.max_question_chars)?;
+    let chosen_model = chosen_model(chat, limits, request.model.as_deref())?;
+    chat.limits.take_question(caller, chat.store.as_ref()).await?;
     // Time spent waiting on the database for this turn, for the log line and the load benchmark.
     let db_started = std::time::Instant::now();
-    let find_guest = || async {
-        let id = chat
-            .store
-            .ensure_guest(&guest.token_hash, GUEST_TTL_MS)
-            .await?;
-        Ok::<_, AppError>(Owner::Guest(id))
-    };
-    // Only what the prompt needs stands before the model: the guest is found (or created) and its expiry slid
+    let find_owner = || async { Ok::<_, AppError>(caller.owner(chat.store.as_ref()).await?) };
+    // Only what the prompt needs stands before the model: a guest is found (or created) and its expiry slid
     // while the model reads the question. Should that fail, the answer is dropped unseen.
     let (owner, conversation, answer) = match &request.conversation_id {
         // A new conversation has no history to read: its answer starts at once.
@@ -78,15 +74,15 @@ pub async fn start(
                 tax_profile: None,
             };
             let launch = async {
-                let saved = chat.store.tax_profile_by_token(&guest.token_hash).await?;
+                let saved = chat.store.tax_profile_of(caller.owner_ref()).await?;
                 let conversation = TurnConversation {
                     tax_profile: saved,
                     ..conversation
                 };
-                let answer = launch_answer(chat, &conversation, &[], &content);
+                let answer = launch_answer(chat, limits, &conversation, &[], &content);
                 Ok::<_, AppError>((conversation, answer))
             };
-            let (owner, (conversation, answer)) = tokio::try_join!(find_guest(), launch)?;
+            let (owner, (conversation, answer)) = tokio::try_join!(find_owner(), launch)?;
             (owner, conversation, answer)
         }
         // An existing one: one owner-scoped read (keyed by the cookie, so it need not wait for the guest lookup).
@@ -94,11 +90,11 @@ pub async fn start(
             let id = parse_id(id)?;
             let read_then_launch = async {
                 let (conversation, history) =
-                    read_conversation(chat, guest, id, chosen_model).await?;
-                let answer = launch_answer(chat, &conversation, &history, &content);
+                    read_conversation(chat, caller, id, chosen_model).await?;
+                let answer = launch_answer(chat, limits, &conversation, &history, &content);
                 Ok((conversation, answer))
             };
-            let (owner, (conversation, answer)) = tokio::try_join!(find_guest(), read_then_launch)?;
+            let (owner, (conversation, answer)) = tokio::try_join!(find_owner(), read_then_launch)?;
             (owner, conversation, answer)
         }
     };
@@ -138,17 +134,28 @@ pub async fn start(
     let _ = answer.stored.send(answer::Stored {
         answer: stored_answer,
         db_time,
+        usage_owner: UsageOwner {
+            owner,
+            counter_key: caller.counter_key(),
+        },
     });
     Ok(futures::stream::iter([started])
         .chain(ReceiverStream::new(answer.events).map(|event| *event)))
 }
 
-/// The model key the browser asked for, if any; an unknown one is refused.
-fn chosen_model(chat: &Chat, key: Option<&str>) -> Result<Option<String>, AppError> {
+/// The model key the browser asked for, if any; an unknown one, or one the caller's tier may not use, is refused.
+fn chosen_model(
+    chat: &Chat,
+    limits: &TierLimits,
+    key: Option<&str>,
+) -> Result<Option<String>, AppError> {
     match key.map(str::trim) {
         Some(key) if !key.is_empty() => {
             if !chat.catalog.contains(key) {
                 return Err(AppError::UnknownModel(key.chars().take(120).collect()));
+            }
+            if !limits.models.is_empty() && !limits.models.iter().any(|m| m == key) {
+                return Err(AppError::ModelNotAllowed(key.chars().take(120).collect()));
             }
             Ok(Some(key.to_string()))
         }
@@ -163,22 +170,22 @@ struct TurnConversation {
     model_key: Option<String>,
     /// Started by this turn: written together with the question.
     is_new: bool,
-    /// The guest's saved tax profile; `None` uses the defaults.
+    /// The owner's saved tax profile; `None` uses the defaults.
     tax_profile: Option<TaxProfile>,
 }
 
-/// An existing conversation of the guest and its newest messages, checked for a turn: not found for anyone
+/// An existing conversation of the caller and its newest messages, checked for a turn: not found for anyone
 /// else's, refused while an answer in it is still streaming. A model chosen now is remembered for it.
 async fn read_conversation(
     chat: &Chat,
-    guest: &GuestToken,
+    caller: &Caller,
     id: Uuid,
     chosen_model: Option<String>,
 ) -> Result<(TurnConversation, Vec<MessageRow>), AppError> {
     // The prompt keeps the newest messages that fit its budget; a long conversation's older ones never would.
     let context = chat
         .store
-        .turn_context(&guest.token_hash, id, PROMPT_HISTORY_MESSAGES)
+        .turn_context(caller.owner_ref(), id, PROMPT_HISTORY_MESSAGES)
         .await?
         .ok_or(AppError::NotFound)?;
     // An answer still streaming is always among the newest messages: a turn cannot start while one streams, and
@@ -192,8 +199,9 @@ async fn read_conversation(
     }
     if let Some(key) = chosen_model.as_deref() {
         if context.model_key.as_deref() != Some(key) {
-            let owner = Owner::Guest(context.guest_id);
-            chat.store.set_conversation_model(owner, id, key).await?;
+            chat.store
+                .set_conversation_model(context.owner, id, key)
+                .await?;
         }
     }
     let conversation = TurnConversation {
@@ -228,11 +236,14 @@ struct FirstChoice {
 /// database.
 fn launch_answer(
     chat: &Chat,
+    limits: &TierLimits,
     conversation: &TurnConversation,
     history: &[MessageRow],
     question: &str,
 ) -> LaunchedAnswer {
-    let candidates = chat.catalog.candidates(conversation.model_key.as_deref());
+    let candidates = chat
+        .catalog
+        .candidates(conversation.model_key.as_deref(), &limits.models);
     let first = candidates.first().map_or_else(
         || FirstChoice {
             provider_name: "none".into(),
@@ -264,6 +275,7 @@ fn launch_answer(
             text: question.to_string(),
             history,
             profile,
+            context_tokens: limits.context_tokens,
         },
         first_exchange: conversation.is_new,
         stored: question_stored,
@@ -282,14 +294,12 @@ fn ms(duration: std::time::Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-/// Stops an answer the guest owns. Stopping an answer that already ended is not an error.
-pub async fn stop(chat: &Chat, guest: &GuestToken, message_id: &str) -> Result<(), AppError> {
+/// Stops an answer the caller owns. Stopping an answer that already ended is not an error.
+pub async fn stop(chat: &Chat, caller: &Caller, message_id: &str) -> Result<(), AppError> {
     let id = parse_id(message_id)?;
-    let owner = chat
-        .store
-        .find_guest(&guest.token_hash)
+    let owner = caller
+        .existing_owner(chat.store.as_ref())
         .await?
-        .map(Owner::Guest)
         .ok_or(AppError::NotFound)?;
     chat.store
         .find_message(owner, id)

@@ -24,6 +24,8 @@ pub(super) struct Question {
     pub history: Vec<PromptMessage>,
     /// The tax profile the answer is for (the saved one, or the defaults).
     pub profile: TaxProfile,
+    /// Tokens of earlier conversation the caller's tier may send.
+    pub context_tokens: usize,
 }
 
 impl Question {
@@ -64,7 +66,7 @@ impl Requests {
                 messages: prompt::build(
                     &question.history,
                     grounding_tokens,
-                    chat.settings.context_token_budget,
+                    question.context_tokens,
                 ),
                 max_tokens: chat.settings.max_answer_tokens,
                 temperature: ANSWER_TEMPERATURE,

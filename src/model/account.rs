@@ -1,0 +1,100 @@
+//! Accounts as the browser sees them: who is signed in and what they may still ask, the state of a sign-up or
+//! sign-in form after a post, and the Settings page.
+
+use serde::{Deserialize, Serialize};
+
+use super::FieldError;
+
+/// The person in front of the screen, for the header, the guest banner and the user menu.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    /// `None` for a guest.
+    pub user: Option<ViewerUser>,
+    /// Questions left today; `None` when not limited (admins).
+    pub remaining_today: Option<u32>,
+    pub per_day: Option<u32>,
+    /// What the last form post left to say (errors next to fields, or a notice), once.
+    pub flash: Option<Flash>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViewerUser {
+    pub username: String,
+    pub is_admin: bool,
+}
+
+/// What a form post (made without JavaScript as well as with it) hands to the page it redirects to: the values
+/// typed (never a password), the errors next to each field, or a notice.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Flash {
+    /// Which form it is for (`signup`, `signin`, `email`, `password`, `delete`, `welcome`, ...).
+    pub form: String,
+    #[serde(default)]
+    pub values: Vec<(String, String)>,
+    #[serde(default)]
+    pub errors: Vec<FieldError>,
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// Signing in needs the human check now (after failed attempts).
+    #[serde(default)]
+    pub needs_human_check: bool,
+}
+
+impl Flash {
+    pub fn value(&self, field: &str) -> String {
+        self.values
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    /// The messages for one field, each rule on its own.
+    pub fn errors_for(&self, field: &str) -> Vec<String> {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .collect()
+    }
+}
+
+/// The Settings page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountSettings {
+    pub username: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub sessions: Vec<SessionInfo>,
+    pub usage_today: UsageTotals,
+    /// The last 30 days (today included), newest first; days without questions are left out.
+    pub usage_days: Vec<UsageDayTotals>,
+    pub remaining_today: Option<u32>,
+    pub per_day: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    /// "Firefox on Windows", from the user agent.
+    pub device: String,
+    pub last_seen_at_ms: i64,
+    pub created_at_ms: i64,
+    pub this_device: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UsageTotals {
+    pub questions: i64,
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    /// Estimated cost in millionths of a US dollar.
+    pub cost_micros: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsageDayTotals {
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    pub totals: UsageTotals,
+}

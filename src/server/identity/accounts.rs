@@ -1,0 +1,455 @@
+//! Signing up, in and out, and what Settings changes: the rules each field must meet, the human check, the
+//! throttle on failed attempts, sessions, and the move of a guest's history to the account.
+
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use super::{
+    caller::{Caller, SignedIn},
+    human_check::HumanCheck,
+    password::{password_problems, PasswordHashing},
+    session::{SessionToken, Sessions, SESSION_TTL_MS},
+    throttle::{AttemptThrottle, HUMAN_CHECK_AFTER},
+};
+use crate::{
+    model::FieldError,
+    server::{
+        error::AppError,
+        store::{
+            accounts::{taken, GuestMove, NewSession, NewUser, Taken, UserRole, UserRow},
+            Store,
+        },
+    },
+};
+
+pub const USERNAME_MIN: usize = 3;
+pub const USERNAME_MAX: usize = 50;
+const EMAIL_MAX: usize = 254;
+
+/// Where an attempt comes from, for the throttle and the sessions list.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SignUpForm {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub human_check: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SignInForm {
+    pub login: String,
+    pub password: String,
+    pub human_check: String,
+}
+
+/// Why a form was not accepted: its fields (each with every rule it broke), or the request as a whole.
+#[derive(Debug)]
+pub enum FormRejection {
+    Fields {
+        errors: Vec<FieldError>,
+        needs_human_check: bool,
+    },
+    Refused(AppError),
+}
+
+impl From<AppError> for FormRejection {
+    fn from(error: AppError) -> Self {
+        FormRejection::Refused(error)
+    }
+}
+
+impl From<sqlx::Error> for FormRejection {
+    fn from(error: sqlx::Error) -> Self {
+        FormRejection::Refused(AppError::Database(error))
+    }
+}
+
+fn field(name: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: name.into(),
+        message: message.into(),
+    }
+}
+
+/// A new session, for the cookie, and what came along from the guest.
+pub struct SignedInNow {
+    pub token: SessionToken,
+    pub username: String,
+    pub moved: GuestMove,
+}
+
+pub fn username_problems(username: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let chars = username.chars().count();
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&chars) {
+        problems.push(format!(
+            "Use {USERNAME_MIN} to {USERNAME_MAX} characters (this has {chars})."
+        ));
+    }
+    if !username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        problems.push("Use only letters (a-z), digits and underscores.".into());
+    }
+    problems
+}
+
+/// Whether an email address looks deliverable: one `@`, a local part, and a domain of dot-separated labels.
+pub fn email_problem(email: &str) -> Option<String> {
+    let invalid = || Some("Enter an email address like name@example.com.".to_string());
+    if email.is_empty() {
+        return Some("Enter your email address.".into());
+    }
+    if email.len() > EMAIL_MAX {
+        return Some(format!("An email address has at most {EMAIL_MAX} characters."));
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return invalid();
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+    if local_ok && domain_ok {
+        None
+    } else {
+        invalid()
+    }
+}
+
+/// Sign-up, sign-in and account changes, with the parts they share.
+pub struct Accounts {
+    pub store: Arc<dyn Store>,
+    pub passwords: PasswordHashing,
+    pub sessions: Sessions,
+    pub human_check: Arc<dyn HumanCheck>,
+    /// Failed sign-ins, per IP address and per account.
+    pub sign_in_attempts: AttemptThrottle,
+    /// Sign-ups, per IP address.
+    pub sign_up_attempts: AttemptThrottle,
+}
+
+impl Accounts {
+    pub async fn sign_up(
+        &self,
+        caller: &Caller,
+        form: SignUpForm,
+        client: &Client,
+    ) -> Result<SignedInNow, FormRejection> {
+        let ip_key = format!("signup-ip:{}", client.ip);
+        if let Some(wait) = self.sign_up_attempts.wait(&[&ip_key]) {
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+            .into());
+        }
+        let username = form.username.trim().to_string();
+        let email = form.email.trim().to_string();
+        let mut errors: Vec<FieldError> = username_problems(&username)
+            .into_iter()
+            .map(|m| field("username", m))
+            .collect();
+        errors.extend(email_problem(&email).map(|m| field("email", m)));
+        errors.extend(
+            password_problems(&form.password)
+                .into_iter()
+                .map(|m| field("password", m)),
+        );
+        if !errors.is_empty() {
+            return Err(FormRejection::Fields {
+                errors,
+                needs_human_check: true,
+            });
+        }
+        self.check_human(&form.human_check).await?;
+        let password_hash = self.passwords.hash(&form.password).await?;
+        // Every account made counts against the address, so one machine cannot mint them by the hundred.
+        self.sign_up_attempts.fail(&[&ip_key]);
+        let created = self
+            .store
+            .create_user(NewUser {
+                username,
+                email,
+                password_hash,
+                role: UserRole::User,
+            })
+            .await;
+        let user = match created {
+            Ok(user) => user,
+            Err(error) => {
+                return Err(match taken(&error) {
+                    Some(Taken::Username) => FormRejection::Fields {
+                        errors: vec![field("username", "This username is taken. Choose another.")],
+                        needs_human_check: true,
+                    },
+                    Some(Taken::Email) => FormRejection::Fields {
+                        errors: vec![field(
+                            "email",
+                            "An account with this email exists. Sign in instead.",
+                        )],
+                        needs_human_check: true,
+                    },
+                    None => AppError::Database(error).into(),
+                })
+            }
+        };
+        tracing::info!(user_id = %user.id, "account created");
+        Ok(self.start_session(caller, &user, client).await?)
+    }
+
+    pub async fn sign_in(
+        &self,
+        caller: &Caller,
+        form: SignInForm,
+        client: &Client,
+    ) -> Result<SignedInNow, FormRejection> {
+        let login = form.login.trim().to_lowercase();
+        let ip_key = format!("signin-ip:{}", client.ip);
+        let account_key = format!("signin-login:{login}");
+        let keys = [ip_key.as_str(), account_key.as_str()];
+        if let Some(wait) = self.sign_in_attempts.wait(&keys) {
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+            .into());
+        }
+        let mut errors = Vec::new();
+        if login.is_empty() {
+            errors.push(field("login", "Enter your username or email."));
+        }
+        if form.password.is_empty() {
+            errors.push(field("password", "Enter your password."));
+        }
+        let needs_check = self.sign_in_attempts.failures(&keys) >= HUMAN_CHECK_AFTER;
+        if !errors.is_empty() {
+            return Err(FormRejection::Fields {
+                errors,
+                needs_human_check: needs_check,
+            });
+        }
+        if needs_check {
+            self.check_human(&form.human_check).await?;
+        }
+        let user = self.store.find_user_by_login(&login).await?;
+        // An unknown login is checked against a dummy hash: the same answer in the same time.
+        let matches = self
+            .passwords
+            .verify(&form.password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await?;
+        let Some(user) = user.filter(|_| matches) else {
+            self.sign_in_attempts.fail(&keys);
+            let needs_human_check = self.sign_in_attempts.failures(&keys) >= HUMAN_CHECK_AFTER;
+            return Err(FormRejection::Fields {
+                errors: vec![field("form", AppError::SignInFailed.user_message())],
+                needs_human_check,
+            });
+        };
+        self.sign_in_attempts.succeed(&keys);
+        Ok(self.start_session(caller, &user, client).await?)
+    }
+
+    /// A missing or failed human check, as an error next to the check.
+    fn check_human_field(error: AppError) -> FormRejection {
+        FormRejection::Fields {
+            errors: vec![field("human_check", error.user_message())],
+            needs_human_check: true,
+        }
+    }
+
+    async fn check_human(&self, solution: &str) -> Result<(), FormRejection> {
+        self.human_check
+            .verify(solution, self.store.as_ref())
+            .await
+            .map_err(|error| match error {
+                AppError::HumanCheckFailed(_) => Self::check_human_field(error),
+                other => FormRejection::Refused(other),
+            })
+    }
+
+    /// A fresh session for the user (never one the browser brought: no fixation), and the guest's history moved.
+    async fn start_session(
+        &self,
+        caller: &Caller,
+        user: &UserRow,
+        client: &Client,
+    ) -> Result<SignedInNow, AppError> {
+        let token = SessionToken::generate();
+        let user_agent: String = client.user_agent.chars().take(400).collect();
+        self.store
+            .create_session(NewSession {
+                user_id: user.id,
+                token_hash: &token.hash(),
+                user_agent: &user_agent,
+                ttl_ms: SESSION_TTL_MS,
+            })
+            .await?;
+        let moved = match caller {
+            Caller::Guest(guest) => self.store.move_guest_to_user(&guest.token_hash, user.id).await?,
+            Caller::User(_) => GuestMove::default(),
+        };
+        if moved.conversations > 0 {
+            tracing::info!(user_id = %user.id, conversations = moved.conversations, "guest history moved to the account");
+        }
+        Ok(SignedInNow {
+            token,
+            username: user.username.clone(),
+            moved,
+        })
+    }
+
+    pub async fn sign_out(&self, user: &SignedIn) -> Result<(), AppError> {
+        self.store.revoke_session(user.user_id, user.session_id).await?;
+        Ok(())
+    }
+
+    /// Checks the current password of a signed-in user (for changes that need it).
+    async fn confirm_password(&self, user_id: Uuid, password: &str) -> Result<UserRow, FormRejection> {
+        let user = self
+            .store
+            .find_user(user_id)
+            .await?
+            .ok_or(AppError::SignInRequired)?;
+        if !self.passwords.verify(password, Some(&user.password_hash)).await? {
+            return Err(FormRejection::Fields {
+                errors: vec![field("current_password", "This is not your current password.")],
+                needs_human_check: false,
+            });
+        }
+        Ok(user)
+    }
+
+    pub async fn change_email(&self, user: &SignedIn, email: &str) -> Result<(), FormRejection> {
+        let email = email.trim();
+        if let Some(problem) = email_problem(email) {
+            return Err(FormRejection::Fields {
+                errors: vec![field("email", problem)],
+                needs_human_check: false,
+            });
+        }
+        match self.store.set_email(user.user_id, email).await {
+            Ok(_) => Ok(()),
+            Err(error) if taken(&error) == Some(Taken::Email) => Err(FormRejection::Fields {
+                errors: vec![field("email", "Another account uses this email.")],
+                needs_human_check: false,
+            }),
+            Err(error) => Err(AppError::Database(error).into()),
+        }
+    }
+
+    /// Changes the password and signs out every other session; returns how many were signed out.
+    pub async fn change_password(
+        &self,
+        user: &SignedIn,
+        current: &str,
+        new: &str,
+    ) -> Result<u64, FormRejection> {
+        let problems: Vec<FieldError> = password_problems(new)
+            .into_iter()
+            .map(|m| field("new_password", m))
+            .collect();
+        self.confirm_password(user.user_id, current).await?;
+        if !problems.is_empty() {
+            return Err(FormRejection::Fields {
+                errors: problems,
+                needs_human_check: false,
+            });
+        }
+        let hash = self.passwords.hash(new).await?;
+        self.store.set_password_hash(user.user_id, &hash).await?;
+        let signed_out = self
+            .store
+            .revoke_other_sessions(user.user_id, Some(user.session_id))
+            .await?;
+        tracing::info!(user_id = %user.user_id, signed_out, "password changed");
+        Ok(signed_out)
+    }
+
+    pub async fn delete_account(&self, user: &SignedIn, password: &str) -> Result<(), FormRejection> {
+        self.confirm_password(user.user_id, password).await?;
+        self.store.delete_user(user.user_id).await?;
+        tracing::info!(user_id = %user.user_id, "account deleted");
+        Ok(())
+    }
+}
+
+/// Creates a user from the command line (`tally admin create-user`): the same rules, no human check or throttle.
+pub async fn create_user(
+    store: &dyn Store,
+    passwords: &PasswordHashing,
+    username: &str,
+    email: &str,
+    password: &str,
+    role: UserRole,
+) -> Result<UserRow, String> {
+    let mut problems: Vec<String> = username_problems(username)
+        .into_iter()
+        .map(|p| format!("username: {p}"))
+        .collect();
+    problems.extend(email_problem(email).map(|p| format!("email: {p}")));
+    problems.extend(password_problems(password).into_iter().map(|p| format!("password: {p}")));
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    let hash = passwords.hash(password).await.map_err(|e| e.to_string())?;
+    store
+        .create_user(NewUser {
+            username: username.into(),
+            email: email.into(),
+            password_hash: hash,
+            role,
+        })
+        .await
+        .map_err(|error| match taken(&error) {
+            Some(Taken::Username) => format!("the username {username:?} is taken"),
+            Some(Taken::Email) => format!("an account with the email {email:?} exists"),
+            None => format!("cannot create the user: {error}"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_the_rules() {
+        assert!(username_problems("ann_99").is_empty());
+        assert_eq!(username_problems("ab").len(), 1);
+        assert_eq!(username_problems("a b").len(), 1);
+        assert_eq!(username_problems("a!").len(), 2, "too short and a symbol: both said");
+        assert_eq!(username_problems(&"x".repeat(51)).len(), 1);
+    }
+
+    #[test]
+    fn emails_must_look_deliverable() {
+        assert_eq!(email_problem("ann@example.com"), None);
+        assert_eq!(email_problem("ann.lee+tax@mail.example.co"), None);
+        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "ann@@example.com", "a b@example.com",
+            "ann@-example.com", "ann..lee@example.com", "ann@example.c0m"] {
+            assert!(email_problem(bad).is_some(), "{bad:?} accepted");
+        }
+    }
+}
