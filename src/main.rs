@@ -72,7 +72,10 @@ async fn admin(config: &Config, command: &AdminCommand) {
         admin,
     } = command;
     if let Err(error) = std::fs::create_dir_all(&config.data_dir) {
-        fail(&format!("cannot create DATA_DIR {}: {error}", config.data_dir.display()));
+        fail(&format!(
+            "cannot create DATA_DIR {}: {error}",
+            config.data_dir.display()
+        ));
     }
     let store = store::connect(&config.database_url(), &config.database_settings())
         .await
@@ -87,8 +90,21 @@ async fn admin(config: &Config, command: &AdminCommand) {
             password
         }
     };
-    let role = if *admin { UserRole::Admin } else { UserRole::User };
-    match accounts::create_user(store.as_ref(), &PasswordHashing::new(1), username, email, &password, role).await {
+    let role = if *admin {
+        UserRole::Admin
+    } else {
+        UserRole::User
+    };
+    match accounts::create_user(
+        store.as_ref(),
+        &PasswordHashing::new(1),
+        username,
+        email,
+        &password,
+        role,
+    )
+    .await
+    {
         Ok(user) => println!("created {} {} ({})", role.as_str(), user.username, user.id),
         Err(error) => fail(&error),
     }

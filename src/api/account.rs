@@ -4,19 +4,17 @@
 use leptos::prelude::*;
 
 use crate::model::{
-    account::{AccountSettings, Viewer},
+    account::{AccountSettings, Flash, Viewer},
     ApiError,
 };
 
 #[cfg(feature = "ssr")]
 use super::context;
 
-/// The person looking at the page, what they may still ask today, and what the last form post left to say.
-#[server(endpoint = "account/viewer")]
-pub async fn load_viewer() -> Result<Viewer, ApiError> {
-    use crate::model::account::ViewerUser;
+/// What the last form post left for this page to say (errors next to fields, the values typed, a notice), once.
+#[server(endpoint = "account/flash")]
+pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
     use crate::server::identity::forms::{clear_flash_cookie, read_flash};
-    let (state, caller) = context::caller().await?;
     let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
     let flash = read_flash(&headers);
     if flash.is_some() {
@@ -25,6 +23,14 @@ pub async fn load_viewer() -> Result<Viewer, ApiError> {
             response.append_header(axum::http::header::SET_COOKIE, clear_flash_cookie());
         }
     }
+    Ok(flash)
+}
+
+/// The person looking at the page and what they may still ask today.
+#[server(endpoint = "account/viewer")]
+pub async fn load_viewer() -> Result<Viewer, ApiError> {
+    use crate::model::account::ViewerUser;
+    let (state, caller) = context::caller().await?;
     let allowance = state
         .chat
         .limits
@@ -38,7 +44,6 @@ pub async fn load_viewer() -> Result<Viewer, ApiError> {
         }),
         remaining_today: allowance.remaining_today,
         per_day: allowance.per_day,
-        flash,
     })
 }
 

@@ -13,7 +13,7 @@ use crate::model::{
 
 mod account;
 
-pub use account::{load_account_settings, load_viewer};
+pub use account::{load_account_settings, load_viewer, take_flash};
 
 #[cfg(feature = "ssr")]
 mod context {
@@ -38,10 +38,17 @@ mod context {
 
     /// Logs the error with a correlation id, sets the HTTP status, and returns what the browser gets.
     pub fn fail(error: AppError) -> ApiError {
+        let report = error.report();
         if let Some(response) = use_context::<ResponseOptions>() {
             response.set_status(error.status());
+            // A limit says when to come back, in the header HTTP clients read as well as in the body.
+            if let Some(wait) = report.retry_after_secs {
+                if let Ok(value) = axum::http::HeaderValue::from_str(&wait.to_string()) {
+                    response.insert_header(axum::http::header::RETRY_AFTER, value);
+                }
+            }
         }
-        error.report()
+        report
     }
 }
 

@@ -1,5 +1,6 @@
 //! The user interface, compiled for both the server (rendering) and the browser (hydration).
 
+mod account;
 mod banner;
 mod chat;
 mod sidebar;
@@ -15,7 +16,11 @@ use leptos_router::{
 
 pub use state::ChatContext;
 
-use self::{chat::ChatPage, sidebar::Sidebar};
+use self::{
+    account::{AccountContext, SettingsPage, SignInPage, SignUpPage},
+    chat::ChatPage,
+    sidebar::Sidebar,
+};
 
 /// The HTML document around the app. On the server it also sets the content security policy, whose nonce lets
 /// only our own hydration scripts run.
@@ -72,6 +77,7 @@ fn set_content_security_policy(options: &LeptosOptions) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(ChatContext::new());
+    AccountContext::provide();
     // Marks the page once the wasm has taken over, so tests (and curious people) can tell.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -94,6 +100,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=|| () ssr=SsrMode::Async />
                         <Route path=path!("c/:id") view=|| () ssr=SsrMode::Async />
                     </ParentRoute>
+                    <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                 </Routes>
             </div>
         </Router>

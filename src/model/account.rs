@@ -13,8 +13,6 @@ pub struct Viewer {
     /// Questions left today; `None` when not limited (admins).
     pub remaining_today: Option<u32>,
     pub per_day: Option<u32>,
-    /// What the last form post left to say (errors next to fields, or a notice), once.
-    pub flash: Option<Flash>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

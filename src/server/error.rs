@@ -192,7 +192,9 @@ impl AppError {
             correlation_id,
             retry_after_secs: match self {
                 AppError::RateLimited { retry_after_secs }
-                | AppError::QuotaExceeded { retry_after_secs, .. }
+                | AppError::QuotaExceeded {
+                    retry_after_secs, ..
+                }
                 | AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
                 _ => None,
             },

@@ -131,6 +131,9 @@ impl AppState {
             sessions: sessions.clone(),
             human_check: Arc::new(ProofOfWork::new(&secret, config.human_check_max_number)),
             sign_in_attempts: AttemptThrottle::new(config.sign_in_failures_allowed),
+            sign_in_attempts_by_ip: AttemptThrottle::new(
+                config.sign_in_failures_allowed * crate::server::identity::accounts::IP_FACTOR,
+            ),
             sign_up_attempts: AttemptThrottle::new(config.sign_ups_per_ip),
         };
         let chat = Chat::new(ChatParts {

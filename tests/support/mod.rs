@@ -67,6 +67,9 @@ pub fn test_config() -> (Config, tempfile::TempDir) {
     config.checkpoint_interval_ms = 100;
     config.provider_first_token_timeout_secs = 5;
     config.provider_idle_timeout_secs = 5;
+    // A proof of work the tests solve in a moment, and room for the accounts a test makes from 127.0.0.1.
+    config.human_check_max_number = 50;
+    config.sign_ups_per_ip = 1000;
     (config, data)
 }
 

@@ -20,6 +20,7 @@ use self::{
     composer::Composer, error_notice::ErrorNotice, messages::MessageList, model_select::ModelSelect,
 };
 use super::{
+    account::{AccountMenu, FlashNotice},
     banner::GuestBanner,
     state::{forget_last_conversation, last_conversation_on_return},
     tax::{CalculatorsButton, TaxProfileButton},
@@ -80,6 +81,7 @@ pub fn ChatPage() -> impl IntoView {
     view! {
         <main class="flex min-w-0 flex-1 flex-col" id="chat">
             <ChatHeader />
+            <FlashNotice />
             <GuestBanner />
             <Transition fallback=|| view! { <p class="p-4 text-slate-500">"Loading conversation…"</p> }>
                 {move || Suspend::new(async move {
@@ -136,6 +138,7 @@ fn ChatHeader() -> impl IntoView {
                 <CalculatorsButton />
             </div>
             <ModelSelect />
+            <AccountMenu />
         </header>
     }
 }

@@ -103,11 +103,7 @@ fn parse_cursor(text: &str) -> Result<ListCursor, AppError> {
     })
 }
 
-pub async fn open(
-    chat: &Chat,
-    caller: &Caller,
-    id: &str,
-) -> Result<ConversationDetail, AppError> {
+pub async fn open(chat: &Chat, caller: &Caller, id: &str) -> Result<ConversationDetail, AppError> {
     let (owner, id) = owned(chat, caller, id).await?;
     let conversation = chat
         .store

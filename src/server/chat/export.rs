@@ -61,12 +61,7 @@ pub async fn export(
     }
 }
 
-async fn build(
-    chat: &Chat,
-    caller: &Caller,
-    id: &str,
-    format: &str,
-) -> Result<Response, AppError> {
+async fn build(chat: &Chat, caller: &Caller, id: &str, format: &str) -> Result<Response, AppError> {
     if !matches!(format, "md" | "json") {
         return Err(AppError::InvalidBody(format!(
             "format must be md or json, not {:?}",
@@ -122,7 +117,10 @@ struct ExportedAccount {
 /// Conversations read per page while exporting everything.
 const EXPORT_PAGE: i64 = 200;
 
-pub async fn export_account(State(chat): State<Chat>, Extension(caller): Extension<Caller>) -> Response {
+pub async fn export_account(
+    State(chat): State<Chat>,
+    Extension(caller): Extension<Caller>,
+) -> Response {
     match everything(&chat, &caller).await {
         Ok(response) => response,
         Err(error) => (error.status(), Json(error.report())).into_response(),
@@ -146,7 +144,11 @@ async fn everything(chat: &Chat, caller: &Caller) -> Result<Response, AppError> 
                 .list_conversations(owner, filter, after.as_ref(), EXPORT_PAGE)
                 .await?;
             for item in &page {
-                let messages = chat.store.list_messages(owner, item.id).await?.unwrap_or_default();
+                let messages = chat
+                    .store
+                    .list_messages(owner, item.id)
+                    .await?
+                    .unwrap_or_default();
                 conversations.push(ExportedConversation {
                     id: item.id.to_string(),
                     title: item.title.clone(),
@@ -156,7 +158,9 @@ async fn everything(chat: &Chat, caller: &Caller) -> Result<Response, AppError> 
                 });
             }
             match page.last() {
-                Some(last) if page.len() as i64 == EXPORT_PAGE => after = Some(ListCursor::after(last)),
+                Some(last) if page.len() as i64 == EXPORT_PAGE => {
+                    after = Some(ListCursor::after(last))
+                }
                 _ => break,
             }
         }
@@ -168,10 +172,14 @@ async fn everything(chat: &Chat, caller: &Caller) -> Result<Response, AppError> 
         disclaimer: DISCLAIMER,
         conversations,
     };
-    let json = serde_json::to_string_pretty(&exported).map_err(|e| AppError::Internal(e.to_string()))?;
+    let json =
+        serde_json::to_string_pretty(&exported).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut response = (StatusCode::OK, json).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     if let Ok(value) = HeaderValue::from_str(&format!(
         "attachment; filename=\"tally-{}.json\"",
         file_name(&exported.username)

@@ -43,7 +43,8 @@ impl Prices {
             return 0;
         };
         // Dollars per million tokens are exactly micro-dollars per token.
-        let micros = f64::from(usage.prompt_tokens) * input + f64::from(usage.completion_tokens) * output;
+        let micros =
+            f64::from(usage.prompt_tokens) * input + f64::from(usage.completion_tokens) * output;
         micros.round() as i64
     }
 }

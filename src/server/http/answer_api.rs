@@ -26,7 +26,18 @@ pub async fn answer(
 ) -> Response {
     match run(&state, &caller, body).await {
         Ok(answer) => Json(answer).into_response(),
-        Err((status, error)) => (status, Json(error)).into_response(),
+        Err((status, error)) => {
+            let wait = error.retry_after_secs;
+            let mut response = (status, Json(error)).into_response();
+            if let Some(value) =
+                wait.and_then(|w| axum::http::HeaderValue::from_str(&w.to_string()).ok())
+            {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, value);
+            }
+            response
+        }
     }
 }
 

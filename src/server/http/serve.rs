@@ -164,6 +164,7 @@ pub async fn serve(
             tokio::time::sleep(SWEEP_INTERVAL).await;
             sweeper_state.chat.limits.counters.sweep();
             sweeper_state.accounts.sign_in_attempts.sweep();
+            sweeper_state.accounts.sign_in_attempts_by_ip.sweep();
             sweeper_state.accounts.sign_up_attempts.sweep();
         }
     });

@@ -23,6 +23,8 @@ use crate::{
     },
 };
 
+/// An IP address gets this many times an account's allowance of failures (people share addresses).
+pub const IP_FACTOR: u32 = 4;
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 50;
 const EMAIL_MAX: usize = 254;
@@ -109,7 +111,9 @@ pub fn email_problem(email: &str) -> Option<String> {
         return Some("Enter your email address.".into());
     }
     if email.len() > EMAIL_MAX {
-        return Some(format!("An email address has at most {EMAIL_MAX} characters."));
+        return Some(format!(
+            "An email address has at most {EMAIL_MAX} characters."
+        ));
     }
     let Some((local, domain)) = email.split_once('@') else {
         return invalid();
@@ -147,8 +151,10 @@ pub struct Accounts {
     pub passwords: PasswordHashing,
     pub sessions: Sessions,
     pub human_check: Arc<dyn HumanCheck>,
-    /// Failed sign-ins, per IP address and per account.
+    /// Failed sign-ins per account (the login typed).
     pub sign_in_attempts: AttemptThrottle,
+    /// Failed sign-ins per IP address: more are allowed, since many people may share one address.
+    pub sign_in_attempts_by_ip: AttemptThrottle,
     /// Sign-ups, per IP address.
     pub sign_up_attempts: AttemptThrottle,
 }
@@ -228,15 +234,25 @@ impl Accounts {
         client: &Client,
     ) -> Result<SignedInNow, FormRejection> {
         let login = form.login.trim().to_lowercase();
-        let ip_key = format!("signin-ip:{}", client.ip);
-        let account_key = format!("signin-login:{login}");
-        let keys = [ip_key.as_str(), account_key.as_str()];
-        if let Some(wait) = self.sign_in_attempts.wait(&keys) {
+        let ip_key = format!("ip:{}", client.ip);
+        let account_key = format!("login:{login}");
+        let wait = [
+            self.sign_in_attempts.wait(&[&account_key]),
+            self.sign_in_attempts_by_ip.wait(&[&ip_key]),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(wait) = wait {
             return Err(AppError::TooManyAttempts {
                 retry_after_secs: wait.as_secs().max(1),
             }
             .into());
         }
+        let needs_check = || {
+            self.sign_in_attempts.failures(&[&account_key]) >= HUMAN_CHECK_AFTER
+                || self.sign_in_attempts_by_ip.failures(&[&ip_key]) >= HUMAN_CHECK_AFTER * IP_FACTOR
+        };
         let mut errors = Vec::new();
         if login.is_empty() {
             errors.push(field("login", "Enter your username or email."));
@@ -244,31 +260,33 @@ impl Accounts {
         if form.password.is_empty() {
             errors.push(field("password", "Enter your password."));
         }
-        let needs_check = self.sign_in_attempts.failures(&keys) >= HUMAN_CHECK_AFTER;
         if !errors.is_empty() {
             return Err(FormRejection::Fields {
                 errors,
-                needs_human_check: needs_check,
+                needs_human_check: needs_check(),
             });
         }
-        if needs_check {
+        if needs_check() {
             self.check_human(&form.human_check).await?;
         }
         let user = self.store.find_user_by_login(&login).await?;
         // An unknown login is checked against a dummy hash: the same answer in the same time.
         let matches = self
             .passwords
-            .verify(&form.password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .verify(
+                &form.password,
+                user.as_ref().map(|u| u.password_hash.as_str()),
+            )
             .await?;
         let Some(user) = user.filter(|_| matches) else {
-            self.sign_in_attempts.fail(&keys);
-            let needs_human_check = self.sign_in_attempts.failures(&keys) >= HUMAN_CHECK_AFTER;
+            self.sign_in_attempts.fail(&[&account_key]);
+            self.sign_in_attempts_by_ip.fail(&[&ip_key]);
             return Err(FormRejection::Fields {
                 errors: vec![field("form", AppError::SignInFailed.user_message())],
-                needs_human_check,
+                needs_human_check: needs_check(),
             });
         };
-        self.sign_in_attempts.succeed(&keys);
+        self.sign_in_attempts.succeed(&[&account_key]);
         Ok(self.start_session(caller, &user, client).await?)
     }
 
@@ -308,7 +326,11 @@ impl Accounts {
             })
             .await?;
         let moved = match caller {
-            Caller::Guest(guest) => self.store.move_guest_to_user(&guest.token_hash, user.id).await?,
+            Caller::Guest(guest) => {
+                self.store
+                    .move_guest_to_user(&guest.token_hash, user.id)
+                    .await?
+            }
             Caller::User(_) => GuestMove::default(),
         };
         if moved.conversations > 0 {
@@ -322,20 +344,33 @@ impl Accounts {
     }
 
     pub async fn sign_out(&self, user: &SignedIn) -> Result<(), AppError> {
-        self.store.revoke_session(user.user_id, user.session_id).await?;
+        self.store
+            .revoke_session(user.user_id, user.session_id)
+            .await?;
         Ok(())
     }
 
     /// Checks the current password of a signed-in user (for changes that need it).
-    async fn confirm_password(&self, user_id: Uuid, password: &str) -> Result<UserRow, FormRejection> {
+    async fn confirm_password(
+        &self,
+        user_id: Uuid,
+        password: &str,
+    ) -> Result<UserRow, FormRejection> {
         let user = self
             .store
             .find_user(user_id)
             .await?
             .ok_or(AppError::SignInRequired)?;
-        if !self.passwords.verify(password, Some(&user.password_hash)).await? {
+        if !self
+            .passwords
+            .verify(password, Some(&user.password_hash))
+            .await?
+        {
             return Err(FormRejection::Fields {
-                errors: vec![field("current_password", "This is not your current password.")],
+                errors: vec![field(
+                    "current_password",
+                    "This is not your current password.",
+                )],
                 needs_human_check: false,
             });
         }
@@ -388,7 +423,11 @@ impl Accounts {
         Ok(signed_out)
     }
 
-    pub async fn delete_account(&self, user: &SignedIn, password: &str) -> Result<(), FormRejection> {
+    pub async fn delete_account(
+        &self,
+        user: &SignedIn,
+        password: &str,
+    ) -> Result<(), FormRejection> {
         self.confirm_password(user.user_id, password).await?;
         self.store.delete_user(user.user_id).await?;
         tracing::info!(user_id = %user.user_id, "account deleted");
@@ -410,7 +449,11 @@ pub async fn create_user(
         .map(|p| format!("username: {p}"))
         .collect();
     problems.extend(email_problem(email).map(|p| format!("email: {p}")));
-    problems.extend(password_problems(password).into_iter().map(|p| format!("password: {p}")));
+    problems.extend(
+        password_problems(password)
+            .into_iter()
+            .map(|p| format!("password: {p}")),
+    );
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
@@ -439,7 +482,11 @@ mod tests {
         assert!(username_problems("ann_99").is_empty());
         assert_eq!(username_problems("ab").len(), 1);
         assert_eq!(username_problems("a b").len(), 1);
-        assert_eq!(username_problems("a!").len(), 2, "too short and a symbol: both said");
+        assert_eq!(
+            username_problems("a!").len(),
+            2,
+            "too short and a symbol: both said"
+        );
         assert_eq!(username_problems(&"x".repeat(51)).len(), 1);
     }
 
@@ -447,8 +494,18 @@ mod tests {
     fn emails_must_look_deliverable() {
         assert_eq!(email_problem("ann@example.com"), None);
         assert_eq!(email_problem("ann.lee+tax@mail.example.co"), None);
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "ann@@example.com", "a b@example.com",
-            "ann@-example.com", "ann..lee@example.com", "ann@example.c0m"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "ann@@example.com",
+            "a b@example.com",
+            "ann@-example.com",
+            "ann..lee@example.com",
+            "ann@example.c0m",
+        ] {
             assert!(email_problem(bad).is_some(), "{bad:?} accepted");
         }
     }

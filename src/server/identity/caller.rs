@@ -82,7 +82,9 @@ impl Caller {
     /// The owner if it has anything stored, creating nothing: a guest who never wrote owns nothing yet.
     pub async fn existing_owner(&self, store: &dyn Store) -> StoreResult<Option<Owner>> {
         match self {
-            Caller::Guest(guest) => Ok(store.find_guest(&guest.token_hash).await?.map(Owner::Guest)),
+            Caller::Guest(guest) => {
+                Ok(store.find_guest(&guest.token_hash).await?.map(Owner::Guest))
+            }
             Caller::User(user) => Ok(Some(Owner::User(user.user_id))),
         }
     }
@@ -91,7 +93,9 @@ impl Caller {
     pub async fn owner(&self, store: &dyn Store) -> StoreResult<Owner> {
         match self {
             Caller::Guest(guest) => Ok(Owner::Guest(
-                store.ensure_guest(&guest.token_hash, guest::GUEST_TTL_MS).await?,
+                store
+                    .ensure_guest(&guest.token_hash, guest::GUEST_TTL_MS)
+                    .await?,
             )),
             Caller::User(user) => Ok(Owner::User(user.user_id)),
         }

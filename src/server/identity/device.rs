@@ -44,7 +44,9 @@ mod tests {
     #[test]
     fn common_browsers_are_named() {
         assert_eq!(
-            describe("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"),
+            describe(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+            ),
             "Firefox on Windows"
         );
         assert_eq!(

@@ -112,17 +112,28 @@ fn rejected(reply: Reply, page: &str, mut flash: Flash, rejection: FormRejection
         FormRejection::Fields {
             errors,
             needs_human_check,
-        } => (AppError::InvalidField {
-            field: errors.first().map(|e| e.field.clone()).unwrap_or_default(),
-            message: errors
-                .iter()
-                .map(|e| e.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        }, errors, needs_human_check),
+        } => (
+            AppError::InvalidField {
+                field: errors.first().map(|e| e.field.clone()).unwrap_or_default(),
+                message: errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            },
+            errors,
+            needs_human_check,
+        ),
         FormRejection::Refused(error) => {
             let message = error.user_message();
-            (error, vec![FieldError { field: "form".into(), message }], false)
+            (
+                error,
+                vec![FieldError {
+                    field: "form".into(),
+                    message,
+                }],
+                false,
+            )
         }
     };
     match reply {
@@ -145,7 +156,10 @@ fn rejected(reply: Reply, page: &str, mut flash: Flash, rejection: FormRejection
 }
 
 fn malformed(reply: Reply, page: &str, form: &str, rejection: BadForm) -> Response {
-    let error = AppError::InvalidBody(format!("the form could not be read ({})", rejection.body_text()));
+    let error = AppError::InvalidBody(format!(
+        "the form could not be read ({})",
+        rejection.body_text()
+    ));
     match reply {
         Reply::Json => json_error(&error, Vec::new()),
         Reply::Redirect => {
@@ -176,11 +190,18 @@ fn signed_in(state: &AppState, reply: Reply, now: SignedInNow, created: bool) ->
     } else {
         format!("Signed in as {}.{came_along}", now.username)
     };
-    let mut cookies = vec![state.sessions.issue_cookie(&now.token), state.cookie_signer.clear_cookie()];
+    let mut cookies = vec![
+        state.sessions.issue_cookie(&now.token),
+        state.cookie_signer.clear_cookie(),
+    ];
     match reply {
         Reply::Json => {
             let mut response = (
-                if created { StatusCode::CREATED } else { StatusCode::OK },
+                if created {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                },
                 Json(serde_json::json!({
                     "username": now.username,
                     "moved_conversations": moved,
@@ -231,8 +252,14 @@ pub async fn sign_up(
     let flash = Flash {
         form: "signup".into(),
         values: vec![
-            ("username".into(), form.username.trim().chars().take(100).collect()),
-            ("email".into(), form.email.trim().chars().take(300).collect()),
+            (
+                "username".into(),
+                form.username.trim().chars().take(100).collect(),
+            ),
+            (
+                "email".into(),
+                form.email.trim().chars().take(300).collect(),
+            ),
         ],
         ..Flash::default()
     };
@@ -280,7 +307,10 @@ pub async fn sign_in(
     };
     let flash = Flash {
         form: "signin".into(),
-        values: vec![("login".into(), form.login.trim().chars().take(300).collect())],
+        values: vec![(
+            "login".into(),
+            form.login.trim().chars().take(300).collect(),
+        )],
         ..Flash::default()
     };
     let client = client(&headers, peer.map(|Extension(ConnectInfo(p))| p));
@@ -326,7 +356,10 @@ pub async fn sign_out(
             let mut cookies = cookies;
             cookies.push(flash_cookie(&Flash {
                 form: "signed_out".into(),
-                notice: Some("You are signed out. Questions you ask now are kept on this device only.".into()),
+                notice: Some(
+                    "You are signed out. Questions you ask now are kept on this device only."
+                        .into(),
+                ),
                 ..Flash::default()
             }));
             see_other("/", cookies)
@@ -459,11 +492,16 @@ pub async fn revoke_session(
     match outcome {
         // Signing this very browser out: like the Sign out button.
         Ok(true) => {
-            let mut response = settings_outcome(reply, "sessions", Ok("You are signed out.".into()));
+            let mut response =
+                settings_outcome(reply, "sessions", Ok("You are signed out.".into()));
             if reply == Reply::Redirect {
-                response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, HeaderValue::from_static("/"));
             }
-            response.headers_mut().append(header::SET_COOKIE, state.sessions.clear_cookie());
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, state.sessions.clear_cookie());
             response
         }
         Ok(false) => settings_outcome(reply, "sessions", Ok("That session is signed out.".into())),

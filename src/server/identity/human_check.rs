@@ -73,7 +73,11 @@ impl ProofOfWork {
 
     fn challenge_at(&self, now_ms: i64, number: u64) -> Challenge {
         let nonce: [u8; 12] = rand::random();
-        let salt = format!("{}?expires={}", hex(&nonce), (now_ms + CHALLENGE_TTL_MS) / 1000);
+        let salt = format!(
+            "{}?expires={}",
+            hex(&nonce),
+            (now_ms + CHALLENGE_TTL_MS) / 1000
+        );
         let challenge = hex(&Sha256::digest(format!("{salt}{number}")));
         Challenge {
             algorithm: "SHA-256".into(),
@@ -115,7 +119,10 @@ impl ProofOfWork {
         if expires_ms < now_ms {
             return Err(AppError::HumanCheckFailed("the challenge expired"));
         }
-        let hashed = hex(&Sha256::digest(format!("{}{}", solution.salt, solution.number)));
+        let hashed = hex(&Sha256::digest(format!(
+            "{}{}",
+            solution.salt, solution.number
+        )));
         if hashed != solution.challenge {
             return Err(AppError::HumanCheckFailed("the answer is wrong"));
         }
@@ -155,9 +162,8 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 
 /// Solves a challenge the way the browser does (tests, and the load bench's sign-ups).
 pub fn solve(challenge: &Challenge) -> Option<String> {
-    let number = (0..=challenge.maxnumber).find(|n| {
-        hex(&Sha256::digest(format!("{}{n}", challenge.salt))) == challenge.challenge
-    })?;
+    let number = (0..=challenge.maxnumber)
+        .find(|n| hex(&Sha256::digest(format!("{}{n}", challenge.salt))) == challenge.challenge)?;
     let json = serde_json::json!({
         "algorithm": challenge.algorithm,
         "challenge": challenge.challenge,
@@ -189,7 +195,8 @@ mod tests {
         let mut wrong = challenge.clone();
         wrong.challenge = hex(&Sha256::digest(format!("{}{}", challenge.salt, 9999)));
         wrong.signature = pow.sign(&wrong.challenge);
-        let json: serde_json::Value = serde_json::from_slice(&STANDARD.decode(&solution).unwrap()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&STANDARD.decode(&solution).unwrap()).unwrap();
         let forged = serde_json::json!({
             "algorithm": "SHA-256", "challenge": wrong.challenge, "number": json["number"],
             "salt": challenge.salt, "signature": wrong.signature,

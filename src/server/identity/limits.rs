@@ -53,7 +53,13 @@ impl Window {
 pub trait Counters: Send + Sync {
     /// Adds `amount` to the count unless it already reached `limit`; the count after, or the wait until the
     /// window ends.
-    async fn take(&self, key: &str, window: Window, limit: u64, amount: u64) -> Result<u64, Duration>;
+    async fn take(
+        &self,
+        key: &str,
+        window: Window,
+        limit: u64,
+        amount: u64,
+    ) -> Result<u64, Duration>;
     /// Adds `amount` whatever the limit (tokens are known only after the answer).
     async fn add(&self, key: &str, window: Window, amount: u64);
     /// The current count; `None` if this window was never counted here (then it starts from the database).
@@ -71,10 +77,17 @@ pub struct InProcessCounters {
 }
 
 impl InProcessCounters {
-    fn with<T>(&self, key: &str, window: Window, f: impl FnOnce(&mut u64, Duration, bool) -> T) -> T {
+    fn with<T>(
+        &self,
+        key: &str,
+        window: Window,
+        f: impl FnOnce(&mut u64, Duration, bool) -> T,
+    ) -> T {
         let (index, left) = window.at(now_ms());
         let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = counts.entry((key.to_string(), window)).or_insert((index, 0));
+        let entry = counts
+            .entry((key.to_string(), window))
+            .or_insert((index, 0));
         let mut fresh = false;
         if entry.0 != index {
             *entry = (index, 0);
@@ -86,7 +99,13 @@ impl InProcessCounters {
 
 #[async_trait]
 impl Counters for InProcessCounters {
-    async fn take(&self, key: &str, window: Window, limit: u64, amount: u64) -> Result<u64, Duration> {
+    async fn take(
+        &self,
+        key: &str,
+        window: Window,
+        limit: u64,
+        amount: u64,
+    ) -> Result<u64, Duration> {
         self.with(key, window, |count, left, _| {
             if *count >= limit {
                 Err(left)
@@ -113,7 +132,9 @@ impl Counters for InProcessCounters {
     async fn seed(&self, key: &str, window: Window, count: u64) {
         let (index, _) = window.at(now_ms());
         let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = counts.entry((key.to_string(), window)).or_insert((index, count));
+        let entry = counts
+            .entry((key.to_string(), window))
+            .or_insert((index, count));
         if entry.0 != index {
             *entry = (index, count);
         }
@@ -185,7 +206,12 @@ pub fn day_of(ms: i64) -> String {
     let date = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .date();
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 impl Limits {
@@ -241,7 +267,12 @@ impl Limits {
         let key = questions_key(caller);
         if let Err(left) = self
             .counters
-            .take(&key, Window::Minute, u64::from(limits.questions_per_minute), 1)
+            .take(
+                &key,
+                Window::Minute,
+                u64::from(limits.questions_per_minute),
+                1,
+            )
             .await
         {
             return Err(AppError::RateLimited {
@@ -269,7 +300,11 @@ impl Limits {
     }
 
     /// What the caller may still ask today.
-    pub async fn allowance(&self, caller: &Caller, store: &dyn Store) -> Result<Allowance, AppError> {
+    pub async fn allowance(
+        &self,
+        caller: &Caller,
+        store: &dyn Store,
+    ) -> Result<Allowance, AppError> {
         let tier = caller.tier();
         if tier == Tier::Admin {
             return Ok(Allowance {
@@ -306,7 +341,11 @@ mod tests {
         assert_eq!(counters.get("k", Window::Day).await, None);
         counters.seed("k", Window::Day, 7).await;
         counters.seed("k", Window::Day, 1).await;
-        assert_eq!(counters.get("k", Window::Day).await, Some(7), "a seed never overwrites a count");
+        assert_eq!(
+            counters.get("k", Window::Day).await,
+            Some(7),
+            "a seed never overwrites a count"
+        );
     }
 
     #[test]

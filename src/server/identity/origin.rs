@@ -47,8 +47,15 @@ pub fn origin_of(url: &str) -> String {
 }
 
 /// Refuses cross-site requests that change something with 403 and the usual error shape.
-pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if safe || same_origin(request.headers(), &origin_of(&state.config.public_url)) {
         return next.run(request).await;
     }
@@ -74,16 +81,46 @@ mod tests {
     #[test]
     fn another_site_is_refused_and_our_pages_pass() {
         let ours = "https://tally.example";
-        assert!(!same_origin(&headers(&[("origin", "https://evil.example")]), ours));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site"), ("origin", "https://tally.example")]), ours));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "same-site")]), ours));
-        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), ours));
-        assert!(same_origin(&headers(&[("origin", "https://tally.example")]), ours));
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:4123"), ("host", "127.0.0.1:4123")]), ours));
-        assert!(same_origin(&headers(&[]), ours), "no browser headers: a script, not a forged form");
+        assert!(!same_origin(
+            &headers(&[("origin", "https://evil.example")]),
+            ours
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://tally.example")
+            ]),
+            ours
+        ));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            ours
+        ));
+        assert!(same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            ours
+        ));
+        assert!(same_origin(
+            &headers(&[("origin", "https://tally.example")]),
+            ours
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:4123"),
+                ("host", "127.0.0.1:4123")
+            ]),
+            ours
+        ));
+        assert!(
+            same_origin(&headers(&[]), ours),
+            "no browser headers: a script, not a forged form"
+        );
         let mut no_cookie = HeaderMap::new();
         no_cookie.insert("origin", HeaderValue::from_static("https://evil.example"));
-        assert!(same_origin(&no_cookie, ours), "nothing to abuse without a cookie");
+        assert!(
+            same_origin(&no_cookie, ours),
+            "nothing to abuse without a cookie"
+        );
     }
 
     #[test]

@@ -139,9 +139,18 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let hashing = PasswordHashing::new(2);
         let hash = hashing.hash("Correct-Horse-9").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(hashing.verify("Correct-Horse-9", Some(&hash)).await.unwrap());
-        assert!(!hashing.verify("correct-horse-9", Some(&hash)).await.unwrap());
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(hashing
+            .verify("Correct-Horse-9", Some(&hash))
+            .await
+            .unwrap());
+        assert!(!hashing
+            .verify("correct-horse-9", Some(&hash))
+            .await
+            .unwrap());
         assert!(!hashing.verify("Correct-Horse-9", None).await.unwrap());
     }
 }

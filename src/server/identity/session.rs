@@ -10,10 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sha2::{Digest, Sha256};
 
-use super::{
-    caller::SignedIn,
-    guest::GUEST_COOKIE,
-};
+use super::{caller::SignedIn, guest::GUEST_COOKIE};
 use crate::server::store::{now_ms, Store, StoreResult};
 
 pub const SESSION_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
@@ -82,7 +79,9 @@ impl Sessions {
             return Ok(None);
         };
         let refreshed = if now_ms() - found.last_seen_at_ms > TOUCH_AFTER_MS {
-            store.touch_session(found.session_id, SESSION_TTL_MS).await?;
+            store
+                .touch_session(found.session_id, SESSION_TTL_MS)
+                .await?;
             Some(self.issue_cookie(token))
         } else {
             None
@@ -141,10 +140,22 @@ mod tests {
         let cookie = Sessions::new(true).issue_cookie(&SessionToken([3; 32]));
         let cookie = cookie.to_str().unwrap();
         assert!(cookie.starts_with("__Host-tally_session="));
-        for attribute in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure", "Max-Age=2592000"] {
-            assert!(cookie.contains(attribute), "{attribute} missing from {cookie}");
+        for attribute in [
+            "Path=/",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Max-Age=2592000",
+        ] {
+            assert!(
+                cookie.contains(attribute),
+                "{attribute} missing from {cookie}"
+            );
         }
-        assert!(!cookie.contains("Domain"), "__Host- cookies must not name a domain");
+        assert!(
+            !cookie.contains("Domain"),
+            "__Host- cookies must not name a domain"
+        );
         let plain = Sessions::new(false).issue_cookie(&SessionToken([3; 32]));
         assert!(plain.to_str().unwrap().starts_with("tally_session="));
         assert!(!plain.to_str().unwrap().contains("Secure"));
@@ -155,13 +166,25 @@ mod tests {
         let sessions = Sessions::new(false);
         let token = SessionToken::generate();
         let cookie = sessions.issue_cookie(&token);
-        let pair = cookie.to_str().unwrap().split(';').next().unwrap().to_string();
+        let pair = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_str(&format!("a=b; {pair}")).unwrap());
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=b; {pair}")).unwrap(),
+        );
         let read = Cookies::of(&headers).session(&sessions).unwrap();
         assert_eq!(read.0, token.0);
         assert_ne!(read.hash(), token.0);
-        headers.insert(header::COOKIE, HeaderValue::from_static("tally_session=short"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("tally_session=short"),
+        );
         assert!(Cookies::of(&headers).session(&sessions).is_none());
     }
 }

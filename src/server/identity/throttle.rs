@@ -74,7 +74,10 @@ impl AttemptThrottle {
         let now = Instant::now();
         let mut failures = self.lock();
         for key in keys {
-            let entry = failures.entry(key.to_string()).or_insert(Failures { count: 0, last: now });
+            let entry = failures.entry(key.to_string()).or_insert(Failures {
+                count: 0,
+                last: now,
+            });
             if now.duration_since(entry.last) >= FORGET_AFTER {
                 entry.count = 0;
             }
@@ -92,7 +95,8 @@ impl AttemptThrottle {
 
     pub fn sweep(&self) {
         let now = Instant::now();
-        self.lock().retain(|_, f| now.duration_since(f.last) < FORGET_AFTER);
+        self.lock()
+            .retain(|_, f| now.duration_since(f.last) < FORGET_AFTER);
     }
 }
 
@@ -110,7 +114,10 @@ mod tests {
         let first = throttle.wait(&keys).unwrap();
         assert!(first <= FIRST_WAIT && first > FIRST_WAIT - Duration::from_secs(2));
         throttle.fail(&keys);
-        assert!(throttle.wait(&keys).unwrap() > FIRST_WAIT, "the wait doubles");
+        assert!(
+            throttle.wait(&keys).unwrap() > FIRST_WAIT,
+            "the wait doubles"
+        );
         assert_eq!(throttle.failures(&["account:ann"]), 3);
         assert_eq!(throttle.wait(&["ip:2"]), None, "others are not held up");
         throttle.succeed(&keys);

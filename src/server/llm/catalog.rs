@@ -256,7 +256,10 @@ mod tests {
     #[test]
     fn a_tier_gets_only_its_models() {
         let allowed = vec!["groq/llama-8b".to_string()];
-        assert_eq!(keys(&catalog().candidates(Some("openai/gpt-4o"), &allowed)), ["groq/llama-8b"]);
+        assert_eq!(
+            keys(&catalog().candidates(Some("openai/gpt-4o"), &allowed)),
+            ["groq/llama-8b"]
+        );
         let choices = catalog().choices_for(&allowed);
         assert_eq!(choices.default_key.as_deref(), Some("groq/llama-8b"));
         assert_eq!(choices.models.len(), 1);

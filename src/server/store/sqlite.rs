@@ -18,8 +18,8 @@ use super::{
         QUALIFIED_MESSAGE_COLUMNS,
     },
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
-    ListFilter, MessageRow, NewTurn, Owner, OwnerKey, OwnerRef, SearchHit, Store, StoreResult, TurnContext,
-    GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
+    ListFilter, MessageRow, NewTurn, Owner, OwnerKey, OwnerRef, SearchHit, Store, StoreResult,
+    TurnContext, GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
 };
 use crate::model::{tax::TaxProfile, MessageStatus, Role, Usage};
 

@@ -6,11 +6,7 @@ use crate::{
         BusinessForm, CalculationResult, CalculatorInput, FieldError, FilingStatus, TaxProfile,
         TAX_YEARS,
     },
-    server::{
-        error::AppError,
-        identity::caller::Caller,
-        store::Store,
-    },
+    server::{error::AppError, identity::caller::Caller, store::Store},
 };
 
 /// Longest state name accepted ("District of Columbia" is 20).

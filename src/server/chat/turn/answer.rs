@@ -81,8 +81,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
             usage_owner,
         },
         first_opening,
-    )) =
-        question_stored(stored, first_opening).await
+    )) = question_stored(stored, first_opening).await
     else {
         return;
     };

@@ -27,8 +27,8 @@ pub use events::{encode_event_line, event_writes};
 
 use super::{
     conversations::to_chat_message,
-    usage::UsageOwner,
     prompt::{self, PromptMessage},
+    usage::UsageOwner,
     validation::{parse_id, validate_message},
     Chat,
 };
@@ -57,7 +57,9 @@ pub async fn start(
     let limits = chat.limits.for_tier(caller.tier());
     let content = validate_message(&request.content, limits.max_question_chars)?;
     let chosen_model = chosen_model(chat, limits, request.model.as_deref())?;
-    chat.limits.take_question(caller, chat.store.as_ref()).await?;
+    chat.limits
+        .take_question(caller, chat.store.as_ref())
+        .await?;
     // Time spent waiting on the database for this turn, for the log line and the load benchmark.
     let db_started = std::time::Instant::now();
     let find_owner = || async { Ok::<_, AppError>(caller.owner(chat.store.as_ref()).await?) };

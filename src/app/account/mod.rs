@@ -1,0 +1,109 @@
+//! Accounts in the interface: who is looking (provided once, for the header, the banner and the user menu), the
+//! sign-up and sign-in pages, and Settings.
+
+mod fields;
+mod menu;
+mod settings;
+mod sign_in;
+mod sign_up;
+
+use leptos::prelude::*;
+
+pub use menu::AccountMenu;
+pub use settings::SettingsPage;
+pub use sign_in::SignInPage;
+pub use sign_up::SignUpPage;
+
+use crate::{
+    api::{load_viewer, take_flash},
+    app::ChatContext,
+    model::{
+        account::{Flash, Viewer},
+        ApiError,
+    },
+};
+
+/// The viewer (refreshed whenever the conversation list is, so the questions left follow each answer) and the
+/// flash of the form post that led here.
+#[derive(Clone, Copy)]
+pub struct AccountContext {
+    pub viewer: Resource<Result<Viewer, ApiError>>,
+    pub flash: Resource<Result<Option<Flash>, ApiError>>,
+}
+
+impl AccountContext {
+    pub fn provide() {
+        let chat = ChatContext::use_context();
+        let viewer = Resource::new(move || chat.list_version.get(), |_| load_viewer());
+        let flash = Resource::new(|| (), |_| take_flash());
+        provide_context(AccountContext { viewer, flash });
+    }
+
+    pub fn use_context() -> Self {
+        expect_context::<AccountContext>()
+    }
+}
+
+/// The flash if it is for one of `forms`.
+pub fn flash_for(flash: Result<Option<Flash>, ApiError>, forms: &[&str]) -> Option<Flash> {
+    flash
+        .ok()
+        .flatten()
+        .filter(|flash| forms.contains(&flash.form.as_str()))
+}
+
+/// What signing up, in or out (or deleting the account) has to say on the chat page.
+#[component]
+pub fn FlashNotice() -> impl IntoView {
+    let account = AccountContext::use_context();
+    let dismissed = RwSignal::new(false);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let flash = flash_for(account.flash.await, &["welcome", "signed_out", "deleted"]);
+                flash.and_then(|flash| flash.notice).map(|notice| view! {
+                    <Show when=move || !dismissed.get()>
+                        <div
+                            role="status"
+                            class="flex items-start gap-2 border-b border-teal-200 bg-teal-50 px-4 py-2 text-sm text-teal-950 dark:border-teal-900 dark:bg-teal-950 dark:text-teal-100"
+                        >
+                            <p class="flex-1">{notice.clone()}</p>
+                            <button
+                                type="button"
+                                class="rounded-md px-2 hover:bg-teal-100 dark:hover:bg-teal-900"
+                                aria-label="Dismiss"
+                                on:click=move |_| dismissed.set(true)
+                            >
+                                "×"
+                            </button>
+                        </div>
+                    </Show>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The header of the account pages: the drawer button on narrow screens, the page's heading, the account links.
+#[component]
+pub fn PageHeader(title: &'static str) -> impl IntoView {
+    let chat = ChatContext::use_context();
+    view! {
+        <header class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
+            <button
+                type="button"
+                class="rounded-md p-2 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 md:hidden dark:hover:bg-slate-800"
+                aria-label="Open conversations"
+                aria-controls="sidebar"
+                aria-expanded=move || chat.drawer_open.get().to_string()
+                on:click=move |_| chat.drawer_open.set(true)
+            >
+                <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2">
+                    <path d="M4 6h16M4 12h16M4 18h16" />
+                </svg>
+            </button>
+            <h1 class="min-w-0 flex-1 truncate text-base font-semibold">{title}</h1>
+            <AccountMenu />
+        </header>
+    }
+}

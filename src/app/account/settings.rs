@@ -1,0 +1,236 @@
+//! `/settings`: the account's email and password, its signed-in sessions, its usage, its data and its deletion.
+//! Every change is a plain form post that comes back here with a notice or the errors next to the fields.
+
+use leptos::prelude::*;
+
+use super::{
+    fields::{FormError, TextField},
+    flash_for, AccountContext, PageHeader,
+};
+use crate::{
+    api::load_account_settings,
+    model::account::{AccountSettings, Flash, SessionInfo, UsageTotals},
+};
+
+const SECTION: &str =
+    "flex flex-col gap-3 rounded-xl border border-slate-200 p-4 dark:border-slate-800";
+const BUTTON: &str = "self-start rounded-lg bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700";
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let account = AccountContext::use_context();
+    let settings = Resource::new(|| (), |_| load_account_settings());
+    view! {
+        <main class="flex min-w-0 flex-1 flex-col overflow-y-auto" id="main">
+            <PageHeader title="Settings" />
+            <Suspense fallback=|| view! { <p class="p-4">"Loading settings…"</p> }>
+                {move || Suspend::new(async move {
+                    let flash = flash_for(account.flash.await, &["email", "password", "sessions", "delete"]);
+                    match settings.await {
+                        Ok(settings) => view! { <SettingsSections settings flash=flash.unwrap_or_default() /> }.into_any(),
+                        Err(error) if error.code == "sign_in_required" => view! {
+                            <div class="mx-auto flex max-w-md flex-col gap-3 p-6 text-center">
+                                <p>"Sign in to see your settings."</p>
+                                <a href="/signin" class="text-teal-800 underline dark:text-teal-300">"Sign in"</a>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! {
+                            <p role="alert" class="p-4">{error.message} " Reference: " {error.correlation_id}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// The notice or form-wide error of one section's form.
+fn section_flash(flash: &Flash, form: &str) -> (Option<String>, Flash) {
+    if flash.form == form {
+        (flash.notice.clone(), flash.clone())
+    } else {
+        (None, Flash::default())
+    }
+}
+
+#[component]
+fn Notice(text: Option<String>) -> impl IntoView {
+    text.map(|text| view! {
+        <p role="status" class="rounded-lg border border-teal-200 bg-teal-50 px-3 py-2 text-sm text-teal-950 dark:border-teal-900 dark:bg-teal-950 dark:text-teal-100">{text}</p>
+    })
+}
+
+#[component]
+fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
+    let (email_notice, email_flash) = section_flash(&flash, "email");
+    let (password_notice, password_flash) = section_flash(&flash, "password");
+    let (sessions_notice, sessions_flash) = section_flash(&flash, "sessions");
+    let (_, delete_flash) = section_flash(&flash, "delete");
+    let email_value = if email_flash.errors.is_empty() {
+        settings.email.clone()
+    } else {
+        email_flash.value("email")
+    };
+    let left = match (settings.remaining_today, settings.per_day) {
+        (Some(left), Some(per_day)) => format!("{left} of your {per_day} questions left today."),
+        _ => "Your questions are not limited.".to_string(),
+    };
+    view! {
+        <div class="mx-auto flex w-full max-w-2xl flex-col gap-6 p-4">
+            <section aria-labelledby="account-heading" class=SECTION>
+                <h2 id="account-heading" class="text-lg font-semibold">"Account"</h2>
+                <p class="text-sm">"Signed in as " <strong>{settings.username.clone()}</strong>
+                    {settings.is_admin.then_some(" (administrator)")}</p>
+                <form method="post" action="/settings/email" novalidate="" class="flex flex-col gap-3">
+                    <Notice text=email_notice />
+                    <FormError flash=email_flash.clone() />
+                    <TextField name="email" label="Email" kind="email" autocomplete="email"
+                        value=email_value errors=email_flash.errors_for("email") focus=!email_flash.errors.is_empty() />
+                    <button type="submit" class=BUTTON>"Change email"</button>
+                </form>
+            </section>
+
+            <section aria-labelledby="password-heading" class=SECTION>
+                <h2 id="password-heading" class="text-lg font-semibold">"Password"</h2>
+                <form method="post" action="/settings/password" novalidate="" class="flex flex-col gap-3">
+                    <Notice text=password_notice />
+                    <FormError flash=password_flash.clone() />
+                    <TextField name="current_password" label="Current password" kind="password" autocomplete="current-password"
+                        value="" errors=password_flash.errors_for("current_password") focus=!password_flash.errors_for("current_password").is_empty() />
+                    <TextField name="new_password" label="New password" kind="password" autocomplete="new-password"
+                        hint="At least 8 characters, with an upper-case letter, a lower-case letter and a digit. Changing it signs out every other session."
+                        value="" errors=password_flash.errors_for("new_password") focus=!password_flash.errors_for("new_password").is_empty() />
+                    <button type="submit" class=BUTTON>"Change password"</button>
+                </form>
+            </section>
+
+            <section aria-labelledby="sessions-heading" class=SECTION>
+                <h2 id="sessions-heading" class="text-lg font-semibold">"Signed-in sessions"</h2>
+                <Notice text=sessions_notice />
+                <FormError flash=sessions_flash />
+                <ul class="flex flex-col divide-y divide-slate-200 dark:divide-slate-800" aria-label="Sessions">
+                    {settings.sessions.into_iter().map(|session| view! { <SessionRow session /> }).collect_view()}
+                </ul>
+            </section>
+
+            <section aria-labelledby="usage-heading" class=SECTION>
+                <h2 id="usage-heading" class="text-lg font-semibold">"Usage"</h2>
+                <p class="text-sm">{left}</p>
+                <p class="text-sm">"Today: " {totals_text(&settings.usage_today)}</p>
+                <UsageTable days=settings.usage_days />
+            </section>
+
+            <section aria-labelledby="data-heading" class=SECTION>
+                <h2 id="data-heading" class="text-lg font-semibold">"Your data"</h2>
+                <p class="text-sm">"Every conversation and message of your account, as one JSON file."</p>
+                <a href="/settings/export" download="" class="self-start text-teal-800 underline dark:text-teal-300">"Download my data"</a>
+            </section>
+
+            <section aria-labelledby="delete-heading" class=SECTION>
+                <h2 id="delete-heading" class="text-lg font-semibold">"Delete account"</h2>
+                <p class="text-sm">"Deletes your account and every conversation, message and setting in it, at once and for good."</p>
+                <form method="post" action="/settings/delete" novalidate="" class="flex flex-col gap-3">
+                    <FormError flash=delete_flash.clone() />
+                    <TextField name="password" label="Your password, to confirm" kind="password" autocomplete="current-password"
+                        value="" errors=delete_flash.errors_for("current_password") focus=!delete_flash.errors.is_empty() />
+                    <button type="submit" class="self-start rounded-lg bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700">
+                        "Delete account"
+                    </button>
+                </form>
+            </section>
+        </div>
+    }
+}
+
+fn totals_text(totals: &UsageTotals) -> String {
+    let questions = match totals.questions {
+        1 => "1 question".to_string(),
+        n => format!("{n} questions"),
+    };
+    format!(
+        "{questions}, {} tokens in, {} tokens out, about {} estimated.",
+        totals.prompt_tokens,
+        totals.completion_tokens,
+        dollars(totals.cost_micros)
+    )
+}
+
+/// Micro-dollars as dollars with up to four decimals ("$0.0012").
+fn dollars(micros: i64) -> String {
+    format!("${:.4}", micros as f64 / 1_000_000.0)
+}
+
+#[component]
+fn UsageTable(days: Vec<crate::model::account::UsageDayTotals>) -> impl IntoView {
+    if days.is_empty() {
+        return view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No questions in the last 30 days."</p> }.into_any();
+    }
+    view! {
+        <table class="w-full text-left text-sm">
+            <caption class="sr-only">"Usage over the last 30 days"</caption>
+            <thead>
+                <tr class="border-b border-slate-200 dark:border-slate-800">
+                    <th scope="col" class="py-1">"Day"</th>
+                    <th scope="col" class="py-1 text-right">"Questions"</th>
+                    <th scope="col" class="py-1 text-right">"Tokens in"</th>
+                    <th scope="col" class="py-1 text-right">"Tokens out"</th>
+                    <th scope="col" class="py-1 text-right">"Estimated cost"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {days.into_iter().map(|day| view! {
+                    <tr>
+                        <th scope="row" class="py-1 font-normal">{day.day}</th>
+                        <td class="py-1 text-right">{day.totals.questions}</td>
+                        <td class="py-1 text-right">{day.totals.prompt_tokens}</td>
+                        <td class="py-1 text-right">{day.totals.completion_tokens}</td>
+                        <td class="py-1 text-right">{dollars(day.totals.cost_micros)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn SessionRow(session: SessionInfo) -> impl IntoView {
+    let last_seen = format_time(session.last_seen_at_ms);
+    let label = if session.this_device {
+        format!("Sign out {} (this device)", session.device)
+    } else {
+        format!("Sign out {}", session.device)
+    };
+    view! {
+        <li class="flex flex-wrap items-center gap-2 py-2">
+            <div class="flex-1">
+                <p class="font-medium">
+                    {session.device.clone()}
+                    {session.this_device.then(|| view! {
+                        <span class="ml-2 rounded bg-teal-100 px-1.5 py-0.5 text-xs font-medium text-teal-900 dark:bg-teal-900 dark:text-teal-100">"This device"</span>
+                    })}
+                </p>
+                <p class="text-xs text-slate-600 dark:text-slate-400">"Last seen " {last_seen}</p>
+            </div>
+            <form method="post" action="/settings/sessions/revoke">
+                <input type="hidden" name="session_id" value=session.id />
+                <button type="submit" aria-label=label class="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">"Sign out"</button>
+            </form>
+        </li>
+    }
+}
+
+/// A time as "2026-12-02 14:05 UTC": the same on the server and in the browser, so hydration agrees.
+fn format_time(ms: i64) -> String {
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+        return String::new();
+    };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
