@@ -365,11 +365,12 @@ async fn the_guests_history_and_tax_profile_come_along_and_show_on_another_brows
             &[
                 ("tax_year", "2025"),
                 ("filing_status", "married_joint"),
-                ("business_form", "sole_prop"),
+                ("business_form", "sole_proprietor"),
             ],
         )
         .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.get("Ok").is_some(), "saved: {}", saved.body);
 
     let (reply, _) = sign_up(&phone, "dana", "dana@example.com", PASSWORD).await;
     assert_eq!(reply.status, 201);
@@ -448,7 +449,7 @@ async fn deleting_the_account_needs_the_password_and_leaves_no_row_behind() {
             &[
                 ("tax_year", "2025"),
                 ("filing_status", "single"),
-                ("business_form", "sole_prop"),
+                ("business_form", "sole_proprietor"),
             ],
         )
         .await;
