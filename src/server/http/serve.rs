@@ -38,6 +38,23 @@ const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// How long shutdown waits for answers to store their final state.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Every route outside the pages and server functions, as `(method, path)`.
+pub const PLAIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("POST", "/api/v1/answer"),
+    ("GET", "/api/conversations/{id}/export"),
+    ("POST", "/signup"),
+    ("POST", "/signin"),
+    ("POST", "/signout"),
+    ("POST", "/settings/email"),
+    ("POST", "/settings/password"),
+    ("POST", "/settings/sessions/revoke"),
+    ("POST", "/settings/delete"),
+    ("GET", "/settings/export"),
+    ("GET", "/auth/challenge"),
+];
+
 /// Builds the whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -58,20 +75,44 @@ pub fn router(state: AppState) -> Router {
         }
     });
 
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readiness))
-        .route("/api/v1/answer", post(super::answer_api::answer))
-        .route("/api/conversations/{id}/export", get(crate::server::chat::export::export))
-        .route("/signup", post(forms::sign_up))
-        .route("/signin", post(forms::sign_in))
-        .route("/signout", post(forms::sign_out))
-        .route("/settings/email", post(forms::change_email))
-        .route("/settings/password", post(forms::change_password))
-        .route("/settings/sessions/revoke", post(forms::revoke_session))
-        .route("/settings/delete", post(forms::delete_account))
-        .route("/settings/export", get(crate::server::chat::export::export_account))
-        .route("/auth/challenge", get(forms::challenge))
+    let router = [
+        ("GET", "/healthz", get(|| async { "ok" })),
+        ("GET", "/readyz", get(readiness)),
+        ("POST", "/api/v1/answer", post(super::answer_api::answer)),
+        (
+            "GET",
+            "/api/conversations/{id}/export",
+            get(crate::server::chat::export::export),
+        ),
+        ("POST", "/signup", post(forms::sign_up)),
+        ("POST", "/signin", post(forms::sign_in)),
+        ("POST", "/signout", post(forms::sign_out)),
+        ("POST", "/settings/email", post(forms::change_email)),
+        ("POST", "/settings/password", post(forms::change_password)),
+        (
+            "POST",
+            "/settings/sessions/revoke",
+            post(forms::revoke_session),
+        ),
+        ("POST", "/settings/delete", post(forms::delete_account)),
+        (
+            "GET",
+            "/settings/export",
+            get(crate::server::chat::export::export_account),
+        ),
+        ("GET", "/auth/challenge", get(forms::challenge)),
+    ]
+    .into_iter()
+    .fold(Router::new(), |router, (method, path, handler)| {
+        // The authorization matrix test (tests/authorization.rs) has a row for every route listed there.
+        debug_assert!(
+            PLAIN_ROUTES.contains(&(method, path)),
+            "{method} {path} is missing from PLAIN_ROUTES"
+        );
+        router.route(path, handler)
+    });
+
+    router
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), identify))
