@@ -1,5 +1,7 @@
 //! A failed turn, in plain words, with the reference support can find in the logs and a Retry button.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use super::send::use_send;
@@ -22,6 +24,7 @@ pub fn ErrorNotice() -> impl IntoView {
                     <p class="flex-1">
                         {turn_error.error.message.clone()}
                         {(!reference.is_empty()).then(|| view! { <span class="ml-1 font-mono">"(ref " {reference} ")"</span> })}
+                        {turn_error.error.retry_after_secs.map(|secs| view! { <Countdown secs /> })}
                     </p>
                     {retry.map(|question| {
                         view! {
@@ -48,5 +51,42 @@ pub fn ErrorNotice() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// "You can ask again in 4:59", counting down each second, then "You can ask again now." Not announced at every
+/// tick (the alert around it was announced once).
+#[component]
+fn Countdown(secs: u64) -> impl IntoView {
+    let left = RwSignal::new(secs);
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || left.update(|left| *left = left.saturating_sub(1)),
+            Duration::from_secs(1),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(handle) = handle {
+                handle.clear();
+            }
+        });
+    });
+    view! {
+        <span class="ml-1" aria-live="off" data-countdown="">
+            {move || match left.get() {
+                0 => "You can ask again now.".to_string(),
+                secs => format!("You can ask again in {}.", clock(secs)),
+            }}
+        </span>
+    }
+}
+
+/// A wait on a clock face: "0:42", "59:59", "5:12:00".
+pub fn clock(secs: u64) -> String {
+    let (hours, minutes, seconds) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}")
+    } else {
+        format!("{minutes}:{seconds:02}")
     }
 }

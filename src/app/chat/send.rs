@@ -104,7 +104,9 @@ fn current_turn(ctx: ChatContext, turn_id: u64) -> bool {
 }
 
 fn retryable(error: &ApiError) -> bool {
+    // Asking again cannot help until the day's allowance is back, nor with a model the tier may not use.
     !error.code.starts_with("validation_")
+        && !matches!(error.code.as_str(), "quota_exceeded" | "model_not_allowed")
 }
 
 fn apply(

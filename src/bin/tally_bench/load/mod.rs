@@ -112,6 +112,8 @@ pub async fn run(args: LoadArgs) {
         .env("PROVIDER_MOCK_MODELS", "mock-model")
         .env("PROVIDER_MOCK_PROTOCOL", &args.upstream_protocol)
         .env("GUEST_MESSAGES_PER_MINUTE", "100000")
+        .env("GUEST_MESSAGES_PER_DAY", "100000000")
+        .env("GUEST_TOKENS_PER_DAY", "100000000000")
         .env("IP_REQUESTS_PER_SECOND", "1000000")
         .env("LOG_FORMAT", "json")
         .env(
