@@ -9,6 +9,8 @@ MOCK_PORT=${MOCK_PORT:-3900}
 APP_PORT=${APP_PORT:-3100}
 # A second server with only the offline model (no provider configured), for the tests of offline tax answers.
 OFFLINE_PORT=${OFFLINE_PORT:-3101}
+# A third with a guest allowance of 2 questions a day, for the tests of the limits.
+LIMITED_PORT=${LIMITED_PORT:-3102}
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -36,7 +38,15 @@ GUEST_MESSAGES_PER_MINUTE=1000 GUEST_MESSAGES_PER_DAY=100000 GUEST_TOKENS_PER_DA
   target/release/tally > "$RUN_DIR/offline-server.log" 2>&1 &
 pids+=($!)
 
-for port in "$APP_PORT" "$OFFLINE_PORT"; do
+LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
+LEPTOS_SITE_ADDR="127.0.0.1:$LIMITED_PORT" DATA_DIR="$RUN_DIR/limited-data" \
+PROVIDERS=mock PROVIDER_MOCK_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" PROVIDER_MOCK_API_KEY=e2e-test-key \
+PROVIDER_MOCK_MODELS=mock-model PROVIDER_MOCK_LABEL=Mock \
+GUEST_MESSAGES_PER_DAY=2 IP_REQUESTS_PER_SECOND=1000 \
+  target/release/tally > "$RUN_DIR/limited-server.log" 2>&1 &
+pids+=($!)
+
+for port in "$APP_PORT" "$OFFLINE_PORT" "$LIMITED_PORT"; do
   for _ in $(seq 1 100); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
     sleep 0.1
@@ -49,7 +59,8 @@ done
 curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null || { cat "$RUN_DIR/server.log"; exit 1; }
 
 status=0
-BASE_URL="http://127.0.0.1:$APP_PORT" OFFLINE_BASE_URL="http://127.0.0.1:$OFFLINE_PORT" npx playwright test -c end2end/playwright.config.ts "$@" || status=$?
+BASE_URL="http://127.0.0.1:$APP_PORT" OFFLINE_BASE_URL="http://127.0.0.1:$OFFLINE_PORT" \
+LIMITED_BASE_URL="http://127.0.0.1:$LIMITED_PORT" npx playwright test -c end2end/playwright.config.ts "$@" || status=$?
 if [ "$status" != 0 ]; then
   echo "--- server log (last 60 lines) ---"; tail -n 60 "$RUN_DIR/server.log"
 fi

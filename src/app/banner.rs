@@ -27,7 +27,7 @@ pub fn GuestBanner() -> impl IntoView {
                         class="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100"
                     >
                         "You are chatting as a guest: your history is saved on this device only." {left} " "
-                        <a href="/signup" class="font-medium underline">"Sign up to keep your history on every device"</a>
+                        <a href="/signup" rel="external" class="font-medium underline">"Sign up to keep your history on every device"</a>
                     </div>
                 })
             })}

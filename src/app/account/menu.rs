@@ -1,5 +1,6 @@
 //! The header's account corner: "Sign in" and "Sign up" links for a guest; for a user, a button named after them
-//! that opens a menu with Settings, the questions left today, and Sign out.
+//! that opens a menu with Settings, the questions left today, and Sign out. The sign-up and sign-in pages are
+//! always loaded whole (`rel="external"`): their human-check script runs from the server-rendered page.
 
 use leptos::prelude::*;
 
@@ -25,8 +26,8 @@ pub fn AccountMenu() -> impl IntoView {
                     Ok(viewer) if viewer.user.is_some() => view! { <UserMenu viewer /> }.into_any(),
                     _ => view! {
                         <nav aria-label="Account" class="flex items-center gap-1 text-sm">
-                            <a href="/signin" class="rounded-md px-2 py-1.5 font-medium text-teal-800 hover:bg-slate-100 dark:text-teal-300 dark:hover:bg-slate-800">"Sign in"</a>
-                            <a href="/signup" class="rounded-md bg-teal-700 px-2.5 py-1.5 font-medium text-white hover:bg-teal-800">"Sign up"</a>
+                            <a href="/signin" rel="external" class="rounded-md px-2 py-1.5 font-medium text-teal-800 hover:bg-slate-100 dark:text-teal-300 dark:hover:bg-slate-800">"Sign in"</a>
+                            <a href="/signup" rel="external" class="rounded-md bg-teal-700 px-2.5 py-1.5 font-medium text-white hover:bg-teal-800">"Sign up"</a>
                         </nav>
                     }
                     .into_any(),

@@ -31,7 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
                         Err(error) if error.code == "sign_in_required" => view! {
                             <div class="mx-auto flex max-w-md flex-col gap-3 p-6 text-center">
                                 <p>"Sign in to see your settings."</p>
-                                <a href="/signin" class="text-teal-800 underline dark:text-teal-300">"Sign in"</a>
+                                <a href="/signin" rel="external" class="text-teal-800 underline dark:text-teal-300">"Sign in"</a>
                             </div>
                         }.into_any(),
                         Err(error) => view! {
@@ -123,7 +123,7 @@ fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
             <section aria-labelledby="data-heading" class=SECTION>
                 <h2 id="data-heading" class="text-lg font-semibold">"Your data"</h2>
                 <p class="text-sm">"Every conversation and message of your account, as one JSON file."</p>
-                <a href="/settings/export" download="" class="self-start text-teal-800 underline dark:text-teal-300">"Download my data"</a>
+                <a href="/settings/export" rel="external" download="" class="self-start text-teal-800 underline dark:text-teal-300">"Download my data"</a>
             </section>
 
             <section aria-labelledby="delete-heading" class=SECTION>

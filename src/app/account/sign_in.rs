@@ -36,7 +36,7 @@ pub fn SignInPage() -> impl IntoView {
                             </button>
                             <p class="text-sm">
                                 "New to Tally? "
-                                <a href="/signup" class="text-teal-800 underline dark:text-teal-300">"Create an account"</a>
+                                <a href="/signup" rel="external" class="text-teal-800 underline dark:text-teal-300">"Create an account"</a>
                             </p>
                         </form>
                     }

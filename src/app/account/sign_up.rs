@@ -40,7 +40,7 @@ pub fn SignUpPage() -> impl IntoView {
                             </button>
                             <p class="text-sm">
                                 "Already have an account? "
-                                <a href="/signin" class="text-teal-800 underline dark:text-teal-300">"Sign in instead"</a>
+                                <a href="/signin" rel="external" class="text-teal-800 underline dark:text-teal-300">"Sign in instead"</a>
                             </p>
                         </form>
                     }

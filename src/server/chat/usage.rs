@@ -29,7 +29,7 @@ impl Prices {
             let (input, output) = prices.split_once('/').ok_or_else(problem)?;
             let input: f64 = input.trim().parse().map_err(|_| problem())?;
             let output: f64 = output.trim().parse().map_err(|_| problem())?;
-            if !(input >= 0.0 && output >= 0.0) || !model.contains('/') {
+            if !(input >= 0.0 && output >= 0.0 && model.contains('/')) {
                 return Err(problem());
             }
             per_model.insert(model.trim().to_string(), (input, output));

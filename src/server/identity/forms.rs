@@ -367,12 +367,24 @@ pub async fn sign_out(
     }
 }
 
-/// The signed-in user, or (for a guest) a redirect to sign in / a 401.
-fn require_user(caller: &Caller, reply: Reply) -> Result<&SignedIn, Response> {
-    caller.user().ok_or_else(|| match reply {
-        Reply::Json => json_error(&AppError::SignInRequired, Vec::new()),
-        Reply::Redirect => see_other("/signin", Vec::new()),
-    })
+/// The signed-in user and their form, or the answer instead: for a guest a redirect to sign in (a 401 as JSON),
+/// for a form that cannot be read a 400.
+fn user_and_form<T>(
+    caller: &Caller,
+    reply: Reply,
+    form: Result<Form<T>, BadForm>,
+    name: &str,
+) -> Result<(SignedIn, T), Box<Response>> {
+    let Some(user) = caller.user() else {
+        return Err(Box::new(match reply {
+            Reply::Json => json_error(&AppError::SignInRequired, Vec::new()),
+            Reply::Redirect => see_other("/signin", Vec::new()),
+        }));
+    };
+    match form {
+        Ok(Form(form)) => Ok((user.clone(), form)),
+        Err(rejection) => Err(Box::new(malformed(reply, "/settings", name, rejection))),
+    }
 }
 
 /// A Settings form's outcome: back to Settings with a notice or the errors.
@@ -409,17 +421,13 @@ pub async fn change_email(
     form: Result<Form<EmailFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let user = match require_user(&caller, reply) {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
-    let Form(form) = match form {
-        Ok(form) => form,
-        Err(rejection) => return malformed(reply, "/settings", "email", rejection),
+    let (user, form) = match user_and_form(&caller, reply, form, "email") {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let outcome = state
         .accounts
-        .change_email(user, &form.email)
+        .change_email(&user, &form.email)
         .await
         .map(|()| "Your email address is changed.".to_string());
     settings_outcome(reply, "email", outcome)
@@ -440,17 +448,13 @@ pub async fn change_password(
     form: Result<Form<PasswordFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let user = match require_user(&caller, reply) {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
-    let Form(form) = match form {
-        Ok(form) => form,
-        Err(rejection) => return malformed(reply, "/settings", "password", rejection),
+    let (user, form) = match user_and_form(&caller, reply, form, "password") {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let outcome = state
         .accounts
-        .change_password(user, &form.current_password, &form.new_password)
+        .change_password(&user, &form.current_password, &form.new_password)
         .await
         .map(|others| match others {
             0 => "Your password is changed.".to_string(),
@@ -473,13 +477,9 @@ pub async fn revoke_session(
     form: Result<Form<SessionFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let user = match require_user(&caller, reply) {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
-    let Form(form) = match form {
-        Ok(form) => form,
-        Err(rejection) => return malformed(reply, "/settings", "sessions", rejection),
+    let (user, form) = match user_and_form(&caller, reply, form, "sessions") {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let outcome = async {
         let id = uuid::Uuid::parse_str(form.session_id.trim()).map_err(|_| AppError::NotFound)?;
@@ -522,15 +522,11 @@ pub async fn delete_account(
     form: Result<Form<DeleteFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let user = match require_user(&caller, reply) {
-        Ok(user) => user,
-        Err(response) => return response,
+    let (user, form) = match user_and_form(&caller, reply, form, "delete") {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
-    let Form(form) = match form {
-        Ok(form) => form,
-        Err(rejection) => return malformed(reply, "/settings", "delete", rejection),
-    };
-    match state.accounts.delete_account(user, &form.password).await {
+    match state.accounts.delete_account(&user, &form.password).await {
         Ok(()) => {
             let cookies = vec![state.sessions.clear_cookie()];
             match reply {
