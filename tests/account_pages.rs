@@ -4,7 +4,6 @@
 mod support;
 
 use support::{Browser, TestApp};
-use tally::server::identity::human_check;
 
 const PASSWORD: &str = "Quarterly-Robin-8";
 
@@ -22,19 +21,6 @@ async fn submit(browser: &Browser, path: &str, form: &[(&str, &str)]) -> (String
     assert_eq!(response.status(), 200, "the redirect lands on a page");
     let landed = response.url().path().to_string();
     (landed, response.text().await.unwrap())
-}
-
-async fn check(browser: &Browser) -> String {
-    let challenge: human_check::Challenge = browser
-        .client
-        .get(format!("{}/auth/challenge", browser.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    human_check::solve(&challenge).unwrap()
 }
 
 #[tokio::test]
@@ -119,7 +105,7 @@ async fn signing_up_from_the_form_greets_the_user_and_settings_shows_the_account
             .await,
     );
     let link = format!("href=\"/c/{}\"", turn.conversation_id);
-    let human_check = check(&browser).await;
+    let human_check = browser.human_check().await;
     let (landed, html) = submit(
         &browser,
         "/signup",

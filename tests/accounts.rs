@@ -9,75 +9,17 @@ use std::time::Instant;
 use serde_json::Value;
 use support::{summarize, Browser, Reply, TestApp};
 use tally::server::{
-    identity::{accounts::create_user, human_check, password::PasswordHashing},
+    identity::{accounts::create_user, password::PasswordHashing},
     store::accounts::UserRole,
 };
 
 const PASSWORD: &str = "Ledger-Sparrow-42";
 
-/// Posts a form the way the browser's form does, asking for JSON back.
-async fn post_form(
-    browser: &Browser,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (Reply, reqwest::header::HeaderMap) {
-    let response = browser
-        .client
-        .post(format!("{}{path}", browser.base_url))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .expect("form post");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (Reply { status, body }, headers)
-}
-
-/// A solved proof of work, as the page's script makes it.
-async fn solved_check(browser: &Browser) -> String {
-    let challenge: human_check::Challenge = browser
-        .client
-        .get(format!("{}/auth/challenge", browser.base_url))
-        .send()
-        .await
-        .expect("challenge")
-        .json()
-        .await
-        .expect("challenge json");
-    human_check::solve(&challenge).expect("solvable")
-}
-
-async fn sign_up(
-    browser: &Browser,
-    username: &str,
-    email: &str,
-    password: &str,
-) -> (Reply, reqwest::header::HeaderMap) {
-    let check = solved_check(browser).await;
-    post_form(
-        browser,
-        "/signup",
-        &[
-            ("username", username),
-            ("email", email),
-            ("password", password),
-            ("human_check", &check),
-        ],
-    )
-    .await
-}
-
 async fn sign_in(browser: &Browser, login: &str, password: &str) -> Reply {
-    post_form(
-        browser,
-        "/signin",
-        &[("login", login), ("password", password)],
-    )
-    .await
-    .0
+    browser
+        .post_form("/signin", &[("login", login), ("password", password)])
+        .await
+        .0
 }
 
 async fn viewer(browser: &Browser) -> Value {
@@ -103,7 +45,7 @@ fn field_messages(reply: &Reply, field: &str) -> Vec<String> {
 async fn each_broken_sign_up_rule_is_named_next_to_its_field_and_nothing_is_stored() {
     let app = TestApp::start().await;
     let browser = app.browser();
-    let (reply, _) = sign_up(&browser, "a!", "ann@", "password").await;
+    let (reply, _) = browser.sign_up("a!", "ann@", "password").await;
     assert_eq!(reply.status, 400, "{}", reply.body);
     assert!(!reply.body["correlation_id"]
         .as_str()
@@ -127,7 +69,9 @@ async fn each_broken_sign_up_rule_is_named_next_to_its_field_and_nothing_is_stor
         "{password:?}"
     );
     // Meets every character rule, but is on the list.
-    let (common, _) = sign_up(&browser, "ann", "ann@example.com", "Password123").await;
+    let (common, _) = browser
+        .sign_up("ann", "ann@example.com", "Password123")
+        .await;
     assert_eq!(
         field_messages(&common, "password"),
         ["This password is one of the most common ones; choose another."]
@@ -139,7 +83,9 @@ async fn each_broken_sign_up_rule_is_named_next_to_its_field_and_nothing_is_stor
 async fn sign_up_signs_in_with_a_safe_cookie_and_names_are_unique_whatever_their_case() {
     let app = TestApp::start().await;
     let browser = app.browser();
-    let (reply, headers) = sign_up(&browser, "Ann_Lee", "Ann@Example.com", PASSWORD).await;
+    let (reply, headers) = browser
+        .sign_up("Ann_Lee", "Ann@Example.com", PASSWORD)
+        .await;
     assert_eq!(reply.status, 201, "{}", reply.body);
     let cookies: Vec<&str> = headers
         .get_all("set-cookie")
@@ -178,12 +124,14 @@ async fn sign_up_signs_in_with_a_safe_cookie_and_names_are_unique_whatever_their
     assert!(!String::from_utf8_lossy(&stored).contains(token));
 
     let other = app.browser();
-    let (taken, _) = sign_up(&other, "ann_lee", "someone@example.com", PASSWORD).await;
+    let (taken, _) = other
+        .sign_up("ann_lee", "someone@example.com", PASSWORD)
+        .await;
     assert_eq!(
         field_messages(&taken, "username"),
         ["This username is taken. Choose another."]
     );
-    let (taken, _) = sign_up(&other, "someone", "ANN@example.COM", PASSWORD).await;
+    let (taken, _) = other.sign_up("someone", "ANN@example.COM", PASSWORD).await;
     assert_eq!(field_messages(&taken, "email").len(), 1);
     assert_eq!(app.count("users").await, 1);
 }
@@ -191,12 +139,14 @@ async fn sign_up_signs_in_with_a_safe_cookie_and_names_are_unique_whatever_their
 #[tokio::test]
 async fn sign_in_by_username_or_email_and_a_wrong_login_says_the_same_either_way() {
     let app = TestApp::start().await;
-    sign_up(&app.browser(), "bea", "bea@example.com", PASSWORD).await;
+    app.browser()
+        .sign_up("bea", "bea@example.com", PASSWORD)
+        .await;
     let browser = app.browser();
     let by_email = sign_in(&browser, "BEA@example.com", PASSWORD).await;
     assert_eq!(by_email.status, 200, "{}", by_email.body);
     assert_eq!(viewer(&browser).await["user"]["username"], "bea");
-    let (out, _) = post_form(&browser, "/signout", &[]).await;
+    let (out, _) = browser.post_form("/signout", &[]).await;
     assert_eq!(out.status, 204);
     assert_eq!(viewer(&browser).await["user"], Value::Null, "signed out");
 
@@ -237,7 +187,7 @@ async fn sign_in_by_username_or_email_and_a_wrong_login_says_the_same_either_way
 async fn a_session_signed_out_from_settings_is_over_and_a_new_password_signs_out_the_others() {
     let app = TestApp::start().await;
     let laptop = app.browser();
-    sign_up(&laptop, "cal", "cal@example.com", PASSWORD).await;
+    laptop.sign_up("cal", "cal@example.com", PASSWORD).await;
     let phone = app.browser();
     let tablet = app.browser();
     assert_eq!(sign_in(&phone, "cal", PASSWORD).await.status, 200);
@@ -261,12 +211,9 @@ async fn a_session_signed_out_from_settings_is_over_and_a_new_password_signs_out
         .as_str()
         .unwrap()
         .to_string();
-    let (revoked, _) = post_form(
-        &laptop,
-        "/settings/sessions/revoke",
-        &[("session_id", &phone_id)],
-    )
-    .await;
+    let (revoked, _) = laptop
+        .post_form("/settings/sessions/revoke", &[("session_id", &phone_id)])
+        .await;
     assert_eq!(revoked.status, 200, "{}", revoked.body);
     assert_eq!(
         viewer(&phone).await["user"],
@@ -275,49 +222,46 @@ async fn a_session_signed_out_from_settings_is_over_and_a_new_password_signs_out
     );
     // Another user cannot end Cal's sessions.
     let eve = app.browser();
-    sign_up(&eve, "eve", "eve@example.com", PASSWORD).await;
+    eve.sign_up("eve", "eve@example.com", PASSWORD).await;
     let laptop_id = sessions.iter().find(|s| s["this_device"] == true).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let (refused, _) = post_form(
-        &eve,
-        "/settings/sessions/revoke",
-        &[("session_id", &laptop_id)],
-    )
-    .await;
+    let (refused, _) = eve
+        .post_form("/settings/sessions/revoke", &[("session_id", &laptop_id)])
+        .await;
     assert_eq!(refused.status, 404);
     assert_eq!(viewer(&laptop).await["user"]["username"], "cal");
 
-    let (wrong, _) = post_form(
-        &laptop,
-        "/settings/password",
-        &[
-            ("current_password", "nope"),
-            ("new_password", "Another-Secret-7"),
-        ],
-    )
-    .await;
+    let (wrong, _) = laptop
+        .post_form(
+            "/settings/password",
+            &[
+                ("current_password", "nope"),
+                ("new_password", "Another-Secret-7"),
+            ],
+        )
+        .await;
     assert_eq!(
         field_messages(&wrong, "current_password"),
         ["This is not your current password."]
     );
-    let (weak, _) = post_form(
-        &laptop,
-        "/settings/password",
-        &[("current_password", PASSWORD), ("new_password", "short")],
-    )
-    .await;
+    let (weak, _) = laptop
+        .post_form(
+            "/settings/password",
+            &[("current_password", PASSWORD), ("new_password", "short")],
+        )
+        .await;
     assert!(!field_messages(&weak, "new_password").is_empty());
-    let (changed, _) = post_form(
-        &laptop,
-        "/settings/password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", "Another-Secret-7"),
-        ],
-    )
-    .await;
+    let (changed, _) = laptop
+        .post_form(
+            "/settings/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "Another-Secret-7"),
+            ],
+        )
+        .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     assert_eq!(
         viewer(&tablet).await["user"],
@@ -337,12 +281,16 @@ async fn a_session_signed_out_from_settings_is_over_and_a_new_password_signs_out
         200
     );
 
-    let (email, _) = post_form(&laptop, "/settings/email", &[("email", "eve@EXAMPLE.com")]).await;
+    let (email, _) = laptop
+        .post_form("/settings/email", &[("email", "eve@EXAMPLE.com")])
+        .await;
     assert_eq!(
         field_messages(&email, "email"),
         ["Another account uses this email."]
     );
-    let (email, _) = post_form(&laptop, "/settings/email", &[("email", "cal@new.example")]).await;
+    let (email, _) = laptop
+        .post_form("/settings/email", &[("email", "cal@new.example")])
+        .await;
     assert_eq!(email.status, 200);
     assert_eq!(
         laptop.call("account/settings", &[]).await.body["email"],
@@ -372,7 +320,7 @@ async fn the_guests_history_and_tax_profile_come_along_and_show_on_another_brows
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert!(saved.body.get("Ok").is_some(), "saved: {}", saved.body);
 
-    let (reply, _) = sign_up(&phone, "dana", "dana@example.com", PASSWORD).await;
+    let (reply, _) = phone.sign_up("dana", "dana@example.com", PASSWORD).await;
     assert_eq!(reply.status, 201);
     assert_eq!(reply.body["moved_conversations"], 2);
     assert!(reply.body["notice"]
@@ -413,7 +361,9 @@ async fn the_guests_history_and_tax_profile_come_along_and_show_on_another_brows
 #[tokio::test]
 async fn two_tabs_signing_in_at_once_move_the_guests_history_exactly_once() {
     let app = TestApp::start().await;
-    sign_up(&app.browser(), "eli", "eli@example.com", PASSWORD).await;
+    app.browser()
+        .sign_up("eli", "eli@example.com", PASSWORD)
+        .await;
     let guest = app.browser();
     for question in ["one", "two", "three"] {
         guest.ask(None, question).await;
@@ -453,10 +403,10 @@ async fn deleting_the_account_needs_the_password_and_leaves_no_row_behind() {
             ],
         )
         .await;
-    sign_up(&browser, "fay", "fay@example.com", PASSWORD).await;
+    browser.sign_up("fay", "fay@example.com", PASSWORD).await;
     browser.ask(None, "A question asked signed in").await;
     let other = app.browser();
-    sign_up(&other, "gus", "gus@example.com", PASSWORD).await;
+    other.sign_up("gus", "gus@example.com", PASSWORD).await;
     other.ask(None, "Gus keeps his").await;
 
     let export = browser.get_page("/settings/export").await;
@@ -474,10 +424,14 @@ async fn deleting_the_account_needs_the_password_and_leaves_no_row_behind() {
         .all(|c| c["messages"].as_array().unwrap().len() == 2));
     assert!(!export.to_string().contains("Gus keeps his"));
 
-    let (wrong, _) = post_form(&browser, "/settings/delete", &[("password", "not-it")]).await;
+    let (wrong, _) = browser
+        .post_form("/settings/delete", &[("password", "not-it")])
+        .await;
     assert_eq!(wrong.status, 400);
     assert_eq!(app.count("users").await, 2);
-    let (deleted, _) = post_form(&browser, "/settings/delete", &[("password", PASSWORD)]).await;
+    let (deleted, _) = browser
+        .post_form("/settings/delete", &[("password", PASSWORD)])
+        .await;
     assert_eq!(deleted.status, 204);
     assert_eq!(app.count("users").await, 1);
     assert_eq!(app.count("conversations").await, 1, "only Gus's");
@@ -535,7 +489,7 @@ async fn each_tier_has_its_daily_allowance_and_the_limit_answers_429_with_retry_
     assert!(!body["correlation_id"].as_str().unwrap().is_empty());
 
     // Signing up carries today's count over: a user's allowance is 3, two already used.
-    sign_up(&guest, "hal", "hal@example.com", PASSWORD).await;
+    guest.sign_up("hal", "hal@example.com", PASSWORD).await;
     assert_eq!(viewer(&guest).await["remaining_today"], 1);
     guest.ask(None, "three").await;
     assert_eq!(
@@ -599,7 +553,7 @@ async fn a_guest_may_use_only_the_guest_models() {
         "the configured model is not a guest's"
     );
     let user = app.browser();
-    sign_up(&user, "ivy", "ivy@example.com", PASSWORD).await;
+    user.sign_up("ivy", "ivy@example.com", PASSWORD).await;
     assert!(user
         .send_to_model(None, "hello", Some("mock/mock-model"))
         .await
@@ -609,7 +563,9 @@ async fn a_guest_may_use_only_the_guest_models() {
 #[tokio::test]
 async fn failed_sign_ins_are_throttled_and_then_need_the_human_check() {
     let app = TestApp::start().await;
-    sign_up(&app.browser(), "jo", "jo@example.com", PASSWORD).await;
+    app.browser()
+        .sign_up("jo", "jo@example.com", PASSWORD)
+        .await;
     let browser = app.browser();
     for _ in 0..3 {
         assert_eq!(
@@ -627,25 +583,22 @@ async fn failed_sign_ins_are_throttled_and_then_need_the_human_check() {
         unchecked.body
     );
     for _ in 0..2 {
-        let check = solved_check(&browser).await;
-        let (reply, _) = post_form(
-            &browser,
-            "/signin",
-            &[
-                ("login", "jo"),
-                ("password", "Wrong-Password-1"),
-                ("human_check", &check),
-            ],
-        )
-        .await;
+        let check = browser.human_check().await;
+        let (reply, _) = browser
+            .post_form(
+                "/signin",
+                &[
+                    ("login", "jo"),
+                    ("password", "Wrong-Password-1"),
+                    ("human_check", &check),
+                ],
+            )
+            .await;
         assert_eq!(reply.status, 400);
     }
-    let (limited, headers) = post_form(
-        &browser,
-        "/signin",
-        &[("login", "jo"), ("password", PASSWORD)],
-    )
-    .await;
+    let (limited, headers) = browser
+        .post_form("/signin", &[("login", "jo"), ("password", PASSWORD)])
+        .await;
     assert_eq!(limited.status, 429, "{}", limited.body);
     assert_eq!(limited.body["code"], "too_many_attempts");
     assert!(headers.contains_key("retry-after"));
@@ -659,54 +612,55 @@ async fn failed_sign_ins_are_throttled_and_then_need_the_human_check() {
 async fn a_proof_of_work_is_accepted_once_and_a_wrong_or_reused_one_is_refused() {
     let app = TestApp::start().await;
     let browser = app.browser();
-    let (missing, _) = post_form(
-        &browser,
-        "/signup",
-        &[
-            ("username", "kim"),
-            ("email", "kim@example.com"),
-            ("password", PASSWORD),
-        ],
-    )
-    .await;
+    let (missing, _) = browser
+        .post_form(
+            "/signup",
+            &[
+                ("username", "kim"),
+                ("email", "kim@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(missing.status, 400);
     assert!(!field_messages(&missing, "human_check").is_empty());
-    let (forged, _) = post_form(
-        &browser,
-        "/signup",
-        &[
-            ("username", "kim"),
-            ("email", "kim@example.com"),
-            ("password", PASSWORD),
-            ("human_check", "eyJmb28iOjF9"),
-        ],
-    )
-    .await;
+    let (forged, _) = browser
+        .post_form(
+            "/signup",
+            &[
+                ("username", "kim"),
+                ("email", "kim@example.com"),
+                ("password", PASSWORD),
+                ("human_check", "eyJmb28iOjF9"),
+            ],
+        )
+        .await;
     assert_eq!(forged.status, 400);
-    let check = solved_check(&browser).await;
-    let (accepted, _) = post_form(
-        &browser,
-        "/signup",
-        &[
-            ("username", "kim"),
-            ("email", "kim@example.com"),
-            ("password", PASSWORD),
-            ("human_check", &check),
-        ],
-    )
-    .await;
+    let check = browser.human_check().await;
+    let (accepted, _) = browser
+        .post_form(
+            "/signup",
+            &[
+                ("username", "kim"),
+                ("email", "kim@example.com"),
+                ("password", PASSWORD),
+                ("human_check", &check),
+            ],
+        )
+        .await;
     assert_eq!(accepted.status, 201, "{}", accepted.body);
-    let (replayed, _) = post_form(
-        &app.browser(),
-        "/signup",
-        &[
-            ("username", "lou"),
-            ("email", "lou@example.com"),
-            ("password", PASSWORD),
-            ("human_check", &check),
-        ],
-    )
-    .await;
+    let (replayed, _) = app
+        .browser()
+        .post_form(
+            "/signup",
+            &[
+                ("username", "lou"),
+                ("email", "lou@example.com"),
+                ("password", PASSWORD),
+                ("human_check", &check),
+            ],
+        )
+        .await;
     assert_eq!(replayed.status, 400);
     assert!(field_messages(&replayed, "human_check")[0].contains("already used"));
     assert_eq!(app.count("users").await, 1);
@@ -771,4 +725,49 @@ async fn an_unreadable_body_answers_400_with_the_error_shape() {
         .post_json("/api/chat/send", "{\"unexpected\": 1}")
         .await;
     assert_eq!(reply.status, 400, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn the_first_admin_is_made_from_the_command_line() {
+    let app = TestApp::start().await;
+    let run = |username: &str, password: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tally"))
+            .args([
+                "admin",
+                "create-user",
+                "--username",
+                username,
+                "--email",
+                &format!("{username}@example.com"),
+                "--admin",
+            ])
+            .env("DATABASE_URL", &app.state.config.database_url)
+            .env("DATA_DIR", &app.state.config.data_dir)
+            .env("TALLY_ADMIN_PASSWORD", password)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("tally runs")
+    };
+    let weak = run("ada", "password");
+    assert!(!weak.status.success());
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("upper-case"),
+        "{}",
+        String::from_utf8_lossy(&weak.stderr)
+    );
+    let made = run("ada", PASSWORD);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(String::from_utf8_lossy(&made.stdout).contains("created admin ada"));
+    let again = run("ADA", PASSWORD);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is taken"));
+
+    let browser = app.browser();
+    assert_eq!(sign_in(&browser, "ada", PASSWORD).await.status, 200);
+    let me = viewer(&browser).await;
+    assert_eq!(me["user"]["is_admin"], true);
+    assert_eq!(me["remaining_today"], Value::Null);
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use support::{summarize, Browser, TestApp};
 use tally::server::{
     http::serve::PLAIN_ROUTES,
-    identity::{accounts::create_user, human_check, password::PasswordHashing},
+    identity::{accounts::create_user, password::PasswordHashing},
     store::accounts::UserRole,
 };
 
@@ -28,32 +28,11 @@ struct Target {
     secret: &'static str,
 }
 
-async fn sign_up(app: &TestApp, browser: &Browser, username: &str) {
-    let challenge: human_check::Challenge = browser
-        .client
-        .get(format!("{}/auth/challenge", app.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let check = human_check::solve(&challenge).unwrap();
-    let email = format!("{username}@example.com");
-    let response = browser
-        .client
-        .post(format!("{}/signup", app.base_url))
-        .header("accept", "application/json")
-        .form(&[
-            ("username", username),
-            ("email", email.as_str()),
-            ("password", PASSWORD),
-            ("human_check", &check),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
+async fn sign_up(browser: &Browser, username: &str) {
+    let (reply, _) = browser
+        .sign_up(username, &format!("{username}@example.com"), PASSWORD)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
 }
 
 async fn this_session(browser: &Browser) -> String {
@@ -213,8 +192,8 @@ async fn nobody_reaches_anything_of_anyone_else() {
             .ask(None, "Alpha's question about zanzibarite income")
             .await,
     );
-    sign_up(&app, &actors[2].browser, "carol").await;
-    sign_up(&app, &actors[3].browser, "dave").await;
+    sign_up(&actors[2].browser, "carol").await;
+    sign_up(&actors[3].browser, "dave").await;
     let c = summarize(
         &actors[2]
             .browser

@@ -86,6 +86,7 @@ impl AppState {
         let store = store::connect(&url, &settings).await?;
         log_database(&url, &settings, store.as_ref()).await;
         let catalog = build_catalog(&config)?;
+        check_tier_models(&config, &catalog)?;
         Self::with_parts(config, leptos_options, store, catalog).await
     }
 
@@ -165,6 +166,19 @@ impl AppState {
             catalog,
         })))
     }
+}
+
+/// GUEST_MODELS and USER_MODELS may only name configured models: a typo would silently leave a tier no model.
+fn check_tier_models(config: &Config, catalog: &Catalog) -> Result<(), String> {
+    let (guest, user, _) = config.tier_limits();
+    for (variable, models) in [("GUEST_MODELS", guest.models), ("USER_MODELS", user.models)] {
+        if let Some(unknown) = models.iter().find(|key| !catalog.contains(key)) {
+            return Err(format!(
+                "{variable} names {unknown:?}, which is not a configured model (use provider/model keys of PROVIDERS, e.g. openai/gpt-4o-mini)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Says at start which database this is, how it is pooled, and that it answers.

@@ -268,6 +268,61 @@ impl Reply {
 }
 
 impl Browser {
+    /// Posts a form the way the page's form does, asking for the outcome as JSON.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (Reply, reqwest::header::HeaderMap) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base_url))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("form post");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (Reply { status, body }, headers)
+    }
+
+    /// A solved proof of work, as the sign-up page's script makes it.
+    pub async fn human_check(&self) -> String {
+        let challenge: tally::server::identity::human_check::Challenge = self
+            .client
+            .get(format!("{}/auth/challenge", self.base_url))
+            .send()
+            .await
+            .expect("challenge")
+            .json()
+            .await
+            .expect("challenge json");
+        tally::server::identity::human_check::solve(&challenge).expect("solvable")
+    }
+
+    /// Signs up (solving the human check) as `username`; JSON reply and headers.
+    pub async fn sign_up(
+        &self,
+        username: &str,
+        email: &str,
+        password: &str,
+    ) -> (Reply, reqwest::header::HeaderMap) {
+        let check = self.human_check().await;
+        self.post_form(
+            "/signup",
+            &[
+                ("username", username),
+                ("email", email),
+                ("password", password),
+                ("human_check", &check),
+            ],
+        )
+        .await
+    }
+
     pub async fn get_page(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base_url))

@@ -16,7 +16,7 @@ pub use sign_up::SignUpPage;
 
 use crate::{
     api::{load_viewer, take_flash},
-    app::ChatContext,
+    app::{sidebar::DrawerButton, ChatContext},
     model::{
         account::{Flash, Viewer},
         ApiError,
@@ -87,21 +87,9 @@ pub fn FlashNotice() -> impl IntoView {
 /// The header of the account pages: the drawer button on narrow screens, the page's heading, the account links.
 #[component]
 pub fn PageHeader(title: &'static str) -> impl IntoView {
-    let chat = ChatContext::use_context();
     view! {
         <header class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
-            <button
-                type="button"
-                class="rounded-md p-2 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 md:hidden dark:hover:bg-slate-800"
-                aria-label="Open conversations"
-                aria-controls="sidebar"
-                aria-expanded=move || chat.drawer_open.get().to_string()
-                on:click=move |_| chat.drawer_open.set(true)
-            >
-                <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2">
-                    <path d="M4 6h16M4 12h16M4 18h16" />
-                </svg>
-            </button>
+            <DrawerButton />
             <h1 class="min-w-0 flex-1 truncate text-base font-semibold">{title}</h1>
             <AccountMenu />
         </header>

@@ -22,6 +22,7 @@ use self::{
 use super::{
     account::{AccountMenu, FlashNotice},
     banner::GuestBanner,
+    sidebar::DrawerButton,
     state::{forget_last_conversation, last_conversation_on_return},
     tax::{CalculatorsButton, TaxProfileButton},
     ChatContext,
@@ -120,18 +121,7 @@ fn ChatHeader() -> impl IntoView {
     };
     view! {
         <header class="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
-            <button
-                type="button"
-                class="rounded-md p-2 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 md:hidden dark:hover:bg-slate-800"
-                aria-label="Open conversations"
-                aria-controls="sidebar"
-                aria-expanded=move || ctx.drawer_open.get().to_string()
-                on:click=move |_| ctx.drawer_open.set(true)
-            >
-                <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2">
-                    <path d="M4 6h16M4 12h16M4 18h16" />
-                </svg>
-            </button>
+            <DrawerButton />
             <h1 class="min-w-0 flex-1 truncate text-base font-semibold">{title}</h1>
             <div class="order-last flex w-full gap-2 sm:order-none sm:w-auto">
                 <TaxProfileButton />

@@ -77,3 +77,23 @@ pub fn Sidebar() -> impl IntoView {
         </nav>
     }
 }
+
+/// The button that opens the conversation drawer on narrow screens (hidden from `md` up, where the list stays).
+#[component]
+pub fn DrawerButton() -> impl IntoView {
+    let ctx = ChatContext::use_context();
+    view! {
+        <button
+            type="button"
+            class="rounded-md p-2 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 md:hidden dark:hover:bg-slate-800"
+            aria-label="Open conversations"
+            aria-controls="sidebar"
+            aria-expanded=move || ctx.drawer_open.get().to_string()
+            on:click=move |_| ctx.drawer_open.set(true)
+        >
+            <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2">
+                <path d="M4 6h16M4 12h16M4 18h16" />
+            </svg>
+        </button>
+    }
+}

@@ -36,7 +36,8 @@ pub struct Client {
     pub user_agent: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct SignUpForm {
     pub username: String,
     pub email: String,
@@ -44,7 +45,8 @@ pub struct SignUpForm {
     pub human_check: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct SignInForm {
     pub login: String,
     pub password: String,

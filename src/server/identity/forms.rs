@@ -225,16 +225,16 @@ fn signed_in(state: &AppState, reply: Reply, now: SignedInNow, created: bool) ->
     }
 }
 
-#[derive(Deserialize)]
-pub struct SignUpFields {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    human_check: String,
+/// What a sign-up or sign-in page gets back after a rejected post: the values typed, cut short, never a password.
+fn typed(form: &str, values: &[(&str, &str)]) -> Flash {
+    Flash {
+        form: form.into(),
+        values: values
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.trim().chars().take(300).collect()))
+            .collect(),
+        ..Flash::default()
+    }
 }
 
 pub async fn sign_up(
@@ -242,55 +242,22 @@ pub async fn sign_up(
     Extension(caller): Extension<Caller>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    form: Result<Form<SignUpFields>, BadForm>,
+    form: Result<Form<SignUpForm>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
     let Form(form) = match form {
         Ok(form) => form,
         Err(rejection) => return malformed(reply, "/signup", "signup", rejection),
     };
-    let flash = Flash {
-        form: "signup".into(),
-        values: vec![
-            (
-                "username".into(),
-                form.username.trim().chars().take(100).collect(),
-            ),
-            (
-                "email".into(),
-                form.email.trim().chars().take(300).collect(),
-            ),
-        ],
-        ..Flash::default()
-    };
+    let flash = typed(
+        "signup",
+        &[("username", &form.username), ("email", &form.email)],
+    );
     let client = client(&headers, peer.map(|Extension(ConnectInfo(p))| p));
-    let result = state
-        .accounts
-        .sign_up(
-            &caller,
-            SignUpForm {
-                username: form.username,
-                email: form.email,
-                password: form.password,
-                human_check: form.human_check,
-            },
-            &client,
-        )
-        .await;
-    match result {
+    match state.accounts.sign_up(&caller, form, &client).await {
         Ok(now) => signed_in(&state, reply, now, true),
         Err(rejection) => rejected(reply, "/signup", flash, rejection),
     }
-}
-
-#[derive(Deserialize)]
-pub struct SignInFields {
-    #[serde(default)]
-    login: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    human_check: String,
 }
 
 pub async fn sign_in(
@@ -298,35 +265,16 @@ pub async fn sign_in(
     Extension(caller): Extension<Caller>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    form: Result<Form<SignInFields>, BadForm>,
+    form: Result<Form<SignInForm>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
     let Form(form) = match form {
         Ok(form) => form,
         Err(rejection) => return malformed(reply, "/signin", "signin", rejection),
     };
-    let flash = Flash {
-        form: "signin".into(),
-        values: vec![(
-            "login".into(),
-            form.login.trim().chars().take(300).collect(),
-        )],
-        ..Flash::default()
-    };
+    let flash = typed("signin", &[("login", &form.login)]);
     let client = client(&headers, peer.map(|Extension(ConnectInfo(p))| p));
-    let result = state
-        .accounts
-        .sign_in(
-            &caller,
-            SignInForm {
-                login: form.login,
-                password: form.password,
-                human_check: form.human_check,
-            },
-            &client,
-        )
-        .await;
-    match result {
+    match state.accounts.sign_in(&caller, form, &client).await {
         Ok(now) => signed_in(&state, reply, now, false),
         Err(rejection) => rejected(reply, "/signin", flash, rejection),
     }
