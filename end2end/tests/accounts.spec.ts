@@ -9,10 +9,11 @@ function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
 }
 
-async function ask(page: Page, question: string) {
+/** Asks in the open conversation and waits until its answer (the `answers`-th on the page) has finished. */
+async function ask(page: Page, question: string, answers = 1) {
   await page.getByRole("textbox", { name: "Message" }).fill(question);
   await page.getByRole("textbox", { name: "Message" }).press("Enter");
-  await expect(page.getByRole("log").getByText(/tokens: \d+ in/)).toBeVisible();
+  await expect(page.getByRole("log").getByText(/tokens: \d+ in/)).toHaveCount(answers);
 }
 
 async function signUp(page: Page, username: string) {
@@ -170,7 +171,7 @@ test("at the day's limit the page says when the next question is possible and co
   await expect(page.getByRole("status").filter({ hasText: "questions left today" })).toContainText("2 of 2 questions left today");
   await ask(page, "First question of the day");
   await expect(page.getByRole("status").filter({ hasText: "questions left today" })).toContainText("1 of 2 questions left today");
-  await ask(page, "Second question of the day");
+  await ask(page, "Second question of the day", 2);
   await expect(page.getByRole("status").filter({ hasText: "no questions left" })).toBeVisible();
   await page.getByRole("textbox", { name: "Message" }).fill("Third question");
   await page.getByRole("textbox", { name: "Message" }).press("Enter");
