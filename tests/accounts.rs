@@ -764,7 +764,10 @@ async fn the_first_admin_is_made_from_the_command_line() {
     assert!(String::from_utf8_lossy(&made.stdout).contains("created admin ada"));
     let again = run("ADA", PASSWORD);
     let said = String::from_utf8_lossy(&again.stderr);
-    assert!(!again.status.success() && (said.contains("is taken") || said.contains("exists")), "{said}");
+    assert!(
+        !again.status.success() && (said.contains("is taken") || said.contains("exists")),
+        "{said}"
+    );
 
     let browser = app.browser();
     assert_eq!(sign_in(&browser, "ada", PASSWORD).await.status, 200);

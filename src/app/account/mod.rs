@@ -90,7 +90,7 @@ pub fn PageHeader(title: &'static str) -> impl IntoView {
     view! {
         <header class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
             <DrawerButton />
-            <h1 class="min-w-0 flex-1 truncate text-base font-semibold">{title}</h1>
+            <h1 class="min-w-0 flex-1 text-base font-semibold">{title}</h1>
             <AccountMenu />
         </header>
     }

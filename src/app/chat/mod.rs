@@ -123,12 +123,16 @@ fn ChatHeader() -> impl IntoView {
         <header class="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
             <DrawerButton />
             <h1 class="min-w-0 flex-1 truncate text-base font-semibold">{title}</h1>
-            <div class="order-last flex w-full gap-2 sm:order-none sm:w-auto">
+            <ModelSelect />
+            // On a phone a second row: the tax buttons, the account at its end; from `sm` up all in one row, the
+            // account last.
+            <div class="order-last flex w-full items-center gap-2 sm:w-auto">
                 <TaxProfileButton />
                 <CalculatorsButton />
+                <div class="ml-auto sm:ml-0">
+                    <AccountMenu />
+                </div>
             </div>
-            <ModelSelect />
-            <AccountMenu />
         </header>
     }
 }

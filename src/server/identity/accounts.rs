@@ -90,6 +90,9 @@ pub struct SignedInNow {
 }
 
 pub fn username_problems(username: &str) -> Vec<String> {
+    if username.is_empty() {
+        return vec!["Choose a username.".into()];
+    }
     let mut problems = Vec::new();
     let chars = username.chars().count();
     if !(USERNAME_MIN..=USERNAME_MAX).contains(&chars) {

@@ -18,6 +18,10 @@ const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
 /// Every rule a new password breaks, each as its own sentence for the message next to the field.
 pub fn password_problems(password: &str) -> Vec<String> {
+    // Nothing typed breaks every rule; one sentence says it (the hint beside the field lists the rules).
+    if password.is_empty() {
+        return vec!["Choose a password.".into()];
+    }
     let mut problems = Vec::new();
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
@@ -122,6 +126,7 @@ mod tests {
         assert!(problems.iter().any(|p| p.contains("upper-case")));
         assert!(problems.iter().any(|p| p.contains("digit")));
         assert!(!problems.iter().any(|p| p.contains("lower-case")));
+        assert_eq!(password_problems(""), ["Choose a password."]);
         // Meets the character rules, but everybody uses it.
         assert_eq!(
             password_problems("Password1"),
