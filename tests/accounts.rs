@@ -333,11 +333,25 @@ async fn the_guests_history_and_tax_profile_come_along_and_show_on_another_brows
         phone.call("tax/profile", &[]).await.body["filing_status"],
         "married_joint"
     );
+    // A new conversation follows the profile that came along (read with the session, not by the turn).
+    let grounded = summarize(
+        &phone
+            .ask(None, "What is the self-employment tax rate?")
+            .await,
+    );
+    assert_eq!(
+        grounded.finished.grounding.expect("grounding").stamp,
+        "Tax year 2025 · US federal · Sole proprietor"
+    );
 
     let laptop = app.browser();
     assert_eq!(sign_in(&laptop, "dana", PASSWORD).await.status, 200);
     let list = laptop.call("conversations/list", &[]).await;
-    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        list.body["items"].as_array().unwrap().len(),
+        3,
+        "two from the guest, one since"
+    );
     let opened = laptop
         .call("conversations/get", &[("id", &first.conversation_id)])
         .await;

@@ -190,7 +190,18 @@ pub async fn save_tax_profile(
         has_w2_wages,
     };
     match save_profile(app.store.as_ref(), &caller, form).await {
-        Ok(profile) => Ok(Ok(profile)),
+        Ok(profile) => {
+            // The guest's cookie now says a profile exists, so new conversations read it.
+            if let crate::server::identity::caller::Caller::Guest(guest) = &caller {
+                if let (Some(cookie), Some(response)) = (
+                    app.cookie_signer.cookie_with_profile(guest),
+                    use_context::<leptos_axum::ResponseOptions>(),
+                ) {
+                    response.append_header(axum::http::header::SET_COOKIE, cookie);
+                }
+            }
+            Ok(Ok(profile))
+        }
         Err(AppError::InvalidField { field, message }) => Ok(Err(FieldError { field, message })),
         Err(error) => Err(context::fail(error)),
     }

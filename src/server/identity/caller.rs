@@ -11,9 +11,10 @@ use axum::{
 use uuid::Uuid;
 
 use super::{
-    guest::{self, GuestToken},
+    guest::{self, GuestToken, ProfileHint},
     session,
 };
+use crate::model::tax::TaxProfile;
 use crate::server::{
     state::AppState,
     store::{accounts::UserRole, Owner, OwnerRef, Store, StoreResult},
@@ -34,6 +35,8 @@ pub struct SignedIn {
     pub role: UserRole,
     /// The browser session this request came with (Settings marks it "This device").
     pub session_id: Uuid,
+    /// The saved tax profile, read with the session.
+    pub tax_profile: Option<TaxProfile>,
 }
 
 /// The limits a caller is held to (see `limits.rs`).
@@ -76,6 +79,14 @@ impl Caller {
         match self {
             Caller::Guest(guest) => OwnerRef::GuestToken(&guest.token_hash),
             Caller::User(user) => OwnerRef::User(user.user_id),
+        }
+    }
+
+    /// The saved tax profile when it is known without a read (`Some(None)`: certainly none); `None`: read it.
+    pub fn known_tax_profile(&self) -> Option<Option<TaxProfile>> {
+        match self {
+            Caller::User(user) => Some(user.tax_profile.clone()),
+            Caller::Guest(guest) => (guest.profile == ProfileHint::None).then_some(None),
         }
     }
 

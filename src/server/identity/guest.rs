@@ -23,6 +23,20 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct GuestToken {
     /// SHA-256 of the random token: the only form the database sees.
     pub token_hash: [u8; 32],
+    /// Whether this guest saved a tax profile, as its cookie says: a guest's profile is saved only from its own
+    /// browser, which then gets the cookie with the mark, so a new conversation's turn can skip the read.
+    pub profile: ProfileHint,
+    cookie: CookieValue,
+}
+
+/// What the guest cookie says about a saved tax profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileHint {
+    /// Certainly none (the cookie was made after this mark existed and no profile was saved since).
+    None,
+    Saved,
+    /// A cookie from before the mark: read to know.
+    Unknown,
 }
 
 /// Signs and verifies guest cookies.
@@ -32,9 +46,11 @@ pub struct CookieSigner {
     secure: bool,
 }
 
+#[derive(Clone, Debug)]
 struct CookieValue {
     token: [u8; 16],
     issued_at_ms: i64,
+    profile: ProfileHint,
 }
 
 impl CookieSigner {
@@ -53,9 +69,15 @@ impl CookieSigner {
     }
 
     fn encode(&self, value: &CookieValue) -> String {
-        let mut payload = Vec::with_capacity(24);
+        let mut payload = Vec::with_capacity(25);
         payload.extend_from_slice(&value.token);
         payload.extend_from_slice(&value.issued_at_ms.to_be_bytes());
+        match value.profile {
+            ProfileHint::None => payload.push(0),
+            ProfileHint::Saved => payload.push(1),
+            // Written as it was read: without the mark.
+            ProfileHint::Unknown => {}
+        }
         let signature = self.mac(&payload).finalize().into_bytes();
         format!(
             "{}.{}",
@@ -69,10 +91,18 @@ impl CookieSigner {
         let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
         let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
         self.mac(&payload).verify_slice(&signature).ok()?;
-        let (token, issued) = payload.split_at_checked(16)?;
+        let (token, rest) = payload.split_at_checked(16)?;
+        let (issued, mark) = rest.split_at_checked(8)?;
+        let profile = match mark {
+            [] => ProfileHint::Unknown,
+            [0] => ProfileHint::None,
+            [1] => ProfileHint::Saved,
+            _ => return None,
+        };
         Some(CookieValue {
             token: token.try_into().ok()?,
             issued_at_ms: i64::from_be_bytes(issued.try_into().ok()?),
+            profile,
         })
     }
 
@@ -101,8 +131,8 @@ impl CookieSigner {
                 let stale = now - value.issued_at_ms > REISSUE_AFTER_MS;
                 (
                     CookieValue {
-                        token: value.token,
                         issued_at_ms: if stale { now } else { value.issued_at_ms },
+                        ..value
                     },
                     stale,
                 )
@@ -111,15 +141,30 @@ impl CookieSigner {
                 CookieValue {
                     token: rand::random(),
                     issued_at_ms: now,
+                    profile: ProfileHint::None,
                 },
                 true,
             ),
         };
+        let cookie = reissue.then(|| self.set_cookie_header(&value)).flatten();
         let guest = GuestToken {
             token_hash: hash_token(&value.token),
+            profile: value.profile,
+            cookie: value,
         };
-        let cookie = reissue.then(|| self.set_cookie_header(&value)).flatten();
         (guest, cookie)
+    }
+
+    /// The guest's cookie marked as having a saved tax profile (sent when one is saved), if it lacked the mark.
+    pub fn cookie_with_profile(&self, guest: &GuestToken) -> Option<HeaderValue> {
+        if guest.profile == ProfileHint::Saved {
+            return None;
+        }
+        self.set_cookie_header(&CookieValue {
+            issued_at_ms: now_ms(),
+            profile: ProfileHint::Saved,
+            ..guest.cookie.clone()
+        })
     }
 
     /// Ends the guest cookie (its history has moved to an account).
@@ -142,13 +187,50 @@ mod tests {
 
     #[test]
     fn a_signed_cookie_round_trips() {
-        let value = CookieValue {
-            token: [7; 16],
-            issued_at_ms: 1_700_000_000_000,
+        for profile in [ProfileHint::None, ProfileHint::Saved, ProfileHint::Unknown] {
+            let value = CookieValue {
+                token: [7; 16],
+                issued_at_ms: 1_700_000_000_000,
+                profile,
+            };
+            let decoded = signer().decode(&signer().encode(&value)).unwrap();
+            assert_eq!(decoded.token, [7; 16]);
+            assert_eq!(decoded.issued_at_ms, 1_700_000_000_000);
+            assert_eq!(decoded.profile, profile);
+        }
+    }
+
+    #[test]
+    fn a_new_guest_has_no_profile_until_its_cookie_says_one_was_saved() {
+        let signer = signer();
+        let (guest, cookie) = signer.guest_for(None);
+        assert_eq!(guest.profile, ProfileHint::None);
+        let value = |header: HeaderValue| {
+            let text = header.to_str().unwrap().to_string();
+            text.split(';')
+                .next()
+                .unwrap()
+                .trim_start_matches("tally_guest=")
+                .to_string()
         };
-        let decoded = signer().decode(&signer().encode(&value)).unwrap();
-        assert_eq!(decoded.token, [7; 16]);
-        assert_eq!(decoded.issued_at_ms, 1_700_000_000_000);
+        let saved = signer
+            .cookie_with_profile(&guest)
+            .expect("re-issued with the mark");
+        let (again, _) = signer.guest_for(Some(&value(saved)));
+        assert_eq!(again.profile, ProfileHint::Saved);
+        assert_eq!(again.token_hash, guest.token_hash, "the same guest");
+        assert!(
+            signer.cookie_with_profile(&again).is_none(),
+            "already marked"
+        );
+        // A cookie from before the mark: unknown, so the turn reads the profile.
+        let old = signer.encode(&CookieValue {
+            token: [5; 16],
+            issued_at_ms: now_ms(),
+            profile: ProfileHint::Unknown,
+        });
+        assert_eq!(signer.guest_for(Some(&old)).0.profile, ProfileHint::Unknown);
+        assert!(cookie.is_some());
     }
 
     #[test]
@@ -156,6 +238,7 @@ mod tests {
         let encoded = signer().encode(&CookieValue {
             token: [7; 16],
             issued_at_ms: 1,
+            profile: ProfileHint::None,
         });
         let (payload, signature) = encoded.split_once('.').unwrap();
         let mut forged = URL_SAFE_NO_PAD.decode(payload).unwrap();
@@ -174,6 +257,7 @@ mod tests {
             .set_cookie_header(&CookieValue {
                 token: [1; 16],
                 issued_at_ms: 1,
+                profile: ProfileHint::None,
             })
             .unwrap();
         let header = header.to_str().unwrap();

@@ -67,6 +67,8 @@ pub struct SessionUser {
     pub user_id: Uuid,
     pub username: String,
     pub role: UserRole,
+    /// The user's saved tax profile, read in the same query (a new conversation's turn needs no read of its own).
+    pub tax_profile: Option<crate::model::tax::TaxProfile>,
 }
 
 /// A new session's token hash and lifetime.

@@ -171,8 +171,9 @@ macro_rules! accounts_store {
 
                 async fn find_session(&self, token_hash: &[u8]) -> StoreResult<Option<SessionUser>> {
                     let row = sqlx::query(
-                        "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.username, u.role
+                        "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.username, u.role, p.profile
                          FROM user_sessions s JOIN users u ON u.id = s.user_id
+                         LEFT JOIN user_tax_profiles p ON p.user_id = u.id
                          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
                     )
                     .bind(token_hash)
@@ -186,6 +187,7 @@ macro_rules! accounts_store {
                         user_id: parse_uuid(&row, "user_id")?,
                         username: row.try_get("username")?,
                         role: role_from_row(&row)?,
+                        tax_profile: crate::server::store::sql::profile_from_json(row.try_get("profile")?),
                     }))
                 }
 

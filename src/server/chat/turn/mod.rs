@@ -76,7 +76,11 @@ pub async fn start(
                 tax_profile: None,
             };
             let launch = async {
-                let saved = chat.store.tax_profile_of(caller.owner_ref()).await?;
+                // Most callers' profile is known without a read (see `Caller::known_tax_profile`).
+                let saved = match caller.known_tax_profile() {
+                    Some(known) => known,
+                    None => chat.store.tax_profile_of(caller.owner_ref()).await?,
+                };
                 let conversation = TurnConversation {
                     tax_profile: saved,
                     ..conversation
