@@ -113,6 +113,8 @@ test("a long sidebar loads more conversations as it scrolls", async ({ page, con
     );
   }
   await page.reload();
+  // Paging on scroll is the wasm's: scrolling before it has hydrated the list would load nothing.
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
   await showConversations(page);
   const links = nav(page).getByRole("link", { name: /Short Question Number|Short question number/ });
   await expect(links).toHaveCount(40);
