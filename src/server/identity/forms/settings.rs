@@ -1,0 +1,215 @@
+//! The Settings forms: email, password, a session's sign-out, the account's deletion.
+
+use axum::{
+    extract::{rejection::FormRejection as BadForm, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Extension, Form, Json,
+};
+use serde::Deserialize;
+
+use super::{flash_cookie, json_error, malformed, rejected, reply_kind, see_other, Reply};
+use crate::{
+    model::account::Flash,
+    server::{
+        error::AppError,
+        identity::{
+            accounts::FormRejection,
+            caller::{Caller, SignedIn},
+        },
+        state::AppState,
+    },
+};
+
+/// The signed-in user and their form, or the answer instead: for a guest a redirect to sign in (a 401 as JSON),
+/// for a form that cannot be read a 400.
+fn user_and_form<T>(
+    caller: &Caller,
+    reply: Reply,
+    form: Result<Form<T>, BadForm>,
+    name: &str,
+) -> Result<(SignedIn, T), Box<Response>> {
+    let Some(user) = caller.user() else {
+        return Err(Box::new(match reply {
+            Reply::Json => json_error(&AppError::SignInRequired, Vec::new()),
+            Reply::Redirect => see_other("/signin", Vec::new()),
+        }));
+    };
+    match form {
+        Ok(Form(form)) => Ok((user.clone(), form)),
+        Err(rejection) => Err(Box::new(malformed(reply, "/settings", name, rejection))),
+    }
+}
+
+/// A Settings form's outcome: back to Settings with a notice or the errors.
+fn settings_outcome(reply: Reply, form: &str, outcome: Result<String, FormRejection>) -> Response {
+    let flash = Flash {
+        form: form.into(),
+        ..Flash::default()
+    };
+    match outcome {
+        Ok(notice) => match reply {
+            Reply::Json => Json(serde_json::json!({ "notice": notice })).into_response(),
+            Reply::Redirect => see_other(
+                "/settings",
+                vec![flash_cookie(&Flash {
+                    notice: Some(notice),
+                    ..flash
+                })],
+            ),
+        },
+        Err(rejection) => rejected(reply, "/settings", flash, rejection),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EmailFields {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn change_email(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    form: Result<Form<EmailFields>, BadForm>,
+) -> Response {
+    let reply = reply_kind(&headers);
+    let (user, form) = match user_and_form(&caller, reply, form, "email") {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = state
+        .accounts
+        .change_email(&user, &form.email)
+        .await
+        .map(|()| "Your email address is changed.".to_string());
+    settings_outcome(reply, "email", outcome)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordFields {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    form: Result<Form<PasswordFields>, BadForm>,
+) -> Response {
+    let reply = reply_kind(&headers);
+    let (user, form) = match user_and_form(&caller, reply, form, "password") {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = state
+        .accounts
+        .change_password(&user, &form.current_password, &form.new_password)
+        .await
+        .map(|others| match others {
+            0 => "Your password is changed.".to_string(),
+            1 => "Your password is changed, and your other session is signed out.".to_string(),
+            n => format!("Your password is changed, and your {n} other sessions are signed out."),
+        });
+    settings_outcome(reply, "password", outcome)
+}
+
+#[derive(Deserialize)]
+pub struct SessionFields {
+    #[serde(default)]
+    session_id: String,
+}
+
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    form: Result<Form<SessionFields>, BadForm>,
+) -> Response {
+    let reply = reply_kind(&headers);
+    let (user, form) = match user_and_form(&caller, reply, form, "sessions") {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = async {
+        let id = uuid::Uuid::parse_str(form.session_id.trim()).map_err(|_| AppError::NotFound)?;
+        if !state.store.revoke_session(user.user_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(id == user.session_id)
+    }
+    .await;
+    match outcome {
+        // Signing this very browser out: like the Sign out button.
+        Ok(true) => {
+            let mut response =
+                settings_outcome(reply, "sessions", Ok("You are signed out.".into()));
+            if reply == Reply::Redirect {
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, HeaderValue::from_static("/"));
+            }
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, state.sessions.clear_cookie());
+            response
+        }
+        Ok(false) => settings_outcome(reply, "sessions", Ok("That session is signed out.".into())),
+        Err(error) => settings_outcome(reply, "sessions", Err(FormRejection::Refused(error))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeleteFields {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn delete_account(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    form: Result<Form<DeleteFields>, BadForm>,
+) -> Response {
+    let reply = reply_kind(&headers);
+    let (user, form) = match user_and_form(&caller, reply, form, "delete") {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    match state.accounts.delete_account(&user, &form.password).await {
+        Ok(()) => {
+            let cookies = vec![state.sessions.clear_cookie()];
+            match reply {
+                Reply::Json => {
+                    let mut response = StatusCode::NO_CONTENT.into_response();
+                    for cookie in cookies {
+                        response.headers_mut().append(header::SET_COOKIE, cookie);
+                    }
+                    response
+                }
+                Reply::Redirect => {
+                    let mut cookies = cookies;
+                    cookies.push(flash_cookie(&Flash {
+                        form: "deleted".into(),
+                        notice: Some("Your account and everything in it are deleted.".into()),
+                        ..Flash::default()
+                    }));
+                    see_other("/", cookies)
+                }
+            }
+        }
+        Err(rejection) => rejected(
+            reply,
+            "/settings",
+            Flash {
+                form: "delete".into(),
+                ..Flash::default()
+            },
+            rejection,
+        ),
+    }
+}
