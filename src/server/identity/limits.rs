@@ -23,7 +23,8 @@ use crate::server::{
 /// How often idle counters are swept.
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
 
-/// A fixed window counters count in: the current minute, or the current UTC day.
+/// What counters count over: a rolling minute (any 60 seconds, so a burst across a minute's boundary cannot double
+/// the allowance), or the current UTC day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Window {
     Minute,
@@ -77,6 +78,29 @@ pub struct InProcessCounters {
 }
 
 impl InProcessCounters {
+    /// The rolling minute as GCRA (the generic cell rate algorithm, as governor and redis-cell use): each take
+    /// moves a theoretical arrival time on by 60 s / `limit`; a take is refused while that time is more than a
+    /// minute less one interval ahead, i.e. while `limit` takes already lie in the last 60 s. The entry holds that
+    /// time in microseconds.
+    fn take_rolling(&self, key: &str, limit: u64, amount: u64) -> Result<u64, Duration> {
+        // At most one take per microsecond; more would not fit the clock.
+        let limit = limit.clamp(1, 60_000_000) as i64;
+        let now = now_ms() * 1000;
+        let interval = 60_000_000 / limit;
+        let tolerance = interval * (limit - 1);
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = counts
+            .entry((key.to_string(), Window::Minute))
+            .or_insert((now, 0));
+        let arrival = entry.0.max(now);
+        if arrival - now > tolerance {
+            let wait_us = arrival - now - tolerance;
+            return Err(Duration::from_micros(wait_us.max(1000) as u64));
+        }
+        entry.0 = arrival + interval * i64::try_from(amount).unwrap_or(1);
+        Ok((entry.0 - now + interval - 1).div_euclid(interval) as u64)
+    }
+
     fn with<T>(
         &self,
         key: &str,
@@ -106,6 +130,9 @@ impl Counters for InProcessCounters {
         limit: u64,
         amount: u64,
     ) -> Result<u64, Duration> {
+        if window == Window::Minute {
+            return self.take_rolling(key, limit, amount);
+        }
         self.with(key, window, |count, left, _| {
             if *count >= limit {
                 Err(left)
@@ -143,7 +170,11 @@ impl Counters for InProcessCounters {
     fn sweep(&self) {
         let now = now_ms();
         let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        counts.retain(|(_, window), (index, _)| *index == window.at(now).0);
+        counts.retain(|(_, window), (at, _)| match window {
+            // A rolling minute whose arrival time has passed is a full allowance again.
+            Window::Minute => *at > now * 1000,
+            Window::Day => *at == window.at(now).0,
+        });
         counts.shrink_to_fit();
     }
 }
@@ -338,6 +369,16 @@ mod tests {
         let wait = counters.take("k", Window::Minute, 2, 1).await.unwrap_err();
         assert!(wait <= Duration::from_secs(60) && wait > Duration::ZERO);
         assert_eq!(counters.take("other", Window::Minute, 2, 1).await, Ok(1));
+        // Rolling: two more within the same minute are refused whatever the clock's minute.
+        assert!(counters.take("k", Window::Minute, 2, 1).await.is_err());
+        let generous = InProcessCounters::default();
+        for n in 1..=100 {
+            assert_eq!(generous.take("burst", Window::Minute, 100, 1).await, Ok(n));
+        }
+        assert!(generous
+            .take("burst", Window::Minute, 100, 1)
+            .await
+            .is_err());
         assert_eq!(counters.get("k", Window::Day).await, None);
         counters.seed("k", Window::Day, 7).await;
         counters.seed("k", Window::Day, 1).await;
