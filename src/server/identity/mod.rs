@@ -10,5 +10,6 @@ pub mod human_check;
 pub mod limits;
 pub mod origin;
 pub mod password;
+pub mod rules;
 pub mod session;
 pub mod throttle;

@@ -180,6 +180,26 @@ fn malformed(reply: Reply, page: &str, form: &str, rejection: BadForm) -> Respon
     }
 }
 
+/// The session cookie ended: 204 as JSON, or the chat with `notice` (signing out, deleting the account).
+fn signed_out(state: &AppState, reply: Reply, form: &str, notice: &str) -> Response {
+    let mut cookies = vec![state.sessions.clear_cookie()];
+    let mut response = match reply {
+        Reply::Json => StatusCode::NO_CONTENT.into_response(),
+        Reply::Redirect => {
+            cookies.push(flash_cookie(&Flash {
+                form: form.into(),
+                notice: Some(notice.into()),
+                ..Flash::default()
+            }));
+            see_other("/", Vec::new())
+        }
+    };
+    for cookie in cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
 /// `GET /auth/challenge`: a fresh proof-of-work challenge for the sign-up and sign-in forms.
 pub async fn challenge(State(state): State<AppState>) -> Response {
     let mut response = Json(state.accounts.human_check.challenge()).into_response();

@@ -2,13 +2,15 @@
 
 use axum::{
     extract::{rejection::FormRejection as BadForm, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
     Extension, Form, Json,
 };
 use serde::Deserialize;
 
-use super::{flash_cookie, json_error, malformed, rejected, reply_kind, see_other, Reply};
+use super::{
+    flash_cookie, json_error, malformed, rejected, reply_kind, see_other, signed_out, Reply,
+};
 use crate::{
     model::account::Flash,
     server::{
@@ -181,27 +183,12 @@ pub async fn delete_account(
         Err(response) => return *response,
     };
     match state.accounts.delete_account(&user, &form.password).await {
-        Ok(()) => {
-            let cookies = vec![state.sessions.clear_cookie()];
-            match reply {
-                Reply::Json => {
-                    let mut response = StatusCode::NO_CONTENT.into_response();
-                    for cookie in cookies {
-                        response.headers_mut().append(header::SET_COOKIE, cookie);
-                    }
-                    response
-                }
-                Reply::Redirect => {
-                    let mut cookies = cookies;
-                    cookies.push(flash_cookie(&Flash {
-                        form: "deleted".into(),
-                        notice: Some("Your account and everything in it are deleted.".into()),
-                        ..Flash::default()
-                    }));
-                    see_other("/", cookies)
-                }
-            }
-        }
+        Ok(()) => signed_out(
+            &state,
+            reply,
+            "deleted",
+            "Your account and everything in it are deleted.",
+        ),
         Err(rejection) => rejected(
             reply,
             "/settings",

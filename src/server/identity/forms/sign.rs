@@ -9,7 +9,7 @@ use axum::{
     Extension, Form, Json,
 };
 
-use super::{client, flash_cookie, malformed, rejected, reply_kind, see_other, Reply};
+use super::{client, flash_cookie, malformed, rejected, reply_kind, see_other, signed_out, Reply};
 use crate::{
     model::account::Flash,
     server::{
@@ -135,26 +135,10 @@ pub async fn sign_out(
             return rejected(reply, "/", Flash::default(), FormRejection::Refused(error));
         }
     }
-    let cookies = vec![state.sessions.clear_cookie()];
-    match reply {
-        Reply::Json => {
-            let mut response = StatusCode::NO_CONTENT.into_response();
-            for cookie in cookies {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
-            }
-            response
-        }
-        Reply::Redirect => {
-            let mut cookies = cookies;
-            cookies.push(flash_cookie(&Flash {
-                form: "signed_out".into(),
-                notice: Some(
-                    "You are signed out. Questions you ask now are kept on this device only."
-                        .into(),
-                ),
-                ..Flash::default()
-            }));
-            see_other("/", cookies)
-        }
-    }
+    signed_out(
+        &state,
+        reply,
+        "signed_out",
+        "You are signed out. Questions you ask now are kept on this device only.",
+    )
 }
