@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{
     guest::{self, GuestToken, ProfileHint},
+    human_check::hex,
     session,
 };
 use crate::model::tax::TaxProfile;
@@ -119,10 +120,6 @@ impl Caller {
             Caller::User(user) => format!("u:{}", user.user_id),
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Files under these paths are the same for everyone: they need no caller (and no session read).

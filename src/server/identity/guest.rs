@@ -26,6 +26,8 @@ pub struct GuestToken {
     /// Whether this guest saved a tax profile, as its cookie says: a guest's profile is saved only from its own
     /// browser, which then gets the cookie with the mark, so a new conversation's turn can skip the read.
     pub profile: ProfileHint,
+    /// The cookie was made for this very request: nothing of this guest is stored yet.
+    pub is_new: bool,
     cookie: CookieValue,
 }
 
@@ -126,7 +128,9 @@ impl CookieSigner {
     /// for its sliding re-issue.
     pub fn guest_for(&self, raw: Option<&str>) -> (GuestToken, Option<HeaderValue>) {
         let now = now_ms();
-        let (value, reissue) = match raw.and_then(|raw| self.decode(raw)) {
+        let decoded = raw.and_then(|raw| self.decode(raw));
+        let is_new = decoded.is_none();
+        let (value, reissue) = match decoded {
             Some(value) => {
                 let stale = now - value.issued_at_ms > REISSUE_AFTER_MS;
                 (
@@ -150,6 +154,7 @@ impl CookieSigner {
         let guest = GuestToken {
             token_hash: hash_token(&value.token),
             profile: value.profile,
+            is_new,
             cookie: value,
         };
         (guest, cookie)

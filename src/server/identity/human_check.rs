@@ -146,7 +146,8 @@ impl HumanCheck for ProofOfWork {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, as the challenge and its signature travel (and the counters' keys are written).
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

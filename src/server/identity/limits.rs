@@ -262,6 +262,8 @@ impl Limits {
         }
         let day = today();
         let used = match caller {
+            // A cookie made for this request has nothing stored: no read (first visits, crawlers).
+            Caller::Guest(guest) if guest.is_new => Default::default(),
             Caller::Guest(guest) => store.guest_usage_on(&guest.token_hash, &day).await?,
             Caller::User(user) => store.usage_on(user.user_id, &day).await?,
         };
