@@ -29,8 +29,13 @@ pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
 /// The person looking at the page and what they may still ask today.
 #[server(endpoint = "account/viewer")]
 pub async fn load_viewer() -> Result<Viewer, ApiError> {
-    use crate::model::account::ViewerUser;
+    use crate::{
+        model::account::{ViewerUser, GUEST_NOTICE_COOKIE},
+        server::identity::session::Cookies,
+    };
     let (state, caller) = context::caller().await?;
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
+    let guest_notice_hidden = Cookies::of(&headers).get(GUEST_NOTICE_COOKIE) == Some("hidden");
     let allowance = state
         .chat
         .limits
@@ -44,6 +49,7 @@ pub async fn load_viewer() -> Result<Viewer, ApiError> {
         }),
         remaining_today: allowance.remaining_today,
         per_day: allowance.per_day,
+        guest_notice_hidden,
     })
 }
 

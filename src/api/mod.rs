@@ -147,6 +147,20 @@ pub async fn send_message(request: TurnRequest) -> Result<TextStream<ApiError>, 
     ))
 }
 
+/// Reads an answer of the caller's that is still being written (after a reload, or from another tab or device):
+/// the text so far, then the rest as JSON lines of [`crate::model::TurnEvent`]. `answer_ended` once it is stored.
+#[server(endpoint = "chat/attach", output = StreamingText)]
+pub async fn attach_answer(message_id: String) -> Result<TextStream<ApiError>, ApiError> {
+    use futures::StreamExt;
+    let (state, caller) = context::caller().await?;
+    let events = crate::server::chat::turn::attach(&state.chat, &caller, &message_id)
+        .await
+        .map_err(context::fail)?;
+    Ok(TextStream::new(
+        crate::server::chat::turn::event_writes(events).map(Ok),
+    ))
+}
+
 /// Stops an answer that is being written; the partial text is kept.
 #[server(endpoint = "chat/stop")]
 pub async fn stop_answer(message_id: String) -> Result<(), ApiError> {

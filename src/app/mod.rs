@@ -3,12 +3,14 @@
 mod account;
 mod banner;
 mod chat;
+mod preferences;
+mod shortcuts;
 mod sidebar;
 mod state;
 mod tax;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -27,15 +29,22 @@ use self::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options);
+    let theme = preferences::Theme::current().as_str();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name="theme-color" media="(prefers-color-scheme: light)" content="#0f766e" />
+                <meta name="theme-color" media="(prefers-color-scheme: dark)" content="#042f2e" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                <PreHydrationScript />
                 <MetaTags />
             </head>
             <body class="h-full bg-white text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
@@ -43,6 +52,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Runs before the wasm has arrived. Enter in the composer posts its form (a plain post to `/ask`), as it will
+/// send the question once the app runs (Shift+Enter still starts a new line); and the service worker (`/sw.js`)
+/// is registered, which makes the app installable and open offline.
+const PRE_HYDRATION_SCRIPT: &str = "addEventListener('keydown',function(e){var t=e.target;\
+if(!t||t.id!=='composer'||e.key!=='Enter'||e.shiftKey||e.isComposing||document.body.hasAttribute('data-hydrated'))return;\
+e.preventDefault();if(t.value.trim()&&t.form)t.form.requestSubmit()});\
+if('serviceWorker' in navigator)addEventListener('load',function(){navigator.serviceWorker.register('/sw.js').catch(function(){})});";
+
+#[component]
+fn PreHydrationScript() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    #[cfg(not(feature = "ssr"))]
+    let nonce: Option<String> = None;
+    view! { <script nonce=nonce inner_html=PRE_HYDRATION_SCRIPT></script> }
 }
 
 #[cfg(feature = "ssr")]
@@ -76,19 +102,20 @@ fn set_content_security_policy(options: &LeptosOptions) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(ChatContext::new());
+    let chat = ChatContext::new();
+    provide_context(chat);
     AccountContext::provide();
-    // Marks the page once the wasm has taken over, so tests (and curious people) can tell.
+    // Marks the page once the wasm has taken over, so tests (and curious people) can tell, and so the
+    // pre-hydration script (`PRE_HYDRATION_SCRIPT`) leaves the composer to the app.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        chat.hydrated.set(true);
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/tally.css" />
         <Title text="Tally: tax answers for freelancers" />
         <Meta name="description" content="Ask Tally about deductions, self-employment tax, quarterly estimates and deadlines." />
-        <Meta name="theme-color" content="#0f766e" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Router>
             <div class="flex h-dvh overflow-hidden">

@@ -1,9 +1,13 @@
 //! App-wide chat state, provided once as context. It lives above the routes so an answer keeps streaming while the
 //! URL changes from `/` to the new conversation's `/c/{id}`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use leptos::prelude::*;
 
-use crate::model::{ApiError, ChatMessage, ConversationDetail};
+use crate::model::{ApiError, ChatMessage, ConversationDetail, MessageStatus, Role};
+
+static NEXT_TURN: AtomicU64 = AtomicU64::new(1);
 
 /// The answer being written right now.
 #[derive(Clone, Debug)]
@@ -24,6 +28,52 @@ pub struct PendingTurn {
     pub grounding: ArcRwSignal<Option<crate::model::tax::Grounding>>,
     /// Stop was pressed before the server named the answer; stop it as soon as it does.
     pub stop_requested: bool,
+}
+
+impl PendingTurn {
+    /// A turn this page starts now: the question is shown at once, the rest comes from the server.
+    pub fn asked(question: String) -> Self {
+        PendingTurn {
+            turn_id: NEXT_TURN.fetch_add(1, Ordering::Relaxed),
+            question,
+            user_message: None,
+            assistant_message_id: None,
+            text: ArcRwSignal::new(String::new()),
+            notice: ArcRwSignal::new(None),
+            grounding: ArcRwSignal::new(None),
+            stop_requested: false,
+        }
+    }
+
+    /// An answer still being written when the conversation was opened (after a reload, in another tab or on another
+    /// device, or after the question was posted as a plain form): its last two messages become the turn again,
+    /// showing the text stored so far until the page reads the live answer.
+    fn still_streaming(messages: &mut Vec<ChatMessage>) -> Option<Self> {
+        let streaming = messages
+            .last()
+            .is_some_and(|m| m.role == Role::Assistant && m.status == MessageStatus::Streaming);
+        if !streaming {
+            return None;
+        }
+        let answer = messages.pop()?;
+        let question = if messages.last().is_some_and(|m| m.role == Role::User) {
+            messages.pop()
+        } else {
+            None
+        };
+        let mut turn = PendingTurn::asked(
+            question
+                .as_ref()
+                .map(|q| q.content.clone())
+                .unwrap_or_default(),
+        );
+        turn.user_message = question;
+        turn.assistant_message_id = Some(answer.id);
+        turn.text = ArcRwSignal::new(answer.content);
+        turn.grounding = ArcRwSignal::new(answer.grounding);
+        turn.notice = ArcRwSignal::new(answer.notice);
+        Some(turn)
+    }
 }
 
 /// An error shown above the composer, with what Retry would send again.
@@ -49,12 +99,17 @@ pub struct ChatContext {
     pub model: RwSignal<Option<String>>,
     /// Bumped to reload the sidebar.
     pub list_version: RwSignal<u32>,
+    /// An answer shown as it stood when the conversation was opened, still being written: the page attaches to it.
+    pub resume: RwSignal<Option<String>>,
     /// The narrow-screen drawer with the conversation list.
     pub drawer_open: RwSignal<bool>,
+    /// The wasm has taken over the page. Until then the server-rendered forms work as plain posts.
+    pub hydrated: RwSignal<bool>,
 }
 
 impl ChatContext {
     pub fn new() -> Self {
+        browser::keep_text_typed_before_hydration();
         ChatContext {
             conversation_id: RwSignal::new(None),
             title: RwSignal::new(String::new()),
@@ -65,7 +120,9 @@ impl ChatContext {
             model: RwSignal::new(None),
             has_earlier: RwSignal::new(false),
             list_version: RwSignal::new(0),
+            resume: RwSignal::new(None),
             drawer_open: RwSignal::new(false),
+            hydrated: RwSignal::new(false),
         }
     }
 
@@ -82,7 +139,9 @@ impl ChatContext {
         }
         self.error.set(None);
         self.pending.set(None);
-        self.draft.set(browser::load_draft(id.as_deref()));
+        let typed = browser::text_typed_before_hydration(id.as_deref());
+        self.draft
+            .set(typed.unwrap_or_else(|| browser::load_draft(id.as_deref())));
         self.conversation_id.set(id);
         match detail {
             Some(detail) => {
@@ -90,9 +149,18 @@ impl ChatContext {
                 self.title.set(detail.title);
                 self.model.set(detail.model_key.or_else(preferred_model));
                 self.has_earlier.set(detail.has_earlier);
-                self.messages.set(detail.messages);
+                let mut messages = detail.messages;
+                let still_streaming = PendingTurn::still_streaming(&mut messages);
+                self.resume.set(
+                    still_streaming
+                        .as_ref()
+                        .and_then(|turn| turn.assistant_message_id.clone()),
+                );
+                self.pending.set(still_streaming);
+                self.messages.set(messages);
             }
             None => {
+                self.resume.set(None);
                 self.title.set(String::new());
                 self.model.set(preferred_model());
                 self.has_earlier.set(false);
@@ -173,6 +241,44 @@ mod browser {
     pub fn save_draft(conversation_id: Option<&str>, text: &str) {
         let key = draft_key(conversation_id);
         set(&key, (!text.trim().is_empty()).then_some(text));
+    }
+
+    #[cfg(feature = "hydrate")]
+    thread_local! {
+        static TYPED_BEFORE_HYDRATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Keeps what was typed into the server-rendered composer before the wasm arrived, before hydration sets the
+    /// composer to the saved draft. Called once, as the app starts in the browser.
+    pub fn keep_text_typed_before_hydration() {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let typed = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("composer"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                .map(|composer| composer.value())
+                .filter(|text| !text.trim().is_empty());
+            TYPED_BEFORE_HYDRATION.with(|kept| *kept.borrow_mut() = typed);
+        }
+    }
+
+    /// That text, once: the first conversation shown starts with it in the composer (and saves it as its draft).
+    pub fn text_typed_before_hydration(conversation_id: Option<&str>) -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            let typed = TYPED_BEFORE_HYDRATION.with(|kept| kept.borrow_mut().take());
+            if let Some(text) = &typed {
+                save_draft(conversation_id, text);
+            }
+            typed
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = conversation_id;
+            None
+        }
     }
 
     pub fn remember_last_conversation(id: Option<&str>) {

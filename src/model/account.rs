@@ -13,13 +13,22 @@ pub struct Viewer {
     /// Questions left today; `None` when not limited (admins).
     pub remaining_today: Option<u32>,
     pub per_day: Option<u32>,
+    /// The guest closed the guest notice in this browser session.
+    #[serde(default)]
+    pub guest_notice_hidden: bool,
 }
+
+/// The session cookie (no expiry: it ends with the browser session) that keeps the guest notice closed.
+pub const GUEST_NOTICE_COOKIE: &str = "tally_guest_notice";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViewerUser {
     pub username: String,
     pub is_admin: bool,
 }
+
+/// The flash's form name for a question posted as a plain form and refused (see `server::chat::ask_form`).
+pub const ASK_FORM: &str = "ask";
 
 /// What a form post (made without JavaScript as well as with it) hands to the page it redirects to: the values
 /// typed (never a password), the errors next to each field, or a notice.

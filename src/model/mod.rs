@@ -133,7 +133,32 @@ pub struct ChatMessage {
     /// What a tax answer was grounded on: the profile stamp, its sources and calculations, unsupported figures.
     #[serde(default)]
     pub grounding: Option<tax::Grounding>,
+    /// How long the answer took, shown under it ("answered in 3.2 s"); `None` while written and for questions.
+    #[serde(default)]
+    pub timing: Option<AnswerTiming>,
     pub created_at_ms: i64,
+}
+
+/// How long an answer took, from the question being stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerTiming {
+    /// Until its first word arrived; `None` when none did.
+    pub first_token_ms: Option<i64>,
+    /// Until it was complete (or stopped, or failed).
+    pub total_ms: i64,
+}
+
+impl AnswerTiming {
+    /// "answered in 3.2 s" (first word after 0.4 s): seconds with one decimal, whole seconds from a minute up.
+    pub fn seconds(ms: i64) -> String {
+        if ms >= 60_000 {
+            let secs = (ms + 500) / 1000;
+            format!("{} min {} s", secs / 60, secs % 60)
+        } else {
+            let tenths = (ms + 50) / 100;
+            format!("{}.{} s", tenths / 10, tenths % 10)
+        }
+    }
 }
 
 /// A line in the sidebar.

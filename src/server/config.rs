@@ -179,6 +179,11 @@ pub struct Config {
     #[arg(long, env = "CHECKPOINT_INTERVAL_MS", default_value_t = 1000)]
     pub checkpoint_interval_ms: u64,
 
+    /// Seconds an answer goes on being written with nobody reading it (a reload, a phone between networks); any
+    /// browser of its owner that opens the conversation meanwhile picks it up where its text stands.
+    #[arg(long, env = "ANSWER_GRACE_SECS", default_value_t = 120)]
+    pub answer_grace_secs: u64,
+
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "LOG_FORMAT", default_value = "pretty", value_parser = ["pretty", "json"])]
     pub log_format: String,

@@ -35,6 +35,9 @@ pub enum AppError {
     HumanCheckFailed(&'static str),
     #[error("an answer is already being written in this conversation")]
     TurnInProgress,
+    /// Attaching to an answer that is no longer being written (it is stored: read it).
+    #[error("the answer has already ended")]
+    AnswerEnded,
     #[error("no model provider is configured")]
     ProviderNotConfigured,
     #[error("invalid title: {0}")]
@@ -78,6 +81,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::HumanCheckFailed(_) => "human_check_failed",
             AppError::TurnInProgress => "turn_in_progress",
+            AppError::AnswerEnded => "answer_ended",
             AppError::ProviderNotConfigured => "provider_not_configured",
             AppError::UnknownModel(_) => "validation_model",
             AppError::ModelNotAllowed(_) => "model_not_allowed",
@@ -112,7 +116,7 @@ impl AppError {
             AppError::MessageTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::TurnInProgress => StatusCode::CONFLICT,
+            AppError::TurnInProgress | AppError::AnswerEnded => StatusCode::CONFLICT,
             AppError::ProviderNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
             AppError::AnswerFailed { .. } => StatusCode::BAD_GATEWAY,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -150,6 +154,7 @@ impl AppError {
             AppError::HumanCheckFailed(why) => {
                 format!("We could not check that you are a person ({why}). Please try again.")
             }
+            AppError::AnswerEnded => "This answer is no longer being written; reload to read it.".into(),
             AppError::TurnInProgress => {
                 "An answer is still being written in this conversation. Wait for it or press Stop.".into()
             }

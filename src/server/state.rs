@@ -150,6 +150,7 @@ impl AppState {
             settings: ChatSettings {
                 max_answer_tokens: config.max_answer_tokens,
                 checkpoint_interval: config.checkpoint_interval(),
+                answer_grace: std::time::Duration::from_secs(config.answer_grace_secs),
             },
         });
         Ok(AppState(Arc::new(Inner {

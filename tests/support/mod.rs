@@ -390,6 +390,31 @@ impl Browser {
         })
     }
 
+    /// Reads an answer still being written (as a reloaded page does); the error reply when refused.
+    pub async fn attach(&self, message_id: &str) -> Result<TurnStream, Reply> {
+        let response = self
+            .client
+            .post(format!("{}/api/chat/attach", self.base_url))
+            .form(&[("message_id", message_id)])
+            .send()
+            .await
+            .expect("attach request");
+        let status = response.status().as_u16();
+        if status != 200 {
+            let text = response.text().await.unwrap_or_default();
+            return Err(Reply {
+                status,
+                body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            });
+        }
+        Ok(TurnStream {
+            response: Some(response),
+            buffer: String::new(),
+            chunks_received: 0,
+            patience: Duration::from_secs(10),
+        })
+    }
+
     /// POSTs JSON to a plain endpoint (not a server function).
     pub async fn post_json(&self, path: &str, body: &str) -> Reply {
         let response = self

@@ -27,7 +27,8 @@ pub fn AccountMenu() -> impl IntoView {
                     _ => view! {
                         <nav aria-label="Account" class="flex items-center gap-1 text-sm">
                             <a href="/signin" rel="external" class="rounded-md px-2 py-1.5 font-medium text-teal-800 hover:bg-slate-100 dark:text-teal-300 dark:hover:bg-slate-800">"Sign in"</a>
-                            <a href="/signup" rel="external" class="rounded-md bg-teal-700 px-2.5 py-1.5 font-medium text-white hover:bg-teal-800">"Sign up"</a>
+                            // On a phone the guest notice carries "Sign up"; the header keeps room.
+                            <a href="/signup" rel="external" class="hidden rounded-md bg-teal-700 px-2.5 py-1.5 font-medium text-white hover:bg-teal-800 sm:inline-block">"Sign up"</a>
                         </nav>
                     }
                     .into_any(),

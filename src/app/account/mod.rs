@@ -9,6 +9,8 @@ mod sign_up;
 
 use leptos::prelude::*;
 
+use super::preferences::ThemeSelect;
+
 pub use menu::AccountMenu;
 pub use settings::SettingsPage;
 pub use sign_in::SignInPage;
@@ -91,6 +93,7 @@ pub fn PageHeader(title: &'static str) -> impl IntoView {
         <header class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
             <DrawerButton />
             <h1 class="min-w-0 flex-1 text-base font-semibold">{title}</h1>
+            <ThemeSelect />
             <AccountMenu />
         </header>
     }

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     app::ChatContext,
-    model::{ChatMessage, MessageStatus, Role, OFFLINE_PROVIDER},
+    model::{AnswerTiming, ChatMessage, MessageStatus, Role, OFFLINE_PROVIDER},
 };
 
 #[component]
@@ -201,6 +201,17 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
     let offline_caveat = (message.provider.as_deref() == Some(OFFLINE_PROVIDER)).then_some(
         "Written by the small offline model, which often gets tax facts wrong: check with a larger model or a professional.",
     );
+    let timing = message
+        .timing
+        .filter(|_| message.status == MessageStatus::Complete)
+        .map(|timing| match timing.first_token_ms {
+            Some(first) => format!(
+                "Answered in {} · first words after {}",
+                AnswerTiming::seconds(timing.total_ms),
+                AnswerTiming::seconds(first)
+            ),
+            None => format!("Answered in {}", AnswerTiming::seconds(timing.total_ms)),
+        });
     let empty = message.content.trim().is_empty();
     let stamp = message
         .grounding
@@ -227,10 +238,15 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
             {message.notice.map(|notice| view! { <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400">{notice}</p> })}
             {offline_caveat.map(|caveat| view! { <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{caveat}</p> })}
             {footer.map(|footer| view! { <p class="usage mt-1 text-xs text-slate-600 dark:text-slate-400">{footer}</p> })}
+            {timing.map(|timing| view! { <p class="timing text-xs text-slate-600 dark:text-slate-400">{timing}</p> })}
             {(!empty).then(|| view! { <CopyButton text=message.content.clone() /> })}
         </article>
     }
 }
+
+const NO_SCRIPT_REFRESH: &str =
+    "<meta http-equiv=\"refresh\" content=\"2\"><p class=\"mt-1 text-xs\">The answer is \
+    being written; this page reloads until it is done.</p>";
 
 /// The question just sent and the answer as it arrives, shown as plain text until it is complete.
 #[component]
@@ -270,6 +286,8 @@ fn PendingAnswer() -> impl IntoView {
                     {move || notice.get().map(|notice| view! {
                         <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400" role="status">{notice}</p>
                     })}
+                    // Without scripts nothing streams: the page reloads until the answer is stored.
+                    <noscript inner_html=NO_SCRIPT_REFRESH></noscript>
                 </article>
             }
         })

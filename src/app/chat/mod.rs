@@ -5,6 +5,7 @@ mod error_notice;
 mod grounding;
 
 pub use grounding::CalculationBody;
+pub use send::stop as stop_answer_on_screen;
 mod messages;
 mod model_select;
 mod send;
@@ -20,18 +21,23 @@ use self::{
     composer::Composer, error_notice::ErrorNotice, messages::MessageList, model_select::ModelSelect,
 };
 use super::{
-    account::{AccountMenu, FlashNotice},
+    account::{flash_for, AccountContext, AccountMenu, FlashNotice},
     banner::GuestBanner,
+    preferences::ThemeSelect,
     sidebar::DrawerButton,
     state::{forget_last_conversation, last_conversation_on_return},
     tax::{CalculatorsButton, TaxProfileButton},
     ChatContext,
 };
-use crate::{api::get_conversation, model::DISCLAIMER};
+use crate::{
+    api::get_conversation,
+    model::{account::ASK_FORM, DISCLAIMER},
+};
 
 #[component]
 pub fn ChatPage() -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let account = AccountContext::use_context();
     let pathname = use_location().pathname;
     let route_id = Memo::new(move |_| {
         pathname.with(|path| {
@@ -69,6 +75,14 @@ pub fn ChatPage() -> impl IntoView {
             ctx.show(None);
         }
     });
+    // An answer still being written when the conversation opened (a reload, another device): read it live.
+    let resume = send::use_resume();
+    Effect::new(move |_| {
+        if let Some(message_id) = ctx.resume.get() {
+            ctx.resume.set(None);
+            resume(message_id);
+        }
+    });
     let conversation = Resource::new(
         move || load_id.get(),
         |id| async move {
@@ -98,13 +112,49 @@ pub fn ChatPage() -> impl IntoView {
             <div class="border-t border-slate-200 bg-white px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] pt-2 dark:border-slate-800 dark:bg-slate-950">
                 <div class="mx-auto w-full max-w-3xl">
                     <ErrorNotice />
-                    <Composer />
+                    <Transition fallback=|| view! { <Composer kept=None /> }>
+                        {move || Suspend::new(async move {
+                            let refused = flash_for(account.flash.await, &[ASK_FORM]);
+                            let kept = refused.as_ref().map(|flash| flash.value("message"));
+                            view! {
+                                {refused.map(|flash| view! { <AskRefused flash /> })}
+                                <Composer kept />
+                            }
+                        })}
+                    </Transition>
                     <p id="disclaimer" class="mt-2 text-xs leading-snug text-slate-600 dark:text-slate-400">
                         {DISCLAIMER}
                     </p>
                 </div>
             </div>
         </main>
+    }
+}
+
+/// Why a question posted before the app took over (or without it) was not sent; its text is back in the box.
+#[component]
+fn AskRefused(flash: crate::model::account::Flash) -> impl IntoView {
+    let ctx = ChatContext::use_context();
+    let message = flash
+        .errors
+        .first()
+        .map(|e| e.message.clone())
+        .unwrap_or_default();
+    let shown = RwSignal::new(true);
+    Effect::new(move |_| {
+        if ctx.is_busy() {
+            shown.set(false);
+        }
+    });
+    view! {
+        <Show when=move || shown.get()>
+            <div
+                role="alert"
+                class="mb-2 rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+            >
+                {message.clone()}
+            </div>
+        </Show>
     }
 }
 
@@ -129,7 +179,8 @@ fn ChatHeader() -> impl IntoView {
             <div class="order-last flex w-full items-center gap-2 sm:w-auto">
                 <TaxProfileButton />
                 <CalculatorsButton />
-                <div class="ml-auto sm:ml-0">
+                <div class="ml-auto flex items-center gap-2 sm:ml-0">
+                    <ThemeSelect />
                     <AccountMenu />
                 </div>
             </div>

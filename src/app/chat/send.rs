@@ -1,21 +1,17 @@
 //! Sending a question and applying the streamed answer to the page (runs in the browser).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use futures::StreamExt;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 
 use crate::{
-    api::{send_message, stop_answer},
+    api::{attach_answer, get_conversation, send_message, stop_answer},
     app::{
         state::{save_draft, PendingTurn, TurnError},
         ChatContext,
     },
     model::{ApiError, EventLineReader, MessageStatus, TurnEvent, TurnRequest},
 };
-
-static NEXT_TURN: AtomicU64 = AtomicU64::new(1);
 
 /// Returns a function that sends a question in the current conversation (or starts one).
 pub fn use_send() -> impl Fn(String) + Clone + 'static {
@@ -26,22 +22,14 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
         if question.is_empty() || ctx.is_busy() {
             return;
         }
-        let turn_id = NEXT_TURN.fetch_add(1, Ordering::Relaxed);
         let conversation_id = ctx.conversation_id.get_untracked();
         let model = ctx.model.get_untracked();
         ctx.error.set(None);
         ctx.draft.set(String::new());
         save_draft(conversation_id.as_deref(), "");
-        ctx.pending.set(Some(PendingTurn {
-            turn_id,
-            question: question.clone(),
-            user_message: None,
-            assistant_message_id: None,
-            text: ArcRwSignal::new(String::new()),
-            notice: ArcRwSignal::new(None),
-            grounding: ArcRwSignal::new(None),
-            stop_requested: false,
-        }));
+        let turn = PendingTurn::asked(question.clone());
+        let turn_id = turn.turn_id;
+        ctx.pending.set(Some(turn));
         let navigate = navigate.clone();
         spawn_local(async move {
             let request = TurnRequest {
@@ -50,23 +38,7 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
                 model,
             };
             match send_message(request).await {
-                Ok(stream) => {
-                    let mut reader = EventLineReader::default();
-                    let mut chunks = stream.into_inner();
-                    while let Some(chunk) = chunks.next().await {
-                        let Ok(chunk) = chunk else { break };
-                        for event in reader.push(&chunk) {
-                            match event {
-                                Ok(event) => apply(ctx, turn_id, event, &navigate),
-                                Err(_) => break,
-                            }
-                        }
-                    }
-                    // The stream ended without a final event: the connection dropped.
-                    if current_turn(ctx, turn_id) {
-                        lost_connection(ctx, question);
-                    }
-                }
+                Ok(stream) => read_events(ctx, turn_id, stream, &navigate).await,
                 Err(error) => {
                     if current_turn(ctx, turn_id) {
                         ctx.pending.set(None);
@@ -75,6 +47,92 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
                         ctx.draft.set(question.clone());
                         let retry = retryable(&error).then_some(question);
                         ctx.error.set(Some(TurnError { error, retry }));
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Reads a turn's events until the answer is finished; an answer still being written when they stop lost its
+/// connection.
+async fn read_events(
+    ctx: ChatContext,
+    turn_id: u64,
+    stream: leptos::server_fn::codec::TextStream<ApiError>,
+    navigate: &impl Fn(&str, NavigateOptions),
+) {
+    let mut reader = EventLineReader::default();
+    let mut chunks = stream.into_inner();
+    'reading: while let Some(chunk) = chunks.next().await {
+        let Ok(chunk) = chunk else { break };
+        for event in reader.push(&chunk) {
+            match event {
+                Ok(event) => apply(ctx, turn_id, event, navigate),
+                Err(_) => break 'reading,
+            }
+        }
+    }
+    if current_turn(ctx, turn_id) {
+        let question = ctx
+            .pending
+            .with_untracked(|p| p.as_ref().map(|p| p.question.clone()))
+            .unwrap_or_default();
+        lost_connection(ctx, question);
+    }
+}
+
+/// Reads, from where its text stands, an answer that was still being written when the conversation was opened. An
+/// answer that ended meanwhile is read from the server as stored.
+pub fn use_resume() -> impl Fn(String) + Clone + 'static {
+    let ctx = ChatContext::use_context();
+    let navigate = use_navigate();
+    move |message_id: String| {
+        let Some(turn_id) = ctx
+            .pending
+            .with_untracked(|p| p.as_ref().map(|p| p.turn_id))
+        else {
+            return;
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match attach_answer(message_id).await {
+                Ok(stream) if current_turn(ctx, turn_id) => {
+                    // The live answer starts with all its text so far, which replaces the stored checkpoint.
+                    ctx.pending.with_untracked(|pending| {
+                        if let Some(pending) = pending {
+                            pending.text.set(String::new());
+                        }
+                    });
+                    read_events(ctx, turn_id, stream, &navigate).await;
+                }
+                Ok(_) => {}
+                Err(error) if error.code == "answer_ended" => {
+                    let Some(id) = ctx.conversation_id.get_untracked() else {
+                        return;
+                    };
+                    if let Ok(detail) = get_conversation(id).await {
+                        if current_turn(ctx, turn_id) {
+                            ctx.pending.set(None);
+                            // Stored as final now; should it still say streaming (a crashed task), show it as is.
+                            let mut detail = detail;
+                            for message in &mut detail.messages {
+                                if message.status == MessageStatus::Streaming {
+                                    message.status = MessageStatus::Interrupted;
+                                }
+                            }
+                            ctx.show(Some(detail));
+                        }
+                    }
+                }
+                Err(error) => {
+                    if current_turn(ctx, turn_id) {
+                        let question = ctx
+                            .pending
+                            .with_untracked(|p| p.as_ref().map(|p| p.question.clone()))
+                            .unwrap_or_default();
+                        lost_connection(ctx, question);
+                        ctx.error.set(Some(TurnError { error, retry: None }));
                     }
                 }
             }
@@ -247,6 +305,7 @@ fn lost_connection(ctx: ChatContext, question: String) {
                     notice: None,
                     follow_ups: Vec::new(),
                     grounding: pending.grounding.get_untracked(),
+                    timing: None,
                     created_at_ms: 0,
                 });
             }

@@ -11,7 +11,10 @@ use self::{
     list::ConversationList,
     search::{SearchBox, SearchResults},
 };
-use super::ChatContext;
+use super::{
+    shortcuts::{Shortcuts, ShortcutsButton},
+    ChatContext,
+};
 
 #[component]
 pub fn Sidebar() -> impl IntoView {
@@ -20,6 +23,7 @@ pub fn Sidebar() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let searching = move || !query.with(|q| q.trim().is_empty());
     let archived = RwSignal::new(false);
+    let shortcuts_open = RwSignal::new(false);
 
     view! {
         <Show when=move || ctx.drawer_open.get()>
@@ -38,14 +42,19 @@ pub fn Sidebar() -> impl IntoView {
         >
             <div class="flex items-center justify-between gap-2 p-3">
                 <a href="/" class="text-lg font-bold text-teal-800 dark:text-teal-300" on:click=move |_| close()>"Tally"</a>
-                <button
-                    type="button"
+                // A link to nowhere, so it also closes the drawer opened without the app (see `DrawerButton`).
+                <a
+                    href="#"
+                    role="button"
                     class="rounded-md p-2 hover:bg-slate-200 md:hidden dark:hover:bg-slate-800"
                     aria-label="Close conversations"
-                    on:click=move |_| close()
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        close();
+                    }
                 >
                     "×"
-                </button>
+                </a>
             </div>
             <div class="flex flex-col gap-2 px-3 pb-2">
                 <a
@@ -74,26 +83,35 @@ pub fn Sidebar() -> impl IntoView {
             >
                 <SearchResults query />
             </Show>
+            <div class="mt-auto border-t border-slate-200 px-3 py-2 dark:border-slate-800">
+                <ShortcutsButton open=shortcuts_open />
+            </div>
         </nav>
+        <Shortcuts open=shortcuts_open />
     }
 }
 
-/// The button that opens the conversation drawer on narrow screens (hidden from `md` up, where the list stays).
+/// The button that opens the conversation drawer on narrow screens (hidden from `md` up, where the list stays). A
+/// link to `#sidebar`, so before the app has taken over the drawer opens by CSS alone (`#sidebar:target`).
 #[component]
 pub fn DrawerButton() -> impl IntoView {
     let ctx = ChatContext::use_context();
     view! {
-        <button
-            type="button"
+        <a
+            href="#sidebar"
+            role="button"
             class="rounded-md p-2 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 md:hidden dark:hover:bg-slate-800"
             aria-label="Open conversations"
             aria-controls="sidebar"
             aria-expanded=move || ctx.drawer_open.get().to_string()
-            on:click=move |_| ctx.drawer_open.set(true)
+            on:click=move |ev| {
+                ev.prevent_default();
+                ctx.drawer_open.set(true);
+            }
         >
             <svg aria-hidden="true" viewBox="0 0 24 24" class="h-5 w-5" fill="none" stroke="currentColor" stroke-width="2">
                 <path d="M4 6h16M4 12h16M4 18h16" />
             </svg>
-        </button>
+        </a>
     }
 }

@@ -5,4 +5,5 @@ mod dialog;
 mod profile;
 
 pub use calculators::CalculatorsButton;
+pub use dialog::Dialog;
 pub use profile::TaxProfileButton;

@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::{markdown, validation::parse_id, Chat};
 use crate::model::{
-    ChatMessage, ConversationDetail, ConversationPage, ConversationSummary, MessagePage, Role,
-    SearchResult, TextRun,
+    AnswerTiming, ChatMessage, ConversationDetail, ConversationPage, ConversationSummary,
+    MessagePage, Role, SearchResult, TextRun,
 };
 use crate::server::{
     error::AppError,
@@ -322,6 +322,10 @@ pub fn to_chat_message(row: MessageRow) -> ChatMessage {
         notice: row.notice,
         follow_ups: row.follow_ups,
         grounding: row.grounding,
+        timing: row.latency_ms.map(|total_ms| AnswerTiming {
+            first_token_ms: row.ttft_ms,
+            total_ms,
+        }),
         created_at_ms: row.created_at_ms,
     }
 }

@@ -1,6 +1,7 @@
 //! Chat: the turn (validate, store, stream, checkpoint, finish), the prompt the model reads, follow-up questions and
 //! titles, and the conversations a guest or user keeps (list, open, rename, pin, archive, search, export).
 
+pub mod ask_form;
 pub mod conversations;
 pub mod export;
 pub mod follow_ups;
@@ -36,8 +37,8 @@ pub struct ChatParts {
     pub prices: usage::Prices,
     /// Partial answers waiting for the next checkpoint pass.
     pub checkpoints: turn::Checkpoints,
-    /// Answers being written right now, so Stop can reach them. Keyed by assistant message id.
-    pub active_turns: Mutex<HashMap<Uuid, CancellationToken>>,
+    /// Answers being written right now, so Stop and late readers can reach them. Keyed by assistant message id.
+    pub active_turns: Mutex<HashMap<Uuid, turn::LiveTurn>>,
     /// Cancelled on shutdown; every turn's token is a child of it.
     pub shutdown: CancellationToken,
     /// Answer tasks, so shutdown can wait until each has stored its final state.
@@ -50,6 +51,8 @@ pub struct ChatParts {
 pub struct ChatSettings {
     pub max_answer_tokens: u32,
     pub checkpoint_interval: Duration,
+    /// How long an answer goes on being written with nobody reading it (a reload, a phone between networks).
+    pub answer_grace: Duration,
 }
 
 impl Chat {

@@ -2,4 +2,6 @@
 
 mod accept;
 pub mod answer_api;
+mod caching;
+mod pwa;
 pub mod serve;

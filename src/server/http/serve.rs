@@ -43,6 +43,7 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("POST", "/api/v1/answer"),
+    ("POST", "/ask"),
     ("GET", "/api/conversations/{id}/export"),
     ("POST", "/signup"),
     ("POST", "/signin"),
@@ -53,6 +54,8 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/settings/delete"),
     ("GET", "/settings/export"),
     ("GET", "/auth/challenge"),
+    ("GET", "/sw.js"),
+    ("GET", "/offline"),
 ];
 
 /// Builds the whole application router.
@@ -79,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         ("GET", "/healthz", get(|| async { "ok" })),
         ("GET", "/readyz", get(readiness)),
         ("POST", "/api/v1/answer", post(super::answer_api::answer)),
+        ("POST", "/ask", post(crate::server::chat::ask_form::ask)),
         (
             "GET",
             "/api/conversations/{id}/export",
@@ -101,6 +105,8 @@ pub fn router(state: AppState) -> Router {
             get(crate::server::chat::export::export_account),
         ),
         ("GET", "/auth/challenge", get(forms::challenge)),
+        ("GET", "/sw.js", get(super::pwa::service_worker)),
+        ("GET", "/offline", get(super::pwa::offline_page)),
     ]
     .into_iter()
     .fold(Router::new(), |router, (method, path, handler)| {
@@ -116,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), identify))
+        .layer(middleware::from_fn_with_state(state.clone(), super::caching::cache_headers))
         // Before the caller is resolved: a forged request gets nothing, not even a session lookup.
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(GovernorLayer::new(governor).error_handler(rate_limited_response))

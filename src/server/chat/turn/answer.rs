@@ -101,7 +101,7 @@ pub(super) async fn write_answer(job: AnswerJob) {
             message_id: answer.id.to_string(),
             grounding: Box::new(grounded.grounding.clone()),
         };
-        let _ = events.send(grounded_event).await;
+        events.send(grounded_event).await;
     }
     let ending = if candidates.is_empty() {
         Ending::NoProvider
@@ -116,7 +116,6 @@ pub(super) async fn write_answer(job: AnswerJob) {
         turn.stream_with_fallback(&candidates, &requests, first_opening, &mut progress)
             .await
     };
-    lock_turns(&chat).remove(&answer.id);
     chat.checkpoints.forget(answer.id);
 
     let (status, error) = match &ending {
@@ -196,23 +195,27 @@ pub(super) async fn write_answer(job: AnswerJob) {
         Ok(row) => {
             tracing::info!(message_id = %row.id, status = row.status.as_str(), provider = row.provider.as_deref(),
                 ttft_ms = row.ttft_ms, latency_ms = row.latency_ms, start_db_ms, db_ms, "answer stored");
-            let _ = events
+            events
                 .send(TurnEvent::Finished {
                     message: Box::new(to_chat_message(row)),
                     error,
                 })
                 .await;
+            // Reachable by Stop and by readers attaching until now; those attached still get follow-ups and title.
+            lock_turns(&chat).remove(&answer.id);
         }
         Err(db_error) => {
             let report = AppError::Database(db_error).report();
+            let answer_id = answer.id;
             let mut message = to_chat_message(answer);
             message.status = MessageStatus::Failed;
-            let _ = events
+            events
                 .send(TurnEvent::Finished {
                     message: Box::new(message),
                     error: Some(report),
                 })
                 .await;
+            lock_turns(&chat).remove(&answer_id);
             return;
         }
     }
@@ -282,7 +285,7 @@ async fn name_conversation(
         .await
     {
         Ok(true) => {
-            let _ = events
+            events
                 .send(TurnEvent::Titled {
                     conversation_id: conversation_id.to_string(),
                     title,
@@ -312,7 +315,7 @@ async fn suggest_follow_ups(
         tracing::warn!(%message_id, %error, "follow-up questions not stored");
         return;
     }
-    let _ = events
+    events
         .send(TurnEvent::FollowUps {
             message_id: message_id.to_string(),
             questions,

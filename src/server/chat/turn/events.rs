@@ -1,30 +1,31 @@
 //! The answer's events on their way to the browser: the channel from the answer task, and the lines of JSON the
 //! browser reads.
 
-use std::task::Poll;
+use std::{sync::Arc, task::Poll};
 
 use futures::{Stream, StreamExt};
-use tokio::sync::mpsc;
 
+use super::live::LiveAnswer;
 use crate::model::TurnEvent;
 
-/// The answer task's end of its events channel. Events travel boxed: the channel keeps its slots in blocks of 32,
-/// two blocks per streaming answer, and a `TurnEvent` is up to 128 bytes; boxed, the blocks take about 0.5 KiB instead
-/// of about 8 KiB, for one small allocation per event while it waits.
-#[derive(Clone)]
-pub(super) struct EventSender(pub(super) mpsc::Sender<Box<TurnEvent>>);
+/// The answer task's end of its events: every reader of the live answer gets them. Dropped when the task is done,
+/// which ends every reader's stream.
+pub(super) struct EventSender(pub(super) Arc<LiveAnswer>);
 
 impl EventSender {
-    pub(super) async fn send(
-        &self,
-        event: TurnEvent,
-    ) -> Result<(), mpsc::error::SendError<Box<TurnEvent>>> {
-        self.0.send(Box::new(event)).await
+    pub(super) async fn send(&self, event: TurnEvent) {
+        self.0.send(event).await
     }
 
-    /// Resolves when the browser's side is gone.
+    /// Resolves when nobody has read the answer for the grace period.
     pub(super) async fn closed(&self) {
-        self.0.closed().await
+        self.0.abandoned().await
+    }
+}
+
+impl Drop for EventSender {
+    fn drop(&mut self) {
+        self.0.end();
     }
 }
 
@@ -88,6 +89,7 @@ pub fn event_writes(
 
 #[cfg(test)]
 mod tests {
+    use tokio::sync::mpsc;
     use tokio_stream::wrappers::ReceiverStream;
 
     use super::*;

@@ -7,15 +7,17 @@
 //! ends (finished, Stop pressed, browser gone, provider failure, shutdown) it stores the final state. The HTTP
 //! response only reads events from that task through a channel, so a vanished client is noticed as a closed channel.
 
+use std::sync::Arc;
+
 use futures::{Stream, StreamExt};
-use tokio::sync::{mpsc, oneshot};
-use tokio_stream::wrappers::ReceiverStream;
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 mod answer;
 mod checkpoints;
 mod events;
+pub mod live;
 mod offline;
 mod request;
 mod streaming;
@@ -24,6 +26,7 @@ mod tools;
 pub use checkpoints::{write_checkpoints, Checkpoints};
 use events::EventSender;
 pub use events::{encode_event_line, event_writes};
+use live::{LiveAnswer, Reader};
 
 use super::{
     conversations::to_chat_message,
@@ -45,8 +48,12 @@ pub const TAX_ASSISTANT_ID: &str = "tax";
 const TITLE_CHARS: usize = 60;
 /// Messages read to build a prompt; the token budget keeps fewer.
 const PROMPT_HISTORY_MESSAGES: i64 = 200;
-/// Events buffered for a slow reader before the answer task waits for it.
-const EVENT_BUFFER: usize = 256;
+
+/// An answer being written, reachable by Stop and by readers attaching.
+pub struct LiveTurn {
+    pub cancel: CancellationToken,
+    pub live: Arc<LiveAnswer>,
+}
 
 /// Validates and stores the question, starts the answer, and returns the stream of events for the browser.
 pub async fn start(
@@ -54,6 +61,55 @@ pub async fn start(
     caller: &Caller,
     request: TurnRequest,
 ) -> Result<impl Stream<Item = TurnEvent> + Send + Unpin + 'static, AppError> {
+    let (started, reader) = begin(chat, caller, request, true).await?;
+    let reader = reader.ok_or_else(|| AppError::Internal("answer ended before it began".into()))?;
+    Ok(futures::stream::iter([started]).chain(reader))
+}
+
+/// Like [`start`], for a question posted as a plain form (the page before its script has arrived): nobody reads
+/// the answer yet; the conversation page that follows attaches to it, or shows it when it is done. Returns the
+/// conversation's id.
+pub async fn start_unread(
+    chat: &Chat,
+    caller: &Caller,
+    request: TurnRequest,
+) -> Result<String, AppError> {
+    match begin(chat, caller, request, false).await?.0 {
+        TurnEvent::Started {
+            conversation_id, ..
+        } => Ok(conversation_id),
+        _ => Err(AppError::Internal("a turn began without its start".into())),
+    }
+}
+
+/// The events of an answer of the caller's still being written: what it has so far, then the rest as it comes.
+pub async fn attach(
+    chat: &Chat,
+    caller: &Caller,
+    message_id: &str,
+) -> Result<impl Stream<Item = TurnEvent> + Send + Unpin + 'static, AppError> {
+    let id = parse_id(message_id)?;
+    let owner = caller
+        .existing_owner(chat.store.as_ref())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    chat.store
+        .find_message(owner, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let live = lock_turns(chat).get(&id).map(|turn| turn.live.clone());
+    live.and_then(|live| live.attach())
+        .ok_or(AppError::AnswerEnded)
+}
+
+/// Validates and stores the question and starts its answer; returns the `Started` event and, when `read`, the
+/// asker's reader of the answer.
+async fn begin(
+    chat: &Chat,
+    caller: &Caller,
+    request: TurnRequest,
+    read: bool,
+) -> Result<(TurnEvent, Option<Reader>), AppError> {
     let limits = chat.limits.for_tier(caller.tier());
     let content = validate_message(&request.content, limits.max_question_chars)?;
     let chosen_model = chosen_model(chat, limits, request.model.as_deref())?;
@@ -85,7 +141,7 @@ pub async fn start(
                     tax_profile: saved,
                     ..conversation
                 };
-                let answer = launch_answer(chat, limits, &conversation, &[], &content);
+                let answer = launch_answer(chat, limits, &conversation, &[], &content, read);
                 Ok::<_, AppError>((conversation, answer))
             };
             let (owner, (conversation, answer)) = tokio::try_join!(find_owner(), launch)?;
@@ -97,7 +153,7 @@ pub async fn start(
             let read_then_launch = async {
                 let (conversation, history) =
                     read_conversation(chat, caller, id, chosen_model).await?;
-                let answer = launch_answer(chat, limits, &conversation, &history, &content);
+                let answer = launch_answer(chat, limits, &conversation, &history, &content, read);
                 Ok((conversation, answer))
             };
             let (owner, (conversation, answer)) = tokio::try_join!(find_owner(), read_then_launch)?;
@@ -129,7 +185,13 @@ pub async fn start(
     // Where a turn's wait on the database goes, for latency work (the load benchmark reads it).
     tracing::debug!(message_id = %stored_answer.id, reads_ms = ms(reads_time),
         begin_ms = ms(db_time - reads_time), "turn started");
-    lock_turns(chat).insert(stored_answer.id, answer.cancel);
+    lock_turns(chat).insert(
+        stored_answer.id,
+        LiveTurn {
+            cancel: answer.cancel,
+            live: answer.live,
+        },
+    );
     let started = TurnEvent::Started {
         conversation_id: conversation.id.to_string(),
         title: conversation.title,
@@ -145,8 +207,7 @@ pub async fn start(
             counter_key: caller.counter_key(),
         },
     });
-    Ok(futures::stream::iter([started])
-        .chain(ReceiverStream::new(answer.events).map(|event| *event)))
+    Ok((started, answer.reader))
 }
 
 /// The model key the browser asked for, if any; an unknown one, or one the caller's tier may not use, is refused.
@@ -227,7 +288,9 @@ struct LaunchedAnswer {
     /// Tells the answer the question is stored; dropping it ends the answer without a trace.
     stored: oneshot::Sender<answer::Stored>,
     cancel: CancellationToken,
-    events: mpsc::Receiver<Box<TurnEvent>>,
+    live: Arc<LiveAnswer>,
+    /// The asker's reader, when they read the answer as it is written.
+    reader: Option<Reader>,
 }
 
 /// The model an answer is asked of first (its fallbacks come after it).
@@ -246,6 +309,7 @@ fn launch_answer(
     conversation: &TurnConversation,
     history: &[MessageRow],
     question: &str,
+    read: bool,
 ) -> LaunchedAnswer {
     let candidates = chat
         .catalog
@@ -272,7 +336,7 @@ fn launch_answer(
         .clone()
         .unwrap_or_else(|| tax_profile::default_profile(tax_profile::today()));
     let cancel = chat.shutdown.child_token();
-    let (sender, events) = mpsc::channel(EVENT_BUFFER);
+    let (live, reader) = LiveAnswer::new(chat.settings.answer_grace, read);
     let (stored, question_stored) = oneshot::channel();
     chat.tasks.spawn(answer::write_answer(answer::AnswerJob {
         chat: chat.clone(),
@@ -286,13 +350,14 @@ fn launch_answer(
         first_exchange: conversation.is_new,
         stored: question_stored,
         cancel: cancel.clone(),
-        events: EventSender(sender),
+        events: EventSender(live.clone()),
     }));
     LaunchedAnswer {
         first,
         stored,
         cancel,
-        events,
+        live,
+        reader,
     }
 }
 
@@ -311,15 +376,15 @@ pub async fn stop(chat: &Chat, caller: &Caller, message_id: &str) -> Result<(), 
         .find_message(owner, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(cancel) = lock_turns(chat).get(&id) {
-        cancel.cancel();
+    if let Some(turn) = lock_turns(chat).get(&id) {
+        turn.cancel.cancel();
     }
     Ok(())
 }
 
 pub(super) fn lock_turns(
     chat: &Chat,
-) -> std::sync::MutexGuard<'_, std::collections::HashMap<Uuid, CancellationToken>> {
+) -> std::sync::MutexGuard<'_, std::collections::HashMap<Uuid, LiveTurn>> {
     // The map is only touched in short, panic-free sections, so a poisoned lock still holds consistent data.
     chat.active_turns
         .lock()

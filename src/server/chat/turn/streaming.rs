@@ -101,9 +101,7 @@ impl Turn<'_> {
                 model: next.label.clone(),
                 notice,
             };
-            if self.events.send(rerouted).await.is_err() {
-                return Ending::Disconnected;
-            }
+            self.events.send(rerouted).await;
         }
         Ending::NoProvider
     }
@@ -130,9 +128,7 @@ impl Turn<'_> {
             let lead = grounded.offline_lead();
             progress.first_token_at.get_or_insert_with(Instant::now);
             progress.text.push_str(&lead);
-            if events.send(TurnEvent::Token { text: lead }).await.is_err() {
-                return Ending::Disconnected;
-            }
+            events.send(TurnEvent::Token { text: lead }).await;
         }
         let first_token_timeout = candidate.timeouts.first_token;
         let idle_timeout = candidate.timeouts.idle;
@@ -189,9 +185,7 @@ impl Turn<'_> {
                             message_id: message_id.to_string(),
                             grounding: Box::new(grounding),
                         };
-                        if events.send(shown).await.is_err() {
-                            return Ending::Disconnected;
-                        }
+                        events.send(shown).await;
                         let mut request = requests.for_candidate(candidate, grounded);
                         if let Some(tools) = request.tools.as_mut() {
                             tools.rounds = rounds.clone();
@@ -218,9 +212,7 @@ impl Turn<'_> {
                     }
                     if let Some(rest) = summary.as_mut().and_then(SummaryFilter::finish) {
                         progress.text.push_str(&rest);
-                        if events.send(TurnEvent::Token { text: rest }).await.is_err() {
-                            return Ending::Disconnected;
-                        }
+                        events.send(TurnEvent::Token { text: rest }).await;
                     }
                     if let Some(dropped) = summary.map(|s| s.dropped).filter(|d| *d > 0) {
                         tracing::info!(message_id = %message_id, dropped, "offline summary sentences left out for unsourced figures");
@@ -245,9 +237,7 @@ impl Turn<'_> {
                     };
                     progress.first_token_at.get_or_insert_with(Instant::now);
                     progress.text.push_str(&text);
-                    if events.send(TurnEvent::Token { text }).await.is_err() {
-                        return Ending::Disconnected;
-                    }
+                    events.send(TurnEvent::Token { text }).await;
                     if last_checkpoint.elapsed() >= chat.settings.checkpoint_interval {
                         last_checkpoint = Instant::now();
                         chat.checkpoints.stage(*message_id, &progress.text);

@@ -80,7 +80,7 @@ pub fn read_flash(headers: &HeaderMap) -> Option<Flash> {
     serde_json::from_slice(&json).ok()
 }
 
-fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
+pub fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     headers.insert(
