@@ -15,7 +15,9 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN_DIR"; }
 trap cleanup EXIT
 
-for f in target/release/tally target/release/tally-mock-openai target/site/pkg/tally.wasm; do
+# Hashed file names (LEPTOS_HASH_FILES): tally.<hash>.wasm and so on; the newest of each kind is this build's.
+pkg_file() { ls -t target/site/pkg/tally*."$1" 2>/dev/null | grep -v '\.\(gz\|br\)$' | head -1; }
+for f in target/release/tally target/release/tally-mock-openai "$(pkg_file wasm)"; do
   [ -e "$f" ] || { echo "missing $f: run scripts/test.sh (or cargo leptos build --release) first" >&2; exit 1; }
 done
 
@@ -27,7 +29,7 @@ target/release/tally-mock-openai --addr "127.0.0.1:$MOCK_PORT" --first-token-del
 pids+=($!)
 
 start_server() {
-  LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD \
+  LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD LEPTOS_HASH_FILES=true \
   LEPTOS_SITE_ADDR="127.0.0.1:$APP_PORT" DATA_DIR="$1" RUST_LOG=warn \
   PROVIDERS=mock PROVIDER_MOCK_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" PROVIDER_MOCK_API_KEY=bench-key \
   PROVIDER_MOCK_MODELS=mock-model GUEST_MESSAGES_PER_MINUTE=1000 GUEST_MESSAGES_PER_DAY=100000 GUEST_TOKENS_PER_DAY=1000000000 IP_REQUESTS_PER_SECOND=1000 \
@@ -67,11 +69,11 @@ for i in $(seq 1 20); do
 done
 after_rss=$(rss_kb "$server")
 
-wasm=target/site/pkg/tally.wasm
+wasm=$(pkg_file wasm)
 wasm_raw=$(stat -c %s "$wasm")
 wasm_gz=$(gzip -9 -c "$wasm" | wc -c)
-js_raw=$(stat -c %s target/site/pkg/tally.js)
-css_raw=$(stat -c %s target/site/pkg/tally.css)
+js_raw=$(stat -c %s "$(pkg_file js)")
+css_raw=$(stat -c %s "$(pkg_file css)")
 
 cat <<EOF
 | measure | value |

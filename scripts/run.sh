@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 if [ -f .env ]; then set -a; . ./.env; set +a; fi
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-exec cargo leptos serve --release
+exec cargo leptos serve --release --precompress

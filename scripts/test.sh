@@ -35,7 +35,7 @@ else
 fi
 
 step "release build"
-cargo leptos build --release
+cargo leptos build --release --precompress
 cargo build --release --no-default-features --features ssr,embedded-model --bin tally-mock-openai --bin tally-bench
 
 step "browser tests"

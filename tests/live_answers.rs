@@ -120,11 +120,19 @@ async fn nobody_else_can_attach_to_an_answer() {
     assert_eq!(stranger.error().code, "not_found");
     let bad = owner.attach("not-an-id").await.expect_err("refused");
     assert_eq!(bad.status, 400, "{}", bad.body);
-    let finished = stream.read_all().await.into_iter().find_map(|event| match event {
-        TurnEvent::Finished { message, .. } => Some(message.status),
-        _ => None,
-    });
-    assert_eq!(finished, Some(MessageStatus::Complete), "the owner's answer is untouched");
+    let finished = stream
+        .read_all()
+        .await
+        .into_iter()
+        .find_map(|event| match event {
+            TurnEvent::Finished { message, .. } => Some(message.status),
+            _ => None,
+        });
+    assert_eq!(
+        finished,
+        Some(MessageStatus::Complete),
+        "the owner's answer is untouched"
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@ import { test, expect, openApp, showConversations, DISCLAIMER } from "./fixtures
 test("Enter sends, the answer streams in, renders as markdown and shows usage", async ({ page, consoleErrors }) => {
   await openApp(page);
   await expect(page.getByText(DISCLAIMER)).toBeVisible();
-  await expect(page.getByRole("status")).toContainText("saved on this device only");
+  await expect(page.getByRole("status").filter({ hasText: "questions left today" })).toBeVisible();
   // A marker that a full page reload would wipe out.
   await page.evaluate(() => ((window as any).__noReload = true));
   // Record every text the answer goes through while it streams.

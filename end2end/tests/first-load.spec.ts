@@ -86,13 +86,15 @@ test.describe("without JavaScript", () => {
 });
 
 test("a reload mid-answer picks the answer up where it stands: no gap, no repeat", async ({ page, consoleErrors }) => {
+  // Two slow answers, read in full.
+  test.setTimeout(120_000);
   // The same question twice: once read straight through, once with a reload in the middle.
   const question = "Tell me everything about deductions [mock:slow]";
   await openApp(page);
   const message = page.getByRole("textbox", { name: "Message" });
   await message.fill(question);
   await message.press("Enter");
-  await expect(log(page).getByText(/tokens: \d+ in/)).toBeVisible({ timeout: 30_000 });
+  await expect(log(page).getByText(/tokens: \d+ in/)).toBeVisible({ timeout: 50_000 });
   const whole = await log(page).getByRole("article", { name: "Tally" }).locator(".answer").innerText();
 
   await openApp(page, "/");
@@ -103,7 +105,7 @@ test("a reload mid-answer picks the answer up where it stands: no gap, no repeat
   await page.reload();
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Stop" })).toBeVisible();
-  await expect(log(page).getByText(/tokens: \d+ in/)).toBeVisible({ timeout: 30_000 });
+  await expect(log(page).getByText(/tokens: \d+ in/)).toBeVisible({ timeout: 50_000 });
   await expect(page.getByText("Stopped: the answer above is incomplete.")).toHaveCount(0);
   const resumed = await log(page).getByRole("article", { name: "Tally" }).locator(".answer").innerText();
   expect(resumed).toBe(whole);
