@@ -87,9 +87,10 @@
     if (!answer) return;
     var solved = false;
     var submitWanted = false;
-    function say(text) { if (status) status.textContent = text; }
+    // The page's own words (in its language) are on the status line's data-text-* attributes; English otherwise.
+    function say(text, key) { if (status) status.textContent = (key && status.dataset[key]) || text; }
     function start() {
-      say("Checking that you are a person…");
+      say("Checking that you are a person…", "textRunning");
       fetch("/auth/challenge", { headers: { accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) throw new Error("HTTP " + response.status);
@@ -98,21 +99,21 @@
         .then(function (challenge) {
           var started = Date.now();
           solve(challenge, function (solution) {
-            if (!solution) { say("The check could not finish. Reload the page to try again."); return; }
+            if (!solution) { say("The check could not finish. Reload the page to try again.", "textFailed"); return; }
             answer.value = solution;
             solved = true;
             form.dataset.humanCheckSolvedMs = String(Date.now() - started);
-            say("Check complete.");
+            say("Check complete.", "textDone");
             if (submitWanted) form.requestSubmit ? form.requestSubmit() : form.submit();
           });
         })
-        .catch(function () { say("The check could not start. Check your connection and reload the page."); });
+        .catch(function () { say("The check could not start. Check your connection and reload the page.", "textOffline"); });
     }
     form.addEventListener("submit", function (event) {
       if (solved) return;
       event.preventDefault();
       submitWanted = true;
-      say("Finishing the check that you are a person… your form is sent as soon as it is done.");
+      say("Finishing the check that you are a person… your form is sent as soon as it is done.", "textWaiting");
     });
     start();
   }

@@ -63,6 +63,7 @@ pub async fn load_account_settings() -> Result<AccountSettings, ApiError> {
         .user()
         .ok_or_else(|| context::fail(AppError::SignInRequired))?;
     let store = state.store.as_ref();
+    let lang = crate::i18n::Lang::current();
     let account = store
         .find_user(user.user_id)
         .await
@@ -75,7 +76,7 @@ pub async fn load_account_settings() -> Result<AccountSettings, ApiError> {
         .into_iter()
         .map(|s| SessionInfo {
             id: s.id.to_string(),
-            device: device::describe(&s.user_agent),
+            device: device::describe(lang, &s.user_agent),
             last_seen_at_ms: s.last_seen_at_ms,
             created_at_ms: s.created_at_ms,
             this_device: s.id == user.session_id,

@@ -12,8 +12,10 @@ use crate::model::{
 };
 
 mod account;
+mod preferences;
 
 pub use account::{load_account_settings, load_viewer, take_flash};
+pub use preferences::save_language;
 
 #[cfg(feature = "ssr")]
 mod context {
@@ -36,9 +38,10 @@ mod context {
         Ok((state, caller))
     }
 
-    /// Logs the error with a correlation id, sets the HTTP status, and returns what the browser gets.
+    /// Logs the error with a correlation id, sets the HTTP status, and returns what the browser gets: the message in
+    /// the language of the page asking (its cookie, else its `Accept-Language`).
     pub fn fail(error: AppError) -> ApiError {
-        let report = error.report();
+        let report = error.report_in(crate::i18n::Lang::current());
         if let Some(response) = use_context::<ResponseOptions>() {
             response.set_status(error.status());
             // A limit says when to come back, in the header HTTP clients read as well as in the body.
@@ -203,7 +206,14 @@ pub async fn save_tax_profile(
         state,
         has_w2_wages,
     };
-    match save_profile(app.store.as_ref(), &caller, form).await {
+    match save_profile(
+        app.store.as_ref(),
+        &caller,
+        form,
+        crate::i18n::Lang::current(),
+    )
+    .await
+    {
         Ok(profile) => {
             // The guest's cookie now says a profile exists, so new conversations read it.
             if let crate::server::identity::caller::Caller::Guest(guest) = &caller {
@@ -227,5 +237,9 @@ pub async fn calculate(
     input: crate::model::tax::CalculatorInput,
 ) -> Result<Result<crate::model::tax::CalculationResult, crate::model::tax::FieldError>, ApiError> {
     let (state, _) = context::caller().await?;
-    Ok(crate::server::tax::service::calculate(&state.tax, &input))
+    Ok(crate::server::tax::service::calculate(
+        &state.tax,
+        &input,
+        crate::i18n::Lang::current(),
+    ))
 }

@@ -5,12 +5,16 @@
 use leptos::prelude::*;
 
 use super::account::AccountContext;
-use crate::model::account::GUEST_NOTICE_COOKIE;
+use crate::{
+    i18n::{fill, texts},
+    model::account::GUEST_NOTICE_COOKIE,
+};
 
 #[component]
 pub fn GuestBanner() -> impl IntoView {
     let account = AccountContext::use_context();
     let closed = RwSignal::new(false);
+    let t = &texts().banner;
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -19,9 +23,12 @@ pub fn GuestBanner() -> impl IntoView {
                     return None;
                 }
                 let left = match (viewer.remaining_today, viewer.per_day) {
-                    (Some(0), _) => "Guest: no questions left today".to_string(),
-                    (Some(left), Some(per_day)) => format!("Guest: {left} of {per_day} questions left today"),
-                    _ => "Guest".to_string(),
+                    (Some(0), _) => t.no_questions_left.to_string(),
+                    (Some(left), Some(per_day)) => fill(
+                        t.questions_left,
+                        &[("left", &left.to_string()), ("per_day", &per_day.to_string())],
+                    ),
+                    _ => t.guest.to_string(),
                 };
                 Some(view! {
                     <Show when=move || !closed.get()>
@@ -31,14 +38,14 @@ pub fn GuestBanner() -> impl IntoView {
                                     <span role="status">{left.clone()}</span>
                                 </summary>
                                 <p class="pb-1">
-                                    "Your history is saved on this device only. With an account it is on every device, and you can ask more each day."
+                                    {t.why_sign_up}
                                 </p>
                             </details>
-                            <a href="/signup" rel="external" class="shrink-0 py-0.5 font-medium underline">"Sign up"</a>
+                            <a href="/signup" rel="external" class="shrink-0 py-0.5 font-medium underline">{t.sign_up}</a>
                             <button
                                 type="button"
                                 class="shrink-0 rounded-md px-1.5 hover:bg-amber-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-amber-700 dark:hover:bg-amber-900"
-                                aria-label="Close the guest notice"
+                                aria-label=t.close
                                 on:click=move |_| {
                                     close_for_this_session();
                                     closed.set(true);

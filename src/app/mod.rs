@@ -18,6 +18,8 @@ use leptos_router::{
 
 pub use state::ChatContext;
 
+use crate::i18n::{texts, Lang};
+
 use self::{
     account::{AccountContext, SettingsPage, SignInPage, SignUpPage},
     chat::ChatPage,
@@ -30,9 +32,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options);
     let theme = preferences::Theme::current().as_str();
+    let lang = Lang::current().code();
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme>
+        <html lang=lang data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
@@ -102,6 +105,8 @@ fn set_content_security_policy(options: &LeptosOptions) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(Lang::current());
+    let t = &texts().app;
     let chat = ChatContext::new();
     provide_context(chat);
     AccountContext::provide();
@@ -114,8 +119,8 @@ pub fn App() -> impl IntoView {
         chat.hydrated.set(true);
     });
     view! {
-        <Title text="Tally: tax answers for freelancers" />
-        <Meta name="description" content="Ask Tally about deductions, self-employment tax, quarterly estimates and deadlines." />
+        <Title text=t.title />
+        <Meta name="description" content=t.description />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Router>
             <div class="flex h-dvh overflow-hidden">
@@ -142,10 +147,11 @@ fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    let t = &texts().app;
     view! {
         <main class="flex flex-1 flex-col items-center justify-center gap-4 p-8 text-center">
-            <h1 class="text-2xl font-semibold">"Page not found"</h1>
-            <a class="text-teal-700 underline dark:text-teal-300" href="/">"Start a new chat"</a>
+            <h1 class="text-2xl font-semibold">{t.not_found}</h1>
+            <a class="text-teal-700 underline dark:text-teal-300" href="/">{t.start_new_chat}</a>
         </main>
     }
 }

@@ -1,7 +1,9 @@
 //! What this browser prefers, kept in cookies so the server renders the page that way from the first byte (no
-//! flash of the wrong theme): the theme now; the language next.
+//! flash of the wrong theme or language): the theme and the language.
 
 use leptos::prelude::*;
+
+use crate::i18n::{texts, Lang, LANGUAGE_COOKIE};
 
 /// Light, dark, or whatever the operating system says.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,11 +27,11 @@ impl Theme {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, t: &'static crate::i18n::PreferencesTexts) -> &'static str {
         match self {
-            Theme::System => "Auto",
-            Theme::Light => "Light",
-            Theme::Dark => "Dark",
+            Theme::System => t.theme_system,
+            Theme::Light => t.theme_light,
+            Theme::Dark => t.theme_dark,
         }
     }
 
@@ -87,6 +89,7 @@ pub fn remember(name: &str, value: &str) {
 /// The "Theme" control: applies at once (the `<html data-theme>` the styles follow) and is remembered.
 #[component]
 pub fn ThemeSelect() -> impl IntoView {
+    let t = &texts().preferences;
     let theme = RwSignal::new(Theme::current());
     let on_change = move |ev| {
         let chosen = Theme::parse(&event_target_value(&ev));
@@ -101,15 +104,54 @@ pub fn ThemeSelect() -> impl IntoView {
     };
     view! {
         <select
-            aria-label="Theme"
-            title="Theme"
+            aria-label=t.theme
+            title=t.theme
             class="rounded-md border border-slate-300 bg-white px-1.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
             on:change=on_change
         >
             {Theme::ALL
                 .into_iter()
                 .map(|option| view! {
-                    <option value=option.as_str() selected=move || theme.get() == option>{option.label()}</option>
+                    <option value=option.as_str() selected=move || theme.get() == option>{option.label(t)}</option>
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// The "Language" control. The whole page is in one language, rendered by the server, so a change reloads it
+/// (after a signed-in user's choice is saved to their profile, which wins over the cookie on every device).
+#[component]
+pub fn LanguageSelect() -> impl IntoView {
+    let t = &texts().preferences;
+    let current = Lang::current();
+    let on_change = move |ev| {
+        let Some(chosen) = Lang::parse(&event_target_value(&ev)) else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            remember(LANGUAGE_COOKIE, chosen.code());
+            leptos::task::spawn_local(async move {
+                // Saved or not (a guest has no profile), the cookie holds the choice for this browser.
+                let _ = crate::api::save_language(chosen.code().to_string()).await;
+                let _ = window().location().reload();
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (chosen, LANGUAGE_COOKIE);
+    };
+    view! {
+        <select
+            aria-label=t.language
+            title=t.language
+            class="rounded-md border border-slate-300 bg-white px-1.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+            on:change=on_change
+        >
+            {Lang::ALL
+                .into_iter()
+                .map(|option| view! {
+                    <option value=option.code() lang=option.code() selected=option == current>{option.name()}</option>
                 })
                 .collect_view()}
         </select>

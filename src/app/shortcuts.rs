@@ -5,24 +5,28 @@ use leptos::{ev::KeyboardEvent, prelude::*};
 use leptos_router::hooks::use_navigate;
 
 use super::{chat::stop_answer_on_screen, tax::Dialog, ChatContext};
+use crate::i18n::{texts, ShortcutsTexts};
 
 const DIALOG_ID: &str = "keyboard-shortcuts";
 
 /// The shortcuts as the dialog lists them: keys, then what they do.
-const SHORTCUTS: &[(&str, &str)] = &[
-    ("Ctrl+K (⌘K on a Mac)", "Search conversations"),
-    ("Ctrl+Shift+O (⌘⇧O on a Mac)", "Start a new chat"),
-    ("Escape", "Stop the answer being written"),
-    ("Enter", "Send the question"),
-    ("Shift+Enter", "New line in the question"),
-    ("?", "Show these shortcuts"),
-];
+fn shortcuts(t: &'static ShortcutsTexts) -> [(&'static str, &'static str); 6] {
+    [
+        (t.search_keys, t.search),
+        (t.new_chat_keys, t.new_chat),
+        ("Escape", t.stop),
+        ("Enter", t.send),
+        ("Shift+Enter", t.new_line),
+        ("?", t.show),
+    ]
+}
 
 /// Listens for the shortcuts on the whole page; renders the dialog that lists them.
 #[component]
 pub fn Shortcuts(open: RwSignal<bool>) -> impl IntoView {
     let ctx = ChatContext::use_context();
     let navigate = use_navigate();
+    let t = &texts().shortcuts;
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         let command = ev.ctrl_key() || ev.meta_key();
         let key = ev.key().to_lowercase();
@@ -44,22 +48,22 @@ pub fn Shortcuts(open: RwSignal<bool>) -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
     view! {
-        <Dialog title="Keyboard shortcuts" id=DIALOG_ID open>
+        <Dialog title=t.title id=DIALOG_ID open>
             <table class="w-full text-left text-sm">
-                <caption class="sr-only">"Keyboard shortcuts"</caption>
+                <caption class="sr-only">{t.title}</caption>
                 <thead>
                     <tr>
-                        <th scope="col" class="py-1 pr-4 font-semibold">"Keys"</th>
-                        <th scope="col" class="py-1 font-semibold">"Does"</th>
+                        <th scope="col" class="py-1 pr-4 font-semibold">{t.keys}</th>
+                        <th scope="col" class="py-1 font-semibold">{t.does}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {SHORTCUTS
-                        .iter()
+                    {shortcuts(t)
+                        .into_iter()
                         .map(|(keys, does)| view! {
                             <tr class="border-t border-slate-200 dark:border-slate-700">
-                                <td class="py-1.5 pr-4"><kbd class="font-mono">{*keys}</kbd></td>
-                                <td class="py-1.5">{*does}</td>
+                                <td class="py-1.5 pr-4"><kbd class="font-mono">{keys}</kbd></td>
+                                <td class="py-1.5">{does}</td>
                             </tr>
                         })
                         .collect_view()}
@@ -72,6 +76,7 @@ pub fn Shortcuts(open: RwSignal<bool>) -> impl IntoView {
 /// The button that opens the list.
 #[component]
 pub fn ShortcutsButton(open: RwSignal<bool>) -> impl IntoView {
+    let t = &texts().shortcuts;
     view! {
         <button
             type="button"
@@ -80,7 +85,7 @@ pub fn ShortcutsButton(open: RwSignal<bool>) -> impl IntoView {
             aria-controls=DIALOG_ID
             on:click=move |_| open.set(true)
         >
-            "Keyboard shortcuts"
+            {t.title}
         </button>
     }
 }

@@ -7,7 +7,8 @@ pub mod tax;
 
 use serde::{Deserialize, Serialize};
 
-/// The disclaimer shown on the chat page and stored with every answer, word for word from the brief.
+/// The disclaimer shown on the chat page and stored with every answer, word for word from the brief. The page shows
+/// it in its own language (`chat.disclaimer` in the catalogue, whose English is this text).
 pub const DISCLAIMER: &str =
     "This information is provided for general guidance only and does not constitute legal or \
 financial advice. Consult with a qualified tax professional for advice specific to your situation.";
@@ -353,9 +354,11 @@ impl leptos::server_fn::error::FromServerFnError for ApiError {
         if let Some(error) = crate::server::error::unreadable_request(&value) {
             return error;
         }
+        let detail = value.to_string();
+        let template = crate::i18n::Lang::current().texts().errors.request_failed;
         ApiError {
             code: "request_failed".into(),
-            message: format!("The request could not be completed: {value}"),
+            message: crate::i18n::fill(template, &[("detail", &detail)]),
             correlation_id: String::new(),
             retry_after_secs: None,
         }
@@ -397,6 +400,11 @@ mod tests {
             "TurnEvent is {} bytes",
             std::mem::size_of::<TurnEvent>()
         );
+    }
+
+    #[test]
+    fn the_page_shows_the_disclaimer_word_for_word() {
+        assert_eq!(crate::i18n::EN.chat.disclaimer, DISCLAIMER);
     }
 
     #[test]

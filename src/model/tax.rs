@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{fill, Lang, Texts};
+
 /// The tax years Tally has passages and parameters for, oldest first.
 pub const TAX_YEARS: [i32; 2] = [2025, 2026];
 
@@ -50,6 +52,18 @@ impl FilingStatus {
             FilingStatus::QualifyingSurvivingSpouse => "Qualifying surviving spouse",
         }
     }
+
+    /// The label in `lang` (the profile form's own texts; the English is [`FilingStatus::label`]).
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        let t = &lang.texts().tax;
+        match self {
+            FilingStatus::Single => t.status_single,
+            FilingStatus::MarriedJoint => t.status_married_joint,
+            FilingStatus::MarriedSeparate => t.status_married_separate,
+            FilingStatus::HeadOfHousehold => t.status_head_of_household,
+            FilingStatus::QualifyingSurvivingSpouse => t.status_qualifying_surviving_spouse,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,6 +105,22 @@ impl BusinessForm {
             BusinessForm::SCorporation => "S corporation",
         }
     }
+
+    /// The label in the language of `texts` (the profile form's own texts; the English is [`BusinessForm::label`]).
+    pub fn label_with(self, texts: &'static Texts) -> &'static str {
+        let t = &texts.tax;
+        match self {
+            BusinessForm::SoleProprietor => t.form_sole_proprietor,
+            BusinessForm::SingleMemberLlc => t.form_single_member_llc,
+            BusinessForm::Partnership => t.form_partnership,
+            BusinessForm::SCorporation => t.form_s_corporation,
+        }
+    }
+
+    /// The label in `lang`.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        self.label_with(lang.texts())
+    }
 }
 
 /// What Tally knows of the caller's tax situation; it goes into the prompt and the retrieval filter.
@@ -110,14 +140,46 @@ pub struct TaxProfile {
 }
 
 impl TaxProfile {
-    /// "Tax year 2025 · US federal · Sole proprietor", the stamp above every tax answer.
+    /// "Tax year 2025 · US federal · Sole proprietor", the stamp above every tax answer, in English: the form an
+    /// answer stores and the API returns ([`localized_stamp`] shows it in the page's language).
     pub fn stamp(&self) -> String {
-        format!(
-            "Tax year {} · US federal · {}",
-            self.tax_year,
-            self.business_form.label()
-        )
+        self.stamp_with(Lang::En.texts())
     }
+
+    /// The stamp in the language of `texts`.
+    pub fn stamp_with(&self, texts: &'static Texts) -> String {
+        stamp_text(texts, self.tax_year, self.business_form)
+    }
+}
+
+fn stamp_text(texts: &'static Texts, tax_year: i32, form: BusinessForm) -> String {
+    fill(
+        texts.tax_answer.stamp,
+        &[
+            ("year", &tax_year.to_string()),
+            ("business_form", form.label_with(texts)),
+        ],
+    )
+}
+
+/// A stored stamp (English, as [`TaxProfile::stamp`] writes it) in the language of `texts`, for the page to show
+/// above an answer; a stamp it cannot read back is shown as it is.
+pub fn localized_stamp(stamp: &str, texts: &'static Texts) -> String {
+    let digits: String = stamp
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let Ok(tax_year) = digits.parse::<i32>() else {
+        return stamp.to_string();
+    };
+    BusinessForm::ALL
+        .into_iter()
+        .find(|form| stamp_text(Lang::En.texts(), tax_year, *form) == stamp)
+        .map_or_else(
+            || stamp.to_string(),
+            |form| stamp_text(texts, tax_year, form),
+        )
 }
 
 /// A passage an answer was given, numbered as the answer cites it ([1], [2], ...).
@@ -256,3 +318,35 @@ impl CalculatorInput {
 }
 
 pub use super::FieldError;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_stamp_shows_in_the_pages_language() {
+        let profile = TaxProfile {
+            tax_year: 2026,
+            state: None,
+            filing_status: FilingStatus::Single,
+            business_form: BusinessForm::SingleMemberLlc,
+            has_w2_wages: false,
+            saved: true,
+        };
+        let stamp = profile.stamp();
+        assert_eq!(stamp, "Tax year 2026 · US federal · Single-member LLC");
+        assert_eq!(localized_stamp(&stamp, Lang::En.texts()), stamp);
+        assert_eq!(
+            localized_stamp(&stamp, Lang::Vi.texts()),
+            "Năm tính thuế 2026 · Liên bang Hoa Kỳ · LLC một thành viên"
+        );
+        assert_eq!(
+            localized_stamp(&stamp, Lang::Vi.texts()),
+            profile.stamp_with(Lang::Vi.texts())
+        );
+        assert_eq!(
+            localized_stamp("Not a stamp", Lang::Vi.texts()),
+            "Not a stamp"
+        );
+    }
+}

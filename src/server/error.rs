@@ -3,7 +3,10 @@
 
 use axum::http::StatusCode;
 
-use crate::model::ApiError;
+use crate::{
+    i18n::{fill, ErrorsTexts, Lang},
+    model::ApiError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -123,77 +126,94 @@ impl AppError {
         }
     }
 
-    /// What the person in front of the screen reads. Never includes internals.
+    /// What the person in front of the screen reads, in English (the public REST API, and every caller that does
+    /// not know the reader's language). Never includes internals.
     pub fn user_message(&self) -> String {
+        self.message_in(Lang::En)
+    }
+
+    /// [`Self::user_message`] in `lang`: the app's server functions answer in the language of the page asking.
+    pub fn message_in(&self, lang: Lang) -> String {
+        let t = &lang.texts().errors;
         match self {
-            AppError::EmptyMessage => "Please type a question before sending.".into(),
-            AppError::MessageTooLong { actual, max } => {
-                format!("Your message is {actual} characters long; the limit is {max}. Please shorten it.")
-            }
-            AppError::ControlCharacters => {
-                "Your message contains invisible control characters. Please retype or paste it as plain text.".into()
-            }
-            AppError::NotFound => "This conversation does not exist or is not yours.".into(),
-            AppError::InvalidId => "That link is not a valid conversation address.".into(),
-            AppError::RateLimited { retry_after_secs } => {
-                format!("You are sending questions faster than allowed. Please wait {retry_after_secs} seconds.")
-            }
-            AppError::QuotaExceeded { retry_after_secs, what } => format!(
-                "You have used {what}. You can ask again in {}.",
-                wait_in_words(*retry_after_secs)
+            AppError::EmptyMessage => t.empty_message.into(),
+            AppError::MessageTooLong { actual, max } => fill(
+                t.message_too_long,
+                &[("actual", &actual.to_string()), ("max", &max.to_string())],
             ),
-            AppError::SignInRequired => "Please sign in first.".into(),
-            AppError::CrossSite => {
-                "This request came from another site and was refused. Use Tally's own pages.".into()
-            }
-            AppError::SignInFailed => "That username or email and password do not match an account.".into(),
-            AppError::TooManyAttempts { retry_after_secs } => format!(
-                "Too many attempts. Please wait {} and try again.",
-                wait_in_words(*retry_after_secs)
+            AppError::ControlCharacters => t.control_characters.into(),
+            AppError::NotFound => t.not_found.into(),
+            AppError::InvalidId => t.invalid_id.into(),
+            AppError::RateLimited { retry_after_secs } => fill(
+                t.rate_limited,
+                &[("seconds", &retry_after_secs.to_string())],
             ),
-            AppError::HumanCheckFailed(why) => {
-                format!("We could not check that you are a person ({why}). Please try again.")
+            AppError::QuotaExceeded {
+                retry_after_secs,
+                what,
+            } => {
+                let wait = wait_in_words_in(*retry_after_secs, lang);
+                match quota_sentence(what, t) {
+                    Some((sentence, limit)) => fill(sentence, &[("limit", limit), ("wait", &wait)]),
+                    None => fill(t.quota_exceeded, &[("what", what), ("wait", &wait)]),
+                }
             }
-            AppError::AnswerEnded => "This answer is no longer being written; reload to read it.".into(),
-            AppError::TurnInProgress => {
-                "An answer is still being written in this conversation. Wait for it or press Stop.".into()
-            }
-            AppError::ProviderNotConfigured => "No AI model is configured on this server yet. The operator needs to \
-                set PROVIDERS (see .env.example) or run scripts/setup.sh to download the offline model."
-                .into(),
-            AppError::UnknownModel(key) => {
-                format!("The model {key:?} is not available on this server. Pick one from the Model list.")
-            }
-            AppError::ModelNotAllowed(key) => format!(
-                "The model {key:?} is not available to you. Sign up, or pick another model from the Model list."
+            AppError::SignInRequired => t.sign_in_required.into(),
+            AppError::CrossSite => t.cross_site.into(),
+            AppError::SignInFailed => t.sign_in_failed.into(),
+            AppError::TooManyAttempts { retry_after_secs } => fill(
+                t.too_many_attempts,
+                &[("wait", &wait_in_words_in(*retry_after_secs, lang))],
             ),
-            AppError::InvalidBody(reason) => format!("The request body is not valid: {reason}"),
-            AppError::InvalidTitle(reason) => reason.clone(),
+            AppError::HumanCheckFailed(why) => fill(
+                t.human_check_failed,
+                &[("why", human_check_reason(*why, t))],
+            ),
+            AppError::AnswerEnded => t.answer_ended.into(),
+            AppError::TurnInProgress => t.turn_in_progress.into(),
+            AppError::ProviderNotConfigured => t.provider_not_configured.into(),
+            AppError::UnknownModel(key) => fill(t.unknown_model, &[("model", &format!("{key:?}"))]),
+            AppError::ModelNotAllowed(key) => {
+                fill(t.model_not_allowed, &[("model", &format!("{key:?}"))])
+            }
+            AppError::InvalidBody(reason) => fill(t.invalid_body, &[("reason", reason)]),
+            AppError::InvalidTitle(reason) => {
+                title_reason(reason, t).unwrap_or_else(|| reason.clone())
+            }
             AppError::InvalidField { message, .. } => message.clone(),
-            AppError::InvalidCursor => "That page of the conversation list does not exist. Please reload.".into(),
-            AppError::SearchTooLong { max } => format!("A search can be at most {max} characters long."),
-            AppError::AnswerFailed { message, .. } => message.clone(),
-            AppError::Database(_) | AppError::Internal(_) => {
-                "Something went wrong on our side. Please try again; if it keeps happening, quote the reference.".into()
+            AppError::InvalidCursor => t.invalid_cursor.into(),
+            AppError::SearchTooLong { max } => {
+                fill(t.search_too_long, &[("max", &max.to_string())])
             }
+            AppError::AnswerFailed { message, .. } => message.clone(),
+            AppError::Database(_) | AppError::Internal(_) => t.internal.into(),
         }
     }
 
-    /// Logs the error with a fresh correlation id and returns what the client gets.
+    /// Logs the error with a fresh correlation id and returns what the client gets, in English.
     pub fn report(&self) -> ApiError {
+        self.report_in(Lang::En)
+    }
+
+    /// [`Self::report`] with the message in `lang`.
+    pub fn report_in(&self, lang: Lang) -> ApiError {
         let correlation_id = new_correlation_id();
         if self.status().is_server_error() {
             tracing::error!(correlation_id, code = self.code(), error = %self, "request failed");
         } else {
             tracing::info!(correlation_id, code = self.code(), error = %self, "request rejected");
         }
-        self.to_api_error(correlation_id)
+        self.to_api_error_in(correlation_id, lang)
     }
 
     pub fn to_api_error(&self, correlation_id: String) -> ApiError {
+        self.to_api_error_in(correlation_id, Lang::En)
+    }
+
+    pub fn to_api_error_in(&self, correlation_id: String, lang: Lang) -> ApiError {
         ApiError {
             code: self.code().into(),
-            message: self.user_message(),
+            message: self.message_in(lang),
             correlation_id,
             retry_after_secs: match self {
                 AppError::RateLimited { retry_after_secs }
@@ -205,6 +225,64 @@ impl AppError {
             },
         }
     }
+}
+
+/// The sentence for a used-up allowance and its number, when `what` is worded as `identity::limits` words it ("your
+/// 20 questions for today", "the 50000 tokens a day"); `None` for any other wording, which is then quoted as is.
+fn quota_sentence<'a>(what: &'a str, t: &'static ErrorsTexts) -> Option<(&'static str, &'a str)> {
+    if let Some(limit) = what
+        .strip_prefix("your ")
+        .and_then(|rest| rest.strip_suffix(" questions for today"))
+        .filter(|limit| is_number(limit))
+    {
+        return Some((t.quota_questions, limit));
+    }
+    what.strip_prefix("the ")
+        .and_then(|rest| rest.strip_suffix(" tokens a day"))
+        .filter(|limit| is_number(limit))
+        .map(|limit| (t.quota_tokens, limit))
+}
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why the human check failed (`identity::human_check` says it in English), in the catalogue's language; an unknown
+/// reason as it is.
+fn human_check_reason(why: &'static str, t: &'static ErrorsTexts) -> &'static str {
+    let en = &Lang::En.texts().errors;
+    [
+        (en.human_check_unfinished, t.human_check_unfinished),
+        (en.human_check_malformed, t.human_check_malformed),
+        (
+            en.human_check_unknown_algorithm,
+            t.human_check_unknown_algorithm,
+        ),
+        (en.human_check_bad_signature, t.human_check_bad_signature),
+        (en.human_check_not_ours, t.human_check_not_ours),
+        (en.human_check_no_expiry, t.human_check_no_expiry),
+        (en.human_check_expired, t.human_check_expired),
+        (en.human_check_wrong, t.human_check_wrong),
+        (en.human_check_used, t.human_check_used),
+    ]
+    .into_iter()
+    .find(|(english, _)| *english == why)
+    .map_or(why, |(_, text)| text)
+}
+
+/// A rename's refusal (`chat::conversations` words it in English), in the catalogue's language; `None` for a reason
+/// the catalogue does not know.
+fn title_reason(reason: &str, t: &'static ErrorsTexts) -> Option<String> {
+    let en = &Lang::En.texts().errors;
+    if reason == en.title_empty {
+        return Some(t.title_empty.into());
+    }
+    if reason == en.title_control_characters {
+        return Some(t.title_control_characters.into());
+    }
+    let (before, after) = en.title_too_long.split_once("{max}")?;
+    let max = reason.strip_prefix(before)?.strip_suffix(after)?;
+    is_number(max).then(|| fill(t.title_too_long, &[("max", max)]))
 }
 
 /// Provider error codes pass through as they are; they are already stable (`provider_timeout`, ...).
@@ -233,25 +311,39 @@ pub fn unreadable_request(error: &leptos::server_fn::error::ServerFnErrorErr) ->
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(StatusCode::BAD_REQUEST);
     }
+    // Only the app's own server functions get here: answer in the language of the page asking.
+    let lang = Lang::current();
     Some(
-        AppError::InvalidBody("it is not valid JSON or form data for this request".into())
-            .to_api_error(correlation_id),
+        AppError::InvalidBody(lang.texts().errors.body_unreadable.into())
+            .to_api_error_in(correlation_id, lang),
     )
 }
 
 /// "42 seconds", "3 minutes", "5 hours 12 minutes": a wait as a person says it.
 pub fn wait_in_words(secs: u64) -> String {
-    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    wait_in_words_in(secs, Lang::En)
+}
+
+/// [`wait_in_words`] in `lang` ("5 giờ 12 phút").
+pub fn wait_in_words_in(secs: u64, lang: Lang) -> String {
+    let t = &lang.texts().errors;
+    let plural = |n: u64, one: &str, other: &str| {
+        fill(
+            if n == 1 { one } else { other },
+            &[("count", &n.to_string())],
+        )
+    };
     match secs {
-        0..=59 => plural(secs.max(1), "second"),
-        60..=3599 => plural(secs.div_ceil(60), "minute"),
+        0..=59 => plural(secs.max(1), t.second_one, t.second_other),
+        60..=3599 => plural(secs.div_ceil(60), t.minute_one, t.minute_other),
         _ => {
             let total_minutes = secs.div_ceil(60);
             let (hours, minutes) = (total_minutes / 60, total_minutes % 60);
+            let hours = plural(hours, t.hour_one, t.hour_other);
             if minutes == 0 {
-                plural(hours, "hour")
+                hours
             } else {
-                format!("{} {}", plural(hours, "hour"), plural(minutes, "minute"))
+                format!("{hours} {}", plural(minutes, t.minute_one, t.minute_other))
             }
         }
     }
@@ -265,7 +357,7 @@ pub fn new_correlation_id() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::wait_in_words;
+    use super::{wait_in_words, wait_in_words_in, AppError, Lang};
 
     #[test]
     fn waits_read_as_people_say_them() {
@@ -275,5 +367,68 @@ mod tests {
         assert_eq!(wait_in_words(3600), "1 hour");
         assert_eq!(wait_in_words(5 * 3600 + 12 * 60), "5 hours 12 minutes");
         assert_eq!(wait_in_words(2 * 3600 - 5), "2 hours");
+    }
+
+    #[test]
+    fn english_messages_stay_as_they_were() {
+        let quota = AppError::QuotaExceeded {
+            retry_after_secs: 61,
+            what: "your 20 questions for today".into(),
+        };
+        assert_eq!(
+            quota.user_message(),
+            "You have used your 20 questions for today. You can ask again in 2 minutes."
+        );
+        let tokens = AppError::QuotaExceeded {
+            retry_after_secs: 30,
+            what: "the 50000 tokens a day".into(),
+        };
+        assert_eq!(
+            tokens.user_message(),
+            "You have used the 50000 tokens a day. You can ask again in 30 seconds."
+        );
+        assert_eq!(
+            AppError::UnknownModel("a/b".into()).user_message(),
+            "The model \"a/b\" is not available on this server. Pick one from the Model list."
+        );
+        assert_eq!(
+            AppError::HumanCheckFailed("the challenge expired").user_message(),
+            "We could not check that you are a person (the challenge expired). Please try again."
+        );
+        assert_eq!(
+            AppError::InvalidTitle("A title can be at most 200 characters.".into()).user_message(),
+            "A title can be at most 200 characters."
+        );
+    }
+
+    #[test]
+    fn server_functions_can_answer_in_vietnamese() {
+        assert_eq!(
+            wait_in_words_in(5 * 3600 + 12 * 60, Lang::Vi),
+            "5 giờ 12 phút"
+        );
+        let quota = AppError::QuotaExceeded {
+            retry_after_secs: 61,
+            what: "your 20 questions for today".into(),
+        };
+        assert_eq!(
+            quota.message_in(Lang::Vi),
+            "Bạn đã dùng hết 20 câu hỏi của hôm nay. Bạn có thể hỏi lại sau 2 phút."
+        );
+        assert_eq!(
+            AppError::InvalidTitle("A title can be at most 200 characters.".into())
+                .message_in(Lang::Vi),
+            "Tiêu đề có thể dài tối đa 200 ký tự."
+        );
+        assert_eq!(
+            AppError::HumanCheckFailed("the challenge expired").message_in(Lang::Vi),
+            "Chúng tôi chưa xác minh được bạn là người thật (thử thách đã hết hạn). Vui lòng thử lại."
+        );
+        let report = AppError::NotFound.to_api_error_in("ref".into(), Lang::Vi);
+        assert_eq!(
+            report.message,
+            "Cuộc trò chuyện này không tồn tại hoặc không phải của bạn."
+        );
+        assert_eq!(report.code, "not_found");
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::account::Flash;
+use crate::{i18n::texts, model::account::Flash};
 
 #[component]
 pub fn TextField(
@@ -61,13 +61,14 @@ pub fn TextField(
 /// The error that belongs to no one field (a wrong password, too many attempts), announced as an alert.
 #[component]
 pub fn FormError(flash: Flash) -> impl IntoView {
+    let t = &texts().account;
     let messages = flash.errors_for("form");
     let field_errors = flash.errors.iter().filter(|e| e.field != "form").count();
     let summary = match (messages.is_empty(), field_errors) {
         (false, _) => Some(messages.join(" ")),
         (true, 0) => None,
-        (true, 1) => Some("Please fix the problem below.".to_string()),
-        (true, _) => Some("Please fix the problems below.".to_string()),
+        (true, 1) => Some(t.fix_problem_one.to_string()),
+        (true, _) => Some(t.fix_problem_other.to_string()),
     };
     summary.map(|text| view! {
         <p role="alert" class="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
@@ -77,15 +78,26 @@ pub fn FormError(flash: Flash) -> impl IntoView {
 }
 
 /// The proof-of-work check: `/human-check.js` solves it in the background and fills the hidden field; the form
-/// waits for it on submit. Its progress is a polite status.
+/// waits for it on submit. Its progress is a polite status, in the page's language: the script takes what to say
+/// from the status line's `data-text-*` attributes.
 #[component]
 pub fn HumanCheck(errors: Vec<String>) -> impl IntoView {
+    let t = &texts().account;
     let invalid = !errors.is_empty();
     view! {
         <div class="flex flex-col gap-1">
             <input type="hidden" name="human_check" data-human-check-answer="" />
-            <p data-human-check-status="" aria-live="polite" class="text-xs text-slate-600 dark:text-slate-400">
-                "A quick check that you are a person runs in this page (no third party is involved)."
+            <p
+                data-human-check-status=""
+                data-text-running=t.human_check_running
+                data-text-failed=t.human_check_failed
+                data-text-done=t.human_check_done
+                data-text-offline=t.human_check_offline
+                data-text-waiting=t.human_check_waiting
+                aria-live="polite"
+                class="text-xs text-slate-600 dark:text-slate-400"
+            >
+                {t.human_check}
             </p>
             {invalid.then(|| view! {
                 <ul class="flex flex-col gap-0.5 text-sm text-red-700 dark:text-red-300">

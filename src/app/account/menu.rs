@@ -5,30 +5,34 @@
 use leptos::prelude::*;
 
 use super::AccountContext;
-use crate::model::account::Viewer;
+use crate::{
+    i18n::{fill, texts, AccountTexts},
+    model::account::Viewer,
+};
 
 /// "12 questions left today" (or "No limit on questions" for admins).
-pub fn questions_left(viewer: &Viewer) -> String {
+pub fn questions_left(t: &AccountTexts, viewer: &Viewer) -> String {
     match viewer.remaining_today {
-        Some(1) => "1 question left today".into(),
-        Some(left) => format!("{left} questions left today"),
-        None => "No limit on questions".into(),
+        Some(1) => fill(t.questions_left_one, &[("count", "1")]),
+        Some(left) => fill(t.questions_left_other, &[("count", &left.to_string())]),
+        None => t.no_limit.into(),
     }
 }
 
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let account = AccountContext::use_context();
+    let t = &texts().account;
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match account.viewer.await {
                     Ok(viewer) if viewer.user.is_some() => view! { <UserMenu viewer /> }.into_any(),
                     _ => view! {
-                        <nav aria-label="Account" class="flex items-center gap-1 text-sm">
-                            <a href="/signin" rel="external" class="rounded-md px-2 py-1.5 font-medium text-teal-800 hover:bg-slate-100 dark:text-teal-300 dark:hover:bg-slate-800">"Sign in"</a>
+                        <nav aria-label=t.account_nav class="flex items-center gap-1 text-sm">
+                            <a href="/signin" rel="external" class="rounded-md px-2 py-1.5 font-medium text-teal-800 hover:bg-slate-100 dark:text-teal-300 dark:hover:bg-slate-800">{t.sign_in}</a>
                             // On a phone the guest notice carries "Sign up"; the header keeps room.
-                            <a href="/signup" rel="external" class="hidden rounded-md bg-teal-700 px-2.5 py-1.5 font-medium text-white hover:bg-teal-800 sm:inline-block">"Sign up"</a>
+                            <a href="/signup" rel="external" class="hidden rounded-md bg-teal-700 px-2.5 py-1.5 font-medium text-white hover:bg-teal-800 sm:inline-block">{t.sign_up}</a>
                         </nav>
                     }
                     .into_any(),
@@ -40,13 +44,14 @@ pub fn AccountMenu() -> impl IntoView {
 
 #[component]
 fn UserMenu(viewer: Viewer) -> impl IntoView {
+    let t = &texts().account;
     let open = RwSignal::new(false);
     let username = viewer
         .user
         .as_ref()
         .map(|u| u.username.clone())
         .unwrap_or_default();
-    let left = questions_left(&viewer);
+    let left = questions_left(t, &viewer);
     view! {
         <div class="relative" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
             <button
@@ -69,9 +74,9 @@ fn UserMenu(viewer: Viewer) -> impl IntoView {
                 hidden=move || !open.get()
             >
                 <p class="px-3 py-2 text-slate-600 dark:text-slate-400">{left}</p>
-                <a role="menuitem" href="/settings" class="block rounded-md px-3 py-2 hover:bg-slate-100 dark:hover:bg-slate-800" on:click=move |_| open.set(false)>"Settings"</a>
+                <a role="menuitem" href="/settings" class="block rounded-md px-3 py-2 hover:bg-slate-100 dark:hover:bg-slate-800" on:click=move |_| open.set(false)>{t.settings}</a>
                 <form method="post" action="/signout">
-                    <button role="menuitem" type="submit" class="block w-full rounded-md px-3 py-2 text-left hover:bg-slate-100 dark:hover:bg-slate-800">"Sign out"</button>
+                    <button role="menuitem" type="submit" class="block w-full rounded-md px-3 py-2 text-left hover:bg-slate-100 dark:hover:bg-slate-800">{t.sign_out}</button>
                 </form>
             </div>
         </div>

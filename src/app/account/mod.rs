@@ -9,7 +9,7 @@ mod sign_up;
 
 use leptos::prelude::*;
 
-use super::preferences::ThemeSelect;
+use super::preferences::{LanguageSelect, ThemeSelect};
 
 pub use menu::AccountMenu;
 pub use settings::SettingsPage;
@@ -19,6 +19,7 @@ pub use sign_up::SignUpPage;
 use crate::{
     api::{load_viewer, take_flash},
     app::{sidebar::DrawerButton, ChatContext},
+    i18n::texts,
     model::{
         account::{Flash, Viewer},
         ApiError,
@@ -59,6 +60,7 @@ pub fn flash_for(flash: Result<Option<Flash>, ApiError>, forms: &[&str]) -> Opti
 pub fn FlashNotice() -> impl IntoView {
     let account = AccountContext::use_context();
     let dismissed = RwSignal::new(false);
+    let t = &texts().account;
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -73,7 +75,7 @@ pub fn FlashNotice() -> impl IntoView {
                             <button
                                 type="button"
                                 class="rounded-md px-2 hover:bg-teal-100 dark:hover:bg-teal-900"
-                                aria-label="Dismiss"
+                                aria-label=t.dismiss
                                 on:click=move |_| dismissed.set(true)
                             >
                                 "×"
@@ -93,6 +95,7 @@ pub fn PageHeader(title: &'static str) -> impl IntoView {
         <header class="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
             <DrawerButton />
             <h1 class="min-w-0 flex-1 text-base font-semibold">{title}</h1>
+            <LanguageSelect />
             <ThemeSelect />
             <AccountMenu />
         </header>

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::{
     api::load_account_settings,
+    i18n::{fill, texts, SettingsTexts},
     model::account::{AccountSettings, Flash, SessionInfo, UsageTotals},
 };
 
@@ -20,23 +21,28 @@ const BUTTON: &str = "self-start rounded-lg bg-teal-700 px-3 py-1.5 text-sm font
 pub fn SettingsPage() -> impl IntoView {
     let account = AccountContext::use_context();
     let settings = Resource::new(|| (), |_| load_account_settings());
+    let t = &texts().settings;
     view! {
         <main class="flex min-w-0 flex-1 flex-col overflow-y-auto" id="main">
-            <PageHeader title="Settings" />
-            <Suspense fallback=|| view! { <p class="p-4">"Loading settings…"</p> }>
+            <PageHeader title=t.title />
+            <Suspense fallback=move || view! { <p class="p-4">{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     let flash = flash_for(account.flash.await, &["email", "password", "sessions", "delete"]);
                     match settings.await {
                         Ok(settings) => view! { <SettingsSections settings flash=flash.unwrap_or_default() /> }.into_any(),
                         Err(error) if error.code == "sign_in_required" => view! {
                             <div class="mx-auto flex max-w-md flex-col gap-3 p-6 text-center">
-                                <p>"Sign in to see your settings."</p>
-                                <a href="/signin" rel="external" class="text-teal-800 underline dark:text-teal-300">"Sign in"</a>
+                                <p>{t.sign_in_to_see}</p>
+                                <a href="/signin" rel="external" class="text-teal-800 underline dark:text-teal-300">{t.sign_in}</a>
                             </div>
                         }.into_any(),
-                        Err(error) => view! {
-                            <p role="alert" class="p-4">{error.message} " Reference: " {error.correlation_id}</p>
-                        }.into_any(),
+                        Err(error) => {
+                            let text = fill(
+                                t.load_failed,
+                                &[("message", &error.message), ("reference", &error.correlation_id)],
+                            );
+                            view! { <p role="alert" class="p-4">{text}</p> }.into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -62,6 +68,7 @@ fn Notice(text: Option<String>) -> impl IntoView {
 
 #[component]
 fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
+    let t = &texts().settings;
     let (email_notice, email_flash) = section_flash(&flash, "email");
     let (password_notice, password_flash) = section_flash(&flash, "password");
     let (sessions_notice, sessions_flash) = section_flash(&flash, "sessions");
@@ -72,69 +79,73 @@ fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
         email_flash.value("email")
     };
     let left = match (settings.remaining_today, settings.per_day) {
-        (Some(left), Some(per_day)) => format!("{left} of your {per_day} questions left today."),
-        _ => "Your questions are not limited.".to_string(),
+        (Some(left), Some(per_day)) => fill(
+            t.questions_left,
+            &[("left", &left.to_string()), ("per_day", &per_day.to_string())],
+        ),
+        _ => t.not_limited.to_string(),
     };
+    let today = fill(t.today, &[("totals", &totals_text(t, &settings.usage_today))]);
     view! {
         <div class="mx-auto flex w-full max-w-2xl flex-col gap-6 p-4">
             <section aria-labelledby="account-heading" class=SECTION>
-                <h2 id="account-heading" class="text-lg font-semibold">"Account"</h2>
-                <p class="text-sm">"Signed in as " <strong>{settings.username.clone()}</strong>
-                    {settings.is_admin.then_some(" (administrator)")}</p>
+                <h2 id="account-heading" class="text-lg font-semibold">{t.account_heading}</h2>
+                <p class="text-sm">{t.signed_in_as} " " <strong>{settings.username.clone()}</strong>
+                    {settings.is_admin.then(|| format!(" {}", t.administrator))}</p>
                 <form method="post" action="/settings/email" novalidate="" class="flex flex-col gap-3">
                     <Notice text=email_notice />
                     <FormError flash=email_flash.clone() />
-                    <TextField name="email" label="Email" kind="email" autocomplete="email"
+                    <TextField name="email" label=t.email_label kind="email" autocomplete="email"
                         value=email_value errors=email_flash.errors_for("email") focus=!email_flash.errors.is_empty() />
-                    <button type="submit" class=BUTTON>"Change email"</button>
+                    <button type="submit" class=BUTTON>{t.change_email}</button>
                 </form>
             </section>
 
             <section aria-labelledby="password-heading" class=SECTION>
-                <h2 id="password-heading" class="text-lg font-semibold">"Password"</h2>
+                <h2 id="password-heading" class="text-lg font-semibold">{t.password_heading}</h2>
                 <form method="post" action="/settings/password" novalidate="" class="flex flex-col gap-3">
                     <Notice text=password_notice />
                     <FormError flash=password_flash.clone() />
-                    <TextField name="current_password" label="Current password" kind="password" autocomplete="current-password"
+                    <TextField name="current_password" label=t.current_password kind="password" autocomplete="current-password"
                         value="" errors=password_flash.errors_for("current_password") focus=!password_flash.errors_for("current_password").is_empty() />
-                    <TextField name="new_password" label="New password" kind="password" autocomplete="new-password"
-                        hint="At least 8 characters, with an upper-case letter, a lower-case letter and a digit. Changing it signs out every other session."
+                    <TextField name="new_password" label=t.new_password kind="password" autocomplete="new-password"
+                        hint=t.new_password_hint
                         value="" errors=password_flash.errors_for("new_password") focus=!password_flash.errors_for("new_password").is_empty() />
-                    <button type="submit" class=BUTTON>"Change password"</button>
+                    <button type="submit" class=BUTTON>{t.change_password}</button>
                 </form>
             </section>
 
             <section aria-labelledby="sessions-heading" class=SECTION>
-                <h2 id="sessions-heading" class="text-lg font-semibold">"Signed-in sessions"</h2>
+                <h2 id="sessions-heading" class="text-lg font-semibold">{t.sessions_heading}</h2>
                 <Notice text=sessions_notice />
                 <FormError flash=sessions_flash />
-                <ul class="flex flex-col divide-y divide-slate-200 dark:divide-slate-800" aria-label="Sessions">
+                <ul class="flex flex-col divide-y divide-slate-200 dark:divide-slate-800" aria-label=t.sessions_label>
                     {settings.sessions.into_iter().map(|session| view! { <SessionRow session /> }).collect_view()}
                 </ul>
             </section>
 
             <section aria-labelledby="usage-heading" class=SECTION>
-                <h2 id="usage-heading" class="text-lg font-semibold">"Usage"</h2>
+                <h2 id="usage-heading" class="text-lg font-semibold">{t.usage_heading}</h2>
                 <p class="text-sm">{left}</p>
-                <p class="text-sm">"Today: " {totals_text(&settings.usage_today)}</p>
+                <p class="text-sm">{today}</p>
                 <UsageTable days=settings.usage_days />
             </section>
 
             <section aria-labelledby="data-heading" class=SECTION>
-                <h2 id="data-heading" class="text-lg font-semibold">"Your data"</h2>
-                <p class="text-sm">"Every conversation and message of your account, as one JSON file."</p>
-                <a href="/settings/export" rel="external" download="" class="self-start text-teal-800 underline dark:text-teal-300">"Download my data"</a>
+                <h2 id="data-heading" class="text-lg font-semibold">{t.data_heading}</h2>
+                <p class="text-sm">{t.data_text}</p>
+                <a href="/settings/export" rel="external" download="" class="self-start text-teal-800 underline dark:text-teal-300">{t.download}</a>
             </section>
 
             <section aria-labelledby="delete-heading" class=SECTION>
-                <h2 id="delete-heading" class="text-lg font-semibold">"Delete account"</h2>
-                <p class="text-sm">"Deletes your account and every conversation, message and setting in it, at once and for good."</p>
+                <h2 id="delete-heading" class="text-lg font-semibold">{t.delete_heading}</h2>
+                <p class="text-sm">{t.delete_text}</p>
                 <form method="post" action="/settings/delete" novalidate="" class="flex flex-col gap-3">
                     <FormError flash=delete_flash.clone() />
-                    <TextField name="password" label="Your password, to confirm" kind="password" autocomplete="current-password"
+                    <TextField name="password" label=t.delete_password kind="password" autocomplete="current-password"
                         value="" errors=delete_flash.errors_for("current_password") focus=!delete_flash.errors.is_empty() />
                     <button type="submit" class="self-start rounded-lg bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700">
-                        "Delete account"
+                        {t.delete_button}
                     </button>
                 </form>
             </section>
@@ -142,16 +153,19 @@ fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
     }
 }
 
-fn totals_text(totals: &UsageTotals) -> String {
+fn totals_text(t: &SettingsTexts, totals: &UsageTotals) -> String {
     let questions = match totals.questions {
-        1 => "1 question".to_string(),
-        n => format!("{n} questions"),
+        1 => fill(t.questions_one, &[("count", "1")]),
+        n => fill(t.questions_other, &[("count", &n.to_string())]),
     };
-    format!(
-        "{questions}, {} tokens in, {} tokens out, about {} estimated.",
-        totals.prompt_tokens,
-        totals.completion_tokens,
-        dollars(totals.cost_micros)
+    fill(
+        t.totals,
+        &[
+            ("questions", &questions),
+            ("tokens_in", &totals.prompt_tokens.to_string()),
+            ("tokens_out", &totals.completion_tokens.to_string()),
+            ("cost", &dollars(totals.cost_micros)),
+        ],
     )
 }
 
@@ -162,19 +176,20 @@ fn dollars(micros: i64) -> String {
 
 #[component]
 fn UsageTable(days: Vec<crate::model::account::UsageDayTotals>) -> impl IntoView {
+    let t = &texts().settings;
     if days.is_empty() {
-        return view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No questions in the last 30 days."</p> }.into_any();
+        return view! { <p class="text-sm text-slate-600 dark:text-slate-400">{t.no_usage}</p> }.into_any();
     }
     view! {
         <table class="w-full text-left text-sm">
-            <caption class="sr-only">"Usage over the last 30 days"</caption>
+            <caption class="sr-only">{t.usage_caption}</caption>
             <thead>
                 <tr class="border-b border-slate-200 dark:border-slate-800">
-                    <th scope="col" class="py-1">"Day"</th>
-                    <th scope="col" class="py-1 text-right">"Questions"</th>
-                    <th scope="col" class="py-1 text-right">"Tokens in"</th>
-                    <th scope="col" class="py-1 text-right">"Tokens out"</th>
-                    <th scope="col" class="py-1 text-right">"Estimated cost"</th>
+                    <th scope="col" class="py-1">{t.day_column}</th>
+                    <th scope="col" class="py-1 text-right">{t.questions_column}</th>
+                    <th scope="col" class="py-1 text-right">{t.tokens_in_column}</th>
+                    <th scope="col" class="py-1 text-right">{t.tokens_out_column}</th>
+                    <th scope="col" class="py-1 text-right">{t.cost_column}</th>
                 </tr>
             </thead>
             <tbody>
@@ -195,26 +210,31 @@ fn UsageTable(days: Vec<crate::model::account::UsageDayTotals>) -> impl IntoView
 
 #[component]
 fn SessionRow(session: SessionInfo) -> impl IntoView {
-    let last_seen = format_time(session.last_seen_at_ms);
-    let label = if session.this_device {
-        format!("Sign out {} (this device)", session.device)
-    } else {
-        format!("Sign out {}", session.device)
-    };
+    let t = &texts().settings;
+    let last_seen = fill(t.last_seen, &[("time", &format_time(session.last_seen_at_ms))]);
+    let device = session.device.clone();
+    let label = fill(
+        if session.this_device {
+            t.sign_out_this_device
+        } else {
+            t.sign_out_device
+        },
+        &[("device", &device)],
+    );
     view! {
         <li class="flex flex-wrap items-center gap-2 py-2">
             <div class="flex-1">
                 <p class="font-medium">
-                    {session.device.clone()}
+                    {device}
                     {session.this_device.then(|| view! {
-                        <span class="ml-2 rounded bg-teal-100 px-1.5 py-0.5 text-xs font-medium text-teal-900 dark:bg-teal-900 dark:text-teal-100">"This device"</span>
+                        <span class="ml-2 rounded bg-teal-100 px-1.5 py-0.5 text-xs font-medium text-teal-900 dark:bg-teal-900 dark:text-teal-100">{t.this_device}</span>
                     })}
                 </p>
-                <p class="text-xs text-slate-600 dark:text-slate-400">"Last seen " {last_seen}</p>
+                <p class="text-xs text-slate-600 dark:text-slate-400">{last_seen}</p>
             </div>
             <form method="post" action="/settings/sessions/revoke">
                 <input type="hidden" name="session_id" value=session.id />
-                <button type="submit" aria-label=label class="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">"Sign out"</button>
+                <button type="submit" aria-label=label class="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t.sign_out}</button>
             </form>
         </li>
     }

@@ -3,12 +3,16 @@
 use leptos::{ev::KeyboardEvent, prelude::*};
 
 use super::send::{stop, use_send};
-use crate::app::{state::save_draft, ChatContext};
+use crate::{
+    app::{state::save_draft, ChatContext},
+    i18n::texts,
+};
 
 /// `kept`: a question a plain form post could not send, back in the box.
 #[component]
 pub fn Composer(kept: Option<String>) -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let t = &texts().chat;
     let send = use_send();
     let submit = {
         let send = send.clone();
@@ -41,14 +45,14 @@ pub fn Composer(kept: Option<String>) -> impl IntoView {
         >
             <input type="hidden" name="conversation_id" prop:value=move || ctx.conversation_id.get().unwrap_or_default() value=ctx.conversation_id.get_untracked().unwrap_or_default() />
             <input type="hidden" name="model" prop:value=move || ctx.model.get().unwrap_or_default() value=ctx.model.get_untracked().unwrap_or_default() />
-            <label for="composer" class="sr-only">"Message"</label>
-            <p id="composer-hint" class="sr-only">"Enter sends, Shift+Enter starts a new line."</p>
+            <label for="composer" class="sr-only">{t.message_label}</label>
+            <p id="composer-hint" class="sr-only">{t.composer_hint}</p>
             <textarea
                 id="composer"
                 name="message"
                 rows="2"
-                aria-label="Message"
-                placeholder="Ask a tax question…"
+                aria-label=t.message_label
+                placeholder=t.message_placeholder
                 aria-describedby="composer-hint"
                 class="max-h-48 min-h-[2.75rem] flex-1 resize-y rounded-xl border border-slate-300 bg-white px-3 py-2 text-base focus:border-teal-600 focus:outline-none focus:ring-2 focus:ring-teal-600/40 dark:border-slate-700 dark:bg-slate-900"
                 prop:value=move || ctx.draft.get()
@@ -70,7 +74,7 @@ pub fn Composer(kept: Option<String>) -> impl IntoView {
                         // Only the app knows the box is empty; a plain post of nothing gets a message instead.
                         disabled=move || ctx.hydrated.get() && !can_send()
                     >
-                        "Send"
+                        {t.send}
                     </button>
                 }
             >
@@ -79,7 +83,7 @@ pub fn Composer(kept: Option<String>) -> impl IntoView {
                     class="rounded-xl border border-slate-400 px-4 py-2.5 font-medium hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:hover:bg-slate-800"
                     on:click=move |_| stop(ctx)
                 >
-                    "Stop"
+                    {t.stop}
                 </button>
             </Show>
         </form>

@@ -3,11 +3,16 @@
 
 use leptos::prelude::*;
 
-use crate::model::tax::{CalculationResult, Grounding, Source};
+use crate::{
+    i18n::{fill, texts},
+    model::tax::{CalculationResult, Grounding, Source},
+};
 
 /// "Tax year 2025 · US federal · Sole proprietor", above the answer.
 #[component]
 pub fn TaxStamp(stamp: String) -> impl IntoView {
+    // Stored in English (old answers, the API); shown in the page's language.
+    let stamp = crate::model::tax::localized_stamp(&stamp, texts());
     view! {
         <p class="tax-stamp mb-1 inline-block rounded-full bg-emerald-50 px-3 py-0.5 text-xs font-medium text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">
             {stamp}
@@ -38,9 +43,10 @@ pub fn GroundingDetails(grounding: Grounding) -> impl IntoView {
 
 #[component]
 fn SourcesList(sources: Vec<Source>, search_query: Option<String>) -> impl IntoView {
+    let t = &texts().chat;
     view! {
-        <section class="sources mt-2 rounded-xl border border-slate-200 px-4 py-2 text-sm dark:border-slate-700" aria-label="Sources">
-            <h3 class="text-xs font-semibold uppercase tracking-wide text-slate-700 dark:text-slate-300">"Sources"</h3>
+        <section class="sources mt-2 rounded-xl border border-slate-200 px-4 py-2 text-sm dark:border-slate-700" aria-label=t.sources>
+            <h3 class="text-xs font-semibold uppercase tracking-wide text-slate-700 dark:text-slate-300">{t.sources}</h3>
             <ol class="mt-1 space-y-1">
                 {sources
                     .into_iter()
@@ -54,7 +60,11 @@ fn SourcesList(sources: Vec<Source>, search_query: Option<String>) -> impl IntoV
                                         href=source.url target="_blank" rel="noopener noreferrer">{source.title}</a>
                                     <span class="text-slate-600 dark:text-slate-400">
                                         {format!(" — {}", source.publication)}{section}
-                                        {format!(" · tax year {} · checked {}", source.tax_year, source.last_checked)}
+                                        {format!(
+                                            " · {} · {}",
+                                            fill(t.tax_year, &[("year", &source.tax_year.to_string())]),
+                                            fill(t.checked, &[("date", &source.last_checked)]),
+                                        )}
                                     </span>
                                 </span>
                             </li>
@@ -64,7 +74,7 @@ fn SourcesList(sources: Vec<Source>, search_query: Option<String>) -> impl IntoV
             </ol>
             {search_query.map(|query| view! {
                 <p class="search-query mt-1 text-xs text-slate-600 dark:text-slate-400">
-                    {format!("Found by searching for “{query}”")}
+                    {fill(t.found_by_search, &[("query", &query)])}
                 </p>
             })}
         </section>
@@ -74,11 +84,13 @@ fn SourcesList(sources: Vec<Source>, search_query: Option<String>) -> impl IntoV
 /// A calculator's result with every step, cited like a source.
 #[component]
 pub fn CalculationCard(calculation: CalculationResult, number: usize) -> impl IntoView {
+    let t = &texts().chat;
     let heading = format!(
-        "[{number}] {} · tax year {}",
-        calculation.title, calculation.tax_year
+        "[{number}] {} · {}",
+        calculation.title,
+        fill(t.tax_year, &[("year", &calculation.tax_year.to_string())])
     );
-    let label = format!("Calculation: {}", calculation.title);
+    let label = fill(t.calculation, &[("title", &calculation.title)]);
     view! {
         <section class="calculation mt-2 rounded-xl border border-emerald-200 bg-emerald-50/50 px-4 py-2 text-sm dark:border-emerald-900 dark:bg-emerald-950/40"
             aria-label=label>
@@ -91,6 +103,7 @@ pub fn CalculationCard(calculation: CalculationResult, number: usize) -> impl In
 /// Steps, result lines, notes and parameter sources of a calculation (the card and the Calculators panel share it).
 #[component]
 pub fn CalculationBody(calculation: CalculationResult) -> impl IntoView {
+    let t = &texts().chat;
     view! {
         <ol class="calculation-steps mt-1 list-decimal space-y-0.5 pl-5">
             {calculation.steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
@@ -104,7 +117,7 @@ pub fn CalculationBody(calculation: CalculationResult) -> impl IntoView {
         </dl>
         {calculation.notes.into_iter().map(|note| view! { <p class="mt-1 text-xs text-slate-700 dark:text-slate-300">{note}</p> }).collect_view()}
         <details class="mt-1 text-xs text-slate-600 dark:text-slate-400">
-            <summary>"Where the figures come from"</summary>
+            <summary>{t.figures_come_from}</summary>
             <ul class="mt-1 space-y-0.5">
                 {calculation
                     .sources

@@ -9,12 +9,14 @@ use super::{
 };
 use crate::{
     app::ChatContext,
-    model::{AnswerTiming, ChatMessage, MessageStatus, Role, OFFLINE_PROVIDER},
+    i18n::{fill, texts, ChatTexts},
+    model::{ChatMessage, MessageStatus, Role, Usage, OFFLINE_PROVIDER},
 };
 
 #[component]
 pub fn MessageList() -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let t = &texts().chat;
     let log = NodeRef::<html::Div>::new();
     let is_empty = move || ctx.messages.with(Vec::is_empty) && !ctx.is_busy();
 
@@ -36,7 +38,7 @@ pub fn MessageList() -> impl IntoView {
         <div
             node_ref=log
             role="log"
-            aria-label="Messages"
+            aria-label=t.messages
             class="flex-1 overflow-y-auto px-3 py-4"
             tabindex="0"
             on:scroll=move |_| earlier.load_if_at_top()
@@ -49,7 +51,7 @@ pub fn MessageList() -> impl IntoView {
                         disabled=move || earlier.loading.get()
                         on:click=move |_| earlier.load()
                     >
-                        {move || if earlier.loading.get() { "Loading…" } else { "Load earlier messages" }}
+                        {move || if earlier.loading.get() { t.loading } else { t.load_earlier }}
                     </button>
                 </Show>
                 <Show when=is_empty>
@@ -143,9 +145,10 @@ fn MessageBubble(message: ChatMessage) -> impl IntoView {
 
 #[component]
 fn UserBubble(text: String, #[prop(default = false)] copyable: bool) -> impl IntoView {
+    let t = &texts().chat;
     let copy = copyable.then(|| view! { <CopyButton text=text.clone() /> });
     view! {
-        <article class="flex max-w-[85%] flex-col items-end self-end" aria-label="You">
+        <article class="flex max-w-[85%] flex-col items-end self-end" aria-label=t.you>
             <p class="whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white">{text}</p>
             {copy}
         </article>
@@ -155,6 +158,7 @@ fn UserBubble(text: String, #[prop(default = false)] copyable: bool) -> impl Int
 /// Copies a message's text (markdown for answers) to the clipboard.
 #[component]
 fn CopyButton(text: String) -> impl IntoView {
+    let t = &texts().chat;
     let copied = RwSignal::new(false);
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
@@ -170,47 +174,47 @@ fn CopyButton(text: String) -> impl IntoView {
         <button
             type="button"
             class="mt-1 rounded px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-slate-400 dark:hover:bg-slate-800"
-            aria-label=move || if copied.get() { "Copied" } else { "Copy message" }
+            aria-label=move || if copied.get() { t.copied } else { t.copy_message }
             on:click=copy
         >
-            {move || if copied.get() { "Copied" } else { "Copy" }}
+            {move || if copied.get() { t.copied } else { t.copy }}
         </button>
     }
 }
 
 #[component]
 fn AnswerBubble(message: ChatMessage) -> impl IntoView {
+    let t = &texts().chat;
     let note = match message.status {
-        MessageStatus::Interrupted => Some("Stopped: the answer above is incomplete.".to_string()),
+        MessageStatus::Interrupted => Some(t.stopped.to_string()),
         MessageStatus::Failed => Some(match &message.error_id {
-            Some(id) => format!("This answer failed before it was finished (reference {id})."),
-            None => "This answer failed before it was finished.".to_string(),
+            Some(id) => fill(t.failed_with_reference, &[("reference", id)]),
+            None => t.failed.to_string(),
         }),
-        MessageStatus::Streaming => {
-            Some("This answer was still being written when the page loaded.".to_string())
-        }
+        MessageStatus::Streaming => Some(t.still_streaming.to_string()),
         MessageStatus::Complete => None,
     };
     let footer = match (&message.usage, &message.model) {
-        (Some(usage), Some(model)) => Some(format!("{} · {model}", usage.describe())),
-        (Some(usage), None) => Some(usage.describe()),
+        (Some(usage), Some(model)) => Some(format!("{} · {model}", describe_usage(t, usage))),
+        (Some(usage), None) => Some(describe_usage(t, usage)),
         (None, Some(model)) if message.status == MessageStatus::Complete => Some(model.clone()),
         _ => None,
     };
     // The offline model is tiny: fluent, but often wrong on tax facts. Say so where the answer is read.
-    let offline_caveat = (message.provider.as_deref() == Some(OFFLINE_PROVIDER)).then_some(
-        "Written by the small offline model, which often gets tax facts wrong: check with a larger model or a professional.",
-    );
+    let offline_caveat =
+        (message.provider.as_deref() == Some(OFFLINE_PROVIDER)).then_some(t.offline_caveat);
     let timing = message
         .timing
         .filter(|_| message.status == MessageStatus::Complete)
         .map(|timing| match timing.first_token_ms {
-            Some(first) => format!(
-                "Answered in {} · first words after {}",
-                AnswerTiming::seconds(timing.total_ms),
-                AnswerTiming::seconds(first)
+            Some(first) => fill(
+                t.answered_in_first_words,
+                &[
+                    ("total", &duration(t, timing.total_ms)),
+                    ("first", &duration(t, first)),
+                ],
             ),
-            None => format!("Answered in {}", AnswerTiming::seconds(timing.total_ms)),
+            None => fill(t.answered_in, &[("total", &duration(t, timing.total_ms))]),
         });
     let empty = message.content.trim().is_empty();
     let stamp = message
@@ -230,7 +234,7 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
             </Show>
             {(unsupported > 0).then(|| view! {
                 <p class="mt-1 text-xs text-amber-800 dark:text-amber-300">
-                    {format!("{unsupported} figure(s) marked above were not found in the sources: check them before relying on them.")}
+                    {fill(t.unsupported_figures, &[("count", &unsupported.to_string())])}
                 </p>
             })}
             {message.grounding.clone().map(|grounding| view! { <GroundingDetails grounding /> })}
@@ -244,14 +248,60 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
     }
 }
 
-const NO_SCRIPT_REFRESH: &str =
-    "<meta http-equiv=\"refresh\" content=\"2\"><p class=\"mt-1 text-xs\">The answer is \
-    being written; this page reloads until it is done.</p>";
+/// "412 tokens: 380 in, 32 out" ([`Usage::describe`] in the page's language).
+fn describe_usage(t: &'static ChatTexts, usage: &Usage) -> String {
+    let template = if usage.estimated {
+        t.usage_estimated
+    } else {
+        t.usage
+    };
+    fill(
+        template,
+        &[
+            ("total", &usage.total().to_string()),
+            ("prompt", &usage.prompt_tokens.to_string()),
+            ("completion", &usage.completion_tokens.to_string()),
+        ],
+    )
+}
+
+/// "3.2 s", "1 min 5 s" ([`crate::model::AnswerTiming::seconds`] in the page's language): seconds with one decimal,
+/// whole seconds from a minute up.
+fn duration(t: &'static ChatTexts, ms: i64) -> String {
+    if ms >= 60_000 {
+        let secs = (ms + 500) / 1000;
+        fill(
+            t.duration_minutes,
+            &[
+                ("minutes", &(secs / 60).to_string()),
+                ("seconds", &(secs % 60).to_string()),
+            ],
+        )
+    } else {
+        let tenths = (ms + 50) / 100;
+        fill(
+            t.duration_seconds,
+            &[
+                ("seconds", &(tenths / 10).to_string()),
+                ("tenths", &(tenths % 10).to_string()),
+            ],
+        )
+    }
+}
+
+/// Without scripts nothing streams: a refresh every two seconds until the answer is stored, and why.
+fn no_script_refresh(t: &'static ChatTexts) -> String {
+    format!(
+        "<meta http-equiv=\"refresh\" content=\"2\"><p class=\"mt-1 text-xs\">{}</p>",
+        t.still_writing_reload
+    )
+}
 
 /// The question just sent and the answer as it arrives, shown as plain text until it is complete.
 #[component]
 fn PendingAnswer() -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let t = &texts().chat;
     move || {
         ctx.pending.get().map(|pending| {
             let notice = pending.notice;
@@ -277,9 +327,9 @@ fn PendingAnswer() -> impl IntoView {
                                 view! { <p class="streaming whitespace-pre-wrap break-words">{move || text.get()}</p> }
                             }
                         >
-                            <p class="flex items-center gap-2 text-slate-600 dark:text-slate-400" role="progressbar" aria-label="Writing the answer">
+                            <p class="flex items-center gap-2 text-slate-600 dark:text-slate-400" role="progressbar" aria-label=t.writing_answer>
                                 <span class="typing-dot"></span><span class="typing-dot"></span><span class="typing-dot"></span>
-                                "Thinking…"
+                                {t.thinking}
                             </p>
                         </Show>
                     </div>
@@ -287,7 +337,7 @@ fn PendingAnswer() -> impl IntoView {
                         <p class="notice mt-1 text-xs text-slate-600 dark:text-slate-400" role="status">{notice}</p>
                     })}
                     // Without scripts nothing streams: the page reloads until the answer is stored.
-                    <noscript inner_html=NO_SCRIPT_REFRESH></noscript>
+                    <noscript inner_html=no_script_refresh(t)></noscript>
                 </article>
             }
         })
@@ -298,6 +348,7 @@ fn PendingAnswer() -> impl IntoView {
 #[component]
 fn FollowUpChips() -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let t = &texts().chat;
     let send = use_send();
     let questions = Memo::new(move |_| {
         if ctx.is_busy() {
@@ -316,7 +367,7 @@ fn FollowUpChips() -> impl IntoView {
         (!questions.is_empty()).then(|| {
             let send = send.clone();
             view! {
-                <div role="group" aria-label="Suggested follow-ups" class="flex flex-wrap gap-2 self-start">
+                <div role="group" aria-label=t.follow_ups class="flex flex-wrap gap-2 self-start">
                     {questions
                         .into_iter()
                         .map(|question| {

@@ -23,7 +23,7 @@ use self::{
 use super::{
     account::{flash_for, AccountContext, AccountMenu, FlashNotice},
     banner::GuestBanner,
-    preferences::ThemeSelect,
+    preferences::{LanguageSelect, ThemeSelect},
     sidebar::DrawerButton,
     state::{forget_last_conversation, last_conversation_on_return},
     tax::{CalculatorsButton, TaxProfileButton},
@@ -31,13 +31,15 @@ use super::{
 };
 use crate::{
     api::get_conversation,
-    model::{account::ASK_FORM, DISCLAIMER},
+    i18n::{fill, texts},
+    model::account::ASK_FORM,
 };
 
 #[component]
 pub fn ChatPage() -> impl IntoView {
     let ctx = ChatContext::use_context();
     let account = AccountContext::use_context();
+    let t = &texts().chat;
     let pathname = use_location().pathname;
     let route_id = Memo::new(move |_| {
         pathname.with(|path| {
@@ -98,7 +100,7 @@ pub fn ChatPage() -> impl IntoView {
             <ChatHeader />
             <FlashNotice />
             <GuestBanner />
-            <Transition fallback=|| view! { <p class="p-4 text-slate-500">"Loading conversation…"</p> }>
+            <Transition fallback=move || view! { <p class="p-4 text-slate-500">{t.loading_conversation}</p> }>
                 {move || Suspend::new(async move {
                     match conversation.await {
                         Ok(detail) => {
@@ -123,7 +125,7 @@ pub fn ChatPage() -> impl IntoView {
                         })}
                     </Transition>
                     <p id="disclaimer" class="mt-2 text-xs leading-snug text-slate-600 dark:text-slate-400">
-                        {DISCLAIMER}
+                        {t.disclaimer}
                     </p>
                 </div>
             </div>
@@ -161,10 +163,11 @@ fn AskRefused(flash: crate::model::account::Flash) -> impl IntoView {
 #[component]
 fn ChatHeader() -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let t = &texts().chat;
     let title = move || {
         let title = ctx.title.get();
         if title.is_empty() {
-            "New chat".to_string()
+            t.new_chat.to_string()
         } else {
             title
         }
@@ -180,6 +183,7 @@ fn ChatHeader() -> impl IntoView {
                 <TaxProfileButton />
                 <CalculatorsButton />
                 <div class="ml-auto flex items-center gap-2 sm:ml-0">
+                    <LanguageSelect />
                     <ThemeSelect />
                     <AccountMenu />
                 </div>
@@ -194,6 +198,7 @@ fn MissingConversation(error: crate::model::ApiError) -> impl IntoView {
     if error.code == "not_found" {
         forget_last_conversation();
     }
+    let t = &texts().chat;
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         let status = if error.code == "not_found" || error.code == "invalid_id" {
@@ -206,8 +211,8 @@ fn MissingConversation(error: crate::model::ApiError) -> impl IntoView {
     view! {
         <div class="flex flex-1 flex-col items-center justify-center gap-3 p-8 text-center" role="alert">
             <p class="text-lg">{error.message.clone()}</p>
-            <p class="text-sm text-slate-600 dark:text-slate-400">"Reference: " {error.correlation_id.clone()}</p>
-            <a class="text-teal-700 underline dark:text-teal-300" href="/">"Start a new chat"</a>
+            <p class="text-sm text-slate-600 dark:text-slate-400">{fill(t.reference, &[("reference", &error.correlation_id)])}</p>
+            <a class="text-teal-700 underline dark:text-teal-300" href="/">{t.start_new_chat}</a>
         </div>
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::list_models,
     app::{state::remember_model, ChatContext},
+    i18n::texts,
     model::ModelChoices,
 };
 
@@ -24,6 +25,7 @@ pub fn ModelSelect() -> impl IntoView {
 #[component]
 fn ModelList(choices: ModelChoices) -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let t = &texts().chat;
     let keys: Vec<String> = choices.models.iter().map(|m| m.key.clone()).collect();
     let default_key = choices.default_key.clone().unwrap_or_default();
     // A remembered choice the server no longer offers shows (and sends) the default instead.
@@ -34,7 +36,7 @@ fn ModelList(choices: ModelChoices) -> impl IntoView {
             .unwrap_or_else(|| default_key.clone())
     });
     view! {
-        <label for="model" class="sr-only">"Model"</label>
+        <label for="model" class="sr-only">{t.model}</label>
         <select
             id="model"
             name="model"

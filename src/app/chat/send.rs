@@ -10,6 +10,7 @@ use crate::{
         state::{save_draft, PendingTurn, TurnError},
         ChatContext,
     },
+    i18n::Lang,
     model::{ApiError, EventLineReader, MessageStatus, TurnEvent, TurnRequest},
 };
 
@@ -314,7 +315,7 @@ fn lost_connection(ctx: ChatContext, question: String) {
     ctx.error.set(Some(TurnError {
         error: ApiError {
             code: "connection_lost".into(),
-            message: "The connection to Tally was lost while the answer was arriving.".into(),
+            message: Lang::current().texts().errors.connection_lost.into(),
             correlation_id: String::new(),
             retry_after_secs: None,
         },

@@ -4,37 +4,37 @@ use leptos::{prelude::*, server::SharedValue};
 use time::{Date, Month};
 
 use super::send::use_send;
+use crate::i18n::{fill, texts, StartersTexts};
 
-/// Curated for freelancers; the first two follow the calendar (see [`season_questions`]).
-const EVERGREEN_QUESTIONS: &[&str] = &[
-    "What can I deduct as a freelancer working from home?",
-    "How is self-employment tax calculated?",
-    "Do I need to file a 1099-NEC for contractors I paid?",
-    "Can I deduct my car or mileage for client visits?",
-    "Should I set up an LLC or S corporation for tax purposes?",
-];
+/// Curated for freelancers, in the page's language; the season's two join them (see [`season_questions`]).
+fn evergreen_questions(t: &'static StartersTexts) -> [&'static str; 5] {
+    [
+        t.home_office,
+        t.self_employment_tax,
+        t.form_1099_nec,
+        t.car_mileage,
+        t.llc_or_s_corp,
+    ]
+}
 
 /// Questions about the tax season people are in on `today`: before the April deadline they are filing last year's
 /// return; after it they are paying this year's estimates and planning before December 31.
-pub fn season_questions(today: Date) -> [String; 2] {
+pub fn season_questions(t: &'static StartersTexts, today: Date) -> [String; 2] {
     let year = today.year();
     let filing_deadline = Date::from_calendar_date(year, Month::April, 15).unwrap_or(today);
+    let this_year = year.to_string();
     if today <= filing_deadline {
         [
-            format!(
-                "What do I need to file my {} taxes as a freelancer by April 15, {year}?",
-                year - 1
+            fill(
+                t.filing_season,
+                &[("last_year", &(year - 1).to_string()), ("year", &this_year)],
             ),
-            format!("When are my quarterly estimated tax payments due in {year}?"),
+            fill(t.estimates_due, &[("year", &this_year)]),
         ]
     } else {
         [
-            format!(
-                "What can I still do before December 31 to lower my {year} taxes as a freelancer?"
-            ),
-            format!(
-                "Which estimated tax payments are still due for the {year} tax year, and when?"
-            ),
+            fill(t.year_end, &[("year", &this_year)]),
+            fill(t.estimates_left, &[("year", &this_year)]),
         ]
     }
 }
@@ -49,24 +49,26 @@ fn today() -> Date {
     Date::from_ordinal_date(year, ordinal).unwrap_or(Date::MIN)
 }
 
-pub fn starter_questions() -> Vec<String> {
-    let [season, estimates] = season_questions(today());
-    let mut questions = vec![EVERGREEN_QUESTIONS[0].to_string(), estimates, season];
-    questions.extend(EVERGREEN_QUESTIONS[1..].iter().map(|q| q.to_string()));
+pub fn starter_questions(t: &'static StartersTexts) -> Vec<String> {
+    let [season, estimates] = season_questions(t, today());
+    let evergreen = evergreen_questions(t);
+    let mut questions = vec![evergreen[0].to_string(), estimates, season];
+    questions.extend(evergreen[1..].iter().map(|q| q.to_string()));
     questions
 }
 
 #[component]
 pub fn StarterQuestions() -> impl IntoView {
     let send = use_send();
-    let questions = starter_questions();
+    let t = &texts().starters;
+    let questions = starter_questions(t);
     view! {
         <section class="flex flex-col gap-3 py-6">
-            <h2 class="text-xl font-semibold">"Ask about your taxes as a freelancer"</h2>
+            <h2 class="text-xl font-semibold">{t.heading}</h2>
             <p class="text-sm text-slate-600 dark:text-slate-400">
-                "Deductions, self-employment tax, quarterly estimates, deadlines and forms. Try one of these:"
+                {t.intro}
             </p>
-            <div role="group" aria-label="Suggested questions" class="grid gap-2 sm:grid-cols-2">
+            <div role="group" aria-label=t.suggested class="grid gap-2 sm:grid-cols-2">
                 {questions
                     .into_iter()
                     .map(|question| {
@@ -93,10 +95,15 @@ mod tests {
     use time::macros::date;
 
     use super::*;
+    use crate::i18n::Lang;
+
+    fn en() -> &'static StartersTexts {
+        &Lang::En.texts().starters
+    }
 
     #[test]
     fn before_the_april_deadline_people_file_last_years_return() {
-        let [season, estimates] = season_questions(date!(2027 - 02 - 10));
+        let [season, estimates] = season_questions(en(), date!(2027 - 02 - 10));
         assert!(
             season.contains("my 2026 taxes") && season.contains("April 15, 2027"),
             "{season}"
@@ -106,11 +113,23 @@ mod tests {
 
     #[test]
     fn after_it_they_plan_the_current_year() {
-        let [season, _] = season_questions(date!(2026 - 11 - 23));
+        let [season, _] = season_questions(en(), date!(2026 - 11 - 23));
         assert!(
             season.contains("before December 31") && season.contains("2026 taxes"),
             "{season}"
         );
-        assert_eq!(starter_questions().len(), 7);
+        assert_eq!(starter_questions(en()).len(), 7);
+    }
+
+    #[test]
+    fn the_season_is_the_same_in_vietnamese() {
+        let vi = &Lang::Vi.texts().starters;
+        let [season, estimates] = season_questions(vi, date!(2027 - 02 - 10));
+        assert!(
+            season.contains("năm 2026") && season.contains("ngày 15 tháng 4 năm 2027"),
+            "{season}"
+        );
+        assert!(estimates.contains("2027"), "{estimates}");
+        assert_eq!(starter_questions(vi).len(), 7);
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::{
     api::{archive_conversation, delete_conversation, pin_conversation, rename_conversation},
     app::{state::TurnError, ChatContext},
+    i18n::{fill, texts},
     model::{ApiError, ConversationSummary},
 };
 
@@ -36,6 +37,7 @@ pub fn ConversationItem(conversation: ConversationSummary) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let open = use_context::<OpenActions>().unwrap_or_default().0;
+    let t = &texts().sidebar;
     let was_open = open.with_untracked(|open| match open {
         Some((open_id, mode)) if *open_id == conversation.id => *mode,
         _ => Mode::Normal,
@@ -112,14 +114,14 @@ pub fn ConversationItem(conversation: ConversationSummary) -> impl IntoView {
                 Mode::ConfirmingDelete => {
                     let delete = delete.clone();
                     view! {
-                        <div class="flex flex-col gap-2 text-sm" role="group" aria-label="Confirm delete">
-                            <p>"Delete \u{201c}" {move || title.get()} "\u{201d}? This cannot be undone."</p>
+                        <div class="flex flex-col gap-2 text-sm" role="group" aria-label=t.confirm_delete_label>
+                            <p>{move || fill(t.confirm_delete, &[("title", &title.get())])}</p>
                             <div class="flex gap-2">
                                 <button type="button" class="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-800" on:click=move |_| delete()>
-                                    "Delete"
+                                    {t.delete}
                                 </button>
                                 <button type="button" class="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100 dark:hover:bg-slate-800" on:click=move |_| mode.set(Mode::Normal)>
-                                    "Cancel"
+                                    {t.cancel}
                                 </button>
                             </div>
                         </div>
@@ -143,7 +145,7 @@ pub fn ConversationItem(conversation: ConversationSummary) -> impl IntoView {
                             <button
                                 type="button"
                                 class="rounded p-1 text-slate-600 hover:bg-slate-300 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-slate-300 dark:hover:bg-slate-700"
-                                aria-label=move || format!("Actions for {}", title.get())
+                                aria-label=move || fill(t.actions_for, &[("title", &title.get())])
                                 aria-expanded=move || menu_open().to_string()
                                 on:click=move |_| mode.set(if menu_open() { Mode::Normal } else { Mode::Menu })
                             >
@@ -153,22 +155,22 @@ pub fn ConversationItem(conversation: ConversationSummary) -> impl IntoView {
                             </button>
                         </div>
                         <Show when=menu_open>
-                            <div class="mt-1 flex flex-col" role="group" aria-label=move || format!("Actions for {}", title.get())>
-                                <button type="button" class=button on:click=move |_| mode.set(Mode::Renaming)>"Rename"</button>
+                            <div class="mt-1 flex flex-col" role="group" aria-label=move || fill(t.actions_for, &[("title", &title.get())])>
+                                <button type="button" class=button on:click=move |_| mode.set(Mode::Renaming)>{t.rename}</button>
                                 <button type="button" class=button on:click=move |_| { mode.set(Mode::Normal); toggle_pin(!pinned) }>
-                                    {if pinned { "Unpin" } else { "Pin" }}
+                                    {if pinned { t.unpin } else { t.pin }}
                                 </button>
                                 <button type="button" class=button on:click=move |_| { mode.set(Mode::Normal); toggle_archive(!archived) }>
-                                    {if archived { "Unarchive" } else { "Archive" }}
+                                    {if archived { t.unarchive } else { t.archive }}
                                 </button>
                                 <a class=button href=format!("/api/conversations/{}/export?format=md", id.get_value()) download="" rel="external">
-                                    "Export as Markdown"
+                                    {t.export_markdown}
                                 </a>
                                 <a class=button href=format!("/api/conversations/{}/export?format=json", id.get_value()) download="" rel="external">
-                                    "Export as JSON"
+                                    {t.export_json}
                                 </a>
                                 <button type="button" class=format!("{button} text-red-700 dark:text-red-300") on:click=move |_| mode.set(Mode::ConfirmingDelete)>
-                                    "Delete"
+                                    {t.delete}
                                 </button>
                             </div>
                         </Show>
@@ -189,6 +191,7 @@ fn RenameField(
     let ctx = ChatContext::use_context();
     let input = NodeRef::<html::Input>::new();
     let draft = RwSignal::new(title.get_untracked());
+    let t = &texts().sidebar;
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(input) = input.get() {
@@ -229,7 +232,7 @@ fn RenameField(
     };
     view! {
         <div class="flex flex-col gap-1">
-            <label class="sr-only" for=move || format!("rename-{}", id.get_value())>"Rename conversation"</label>
+            <label class="sr-only" for=move || format!("rename-{}", id.get_value())>{t.rename_label}</label>
             <input
                 id=move || format!("rename-{}", id.get_value())
                 node_ref=input
@@ -242,7 +245,7 @@ fn RenameField(
                 aria-describedby=move || format!("rename-hint-{}", id.get_value())
             />
             <p id=move || format!("rename-hint-{}", id.get_value()) class="text-xs text-slate-600 dark:text-slate-400">
-                "Enter saves, Escape cancels."
+                {t.rename_hint}
             </p>
             {move || error.get().map(|message| view! { <p class="text-xs text-red-700 dark:text-red-300" role="alert">{message}</p> })}
         </div>

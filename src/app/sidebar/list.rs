@@ -7,6 +7,7 @@ use super::item::{ConversationItem, OpenActions};
 use crate::{
     api::list_conversations,
     app::ChatContext,
+    i18n::texts,
     model::{ApiError, ConversationSummary},
 };
 
@@ -17,6 +18,7 @@ const PREFETCH_PX: i32 = 200;
 pub fn ConversationList(archived: RwSignal<bool>) -> impl IntoView {
     let ctx = ChatContext::use_context();
     provide_context(OpenActions::default());
+    let t = &texts().sidebar;
     let first = Resource::new(
         move || (ctx.list_version.get(), archived.get()),
         |(_, archived)| list_conversations(archived, None),
@@ -58,7 +60,7 @@ pub fn ConversationList(archived: RwSignal<bool>) -> impl IntoView {
                 }
             }
         >
-            <Transition fallback=|| view! { <p class="px-2 text-sm text-slate-600 dark:text-slate-400">"Loading…"</p> }>
+            <Transition fallback=move || view! { <p class="px-2 text-sm text-slate-600 dark:text-slate-400">{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match first.await {
                         Ok(page) => {
@@ -66,7 +68,7 @@ pub fn ConversationList(archived: RwSignal<bool>) -> impl IntoView {
                             more.set(Vec::new());
                             next.set(page.next.clone());
                             if page.items.is_empty() {
-                                let empty = if archived.get_untracked() { "No archived conversations." } else { "No conversations yet." };
+                                let empty = if archived.get_untracked() { t.no_archived } else { t.no_conversations };
                                 view! { <p class="px-2 py-4 text-sm text-slate-600 dark:text-slate-400">{empty}</p> }.into_any()
                             } else {
                                 // The button renders with the list it continues, so the server's HTML and the
@@ -83,7 +85,7 @@ pub fn ConversationList(archived: RwSignal<bool>) -> impl IntoView {
                                             disabled=move || loading.get()
                                             on:click=move |_| load_more()
                                         >
-                                            {move || if loading.get() { "Loading…" } else { "Load more conversations" }}
+                                            {move || if loading.get() { t.loading } else { t.load_more }}
                                         </button>
                                     </Show>
                                 }.into_any()
@@ -105,6 +107,7 @@ fn Entries(
     first: Vec<ConversationSummary>,
     more: RwSignal<Vec<ConversationSummary>>,
 ) -> impl IntoView {
+    let t = &texts().sidebar;
     let all = move || {
         let mut items = first.clone();
         items.extend(more.get());
@@ -121,13 +124,13 @@ fn Entries(
     };
     view! {
         <Show when=has_pinned.clone()>
-            <h2 class="px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">"Pinned"</h2>
-            <ul class="flex flex-col gap-1" aria-label="Pinned conversations">
+            <h2 class="px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{t.pinned}</h2>
+            <ul class="flex flex-col gap-1" aria-label=t.pinned_label>
                 <For each=pinned.clone() key=|c| (c.id.clone(), c.pinned, c.archived) let:conversation>
                     <ConversationItem conversation />
                 </For>
             </ul>
-            <h2 class="px-2 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">"Recent"</h2>
+            <h2 class="px-2 pb-1 pt-3 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{t.recent}</h2>
         </Show>
         <ul class="flex flex-col gap-1">
             <For each=others.clone() key=|c| (c.id.clone(), c.pinned, c.archived) let:conversation>

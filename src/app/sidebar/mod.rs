@@ -15,6 +15,7 @@ use super::{
     shortcuts::{Shortcuts, ShortcutsButton},
     ChatContext,
 };
+use crate::i18n::texts;
 
 #[component]
 pub fn Sidebar() -> impl IntoView {
@@ -24,6 +25,7 @@ pub fn Sidebar() -> impl IntoView {
     let searching = move || !query.with(|q| q.trim().is_empty());
     let archived = RwSignal::new(false);
     let shortcuts_open = RwSignal::new(false);
+    let t = &texts().sidebar;
 
     view! {
         <Show when=move || ctx.drawer_open.get()>
@@ -31,7 +33,7 @@ pub fn Sidebar() -> impl IntoView {
         </Show>
         <nav
             id="sidebar"
-            aria-label="Conversations"
+            aria-label=t.nav_label
             class=move || {
                 let position = if ctx.drawer_open.get() { "translate-x-0" } else { "-translate-x-full max-md:invisible" };
                 format!(
@@ -47,7 +49,7 @@ pub fn Sidebar() -> impl IntoView {
                     href="#"
                     role="button"
                     class="rounded-md p-2 hover:bg-slate-200 md:hidden dark:hover:bg-slate-800"
-                    aria-label="Close conversations"
+                    aria-label=t.close_drawer
                     on:click=move |ev| {
                         ev.prevent_default();
                         close();
@@ -63,7 +65,7 @@ pub fn Sidebar() -> impl IntoView {
                     role="button"
                     on:click=move |_| close()
                 >
-                    "New chat"
+                    {t.new_chat}
                 </a>
                 <SearchBox query />
                 <Show when=move || !searching()>
@@ -73,7 +75,7 @@ pub fn Sidebar() -> impl IntoView {
                         aria-pressed=move || archived.get().to_string()
                         on:click=move |_| archived.update(|a| *a = !*a)
                     >
-                        {move || if archived.get() { "Showing archived · show active" } else { "Show archived" }}
+                        {move || if archived.get() { t.showing_archived } else { t.show_archived }}
                     </button>
                 </Show>
             </div>
@@ -96,12 +98,13 @@ pub fn Sidebar() -> impl IntoView {
 #[component]
 pub fn DrawerButton() -> impl IntoView {
     let ctx = ChatContext::use_context();
+    let t = &texts().sidebar;
     view! {
         <a
             href="#sidebar"
             role="button"
             class="rounded-md p-2 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 md:hidden dark:hover:bg-slate-800"
-            aria-label="Open conversations"
+            aria-label=t.open_drawer
             aria-controls="sidebar"
             aria-expanded=move || ctx.drawer_open.get().to_string()
             on:click=move |ev| {

@@ -5,7 +5,12 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_navigate;
 
-use crate::{api::search_conversations, app::ChatContext, model::SearchResult};
+use crate::{
+    api::search_conversations,
+    app::ChatContext,
+    i18n::{fill, texts},
+    model::SearchResult,
+};
 
 /// Milliseconds of quiet typing before a search is sent.
 const DEBOUNCE_MS: u64 = 250;
@@ -14,6 +19,7 @@ const DEBOUNCE_MS: u64 = 250;
 pub fn SearchBox(query: RwSignal<String>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let generation = StoredValue::new(0u64);
+    let t = &texts().sidebar;
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         typed.set(value.clone());
@@ -31,12 +37,12 @@ pub fn SearchBox(query: RwSignal<String>) -> impl IntoView {
     };
     view! {
         <div role="search">
-            <label for="conversation-search" class="sr-only">"Search conversations"</label>
+            <label for="conversation-search" class="sr-only">{t.search_label}</label>
             <input
                 id="conversation-search"
                 type="search"
                 maxlength="200"
-                placeholder="Search conversations"
+                placeholder=t.search_label
                 autocomplete="off"
                 class="w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm focus:border-teal-600 focus:outline-none focus:ring-2 focus:ring-teal-600/40 dark:border-slate-700 dark:bg-slate-950"
                 prop:value=move || typed.get()
@@ -55,17 +61,18 @@ pub fn SearchBox(query: RwSignal<String>) -> impl IntoView {
 #[component]
 pub fn SearchResults(query: RwSignal<String>) -> impl IntoView {
     let results = Resource::new(move || query.get(), search_conversations);
+    let t = &texts().sidebar;
     view! {
         <div class="flex-1 overflow-y-auto px-2 pb-4">
-            <Transition fallback=|| view! { <p class="px-2 text-sm text-slate-600 dark:text-slate-400">"Searching…"</p> }>
+            <Transition fallback=move || view! { <p class="px-2 text-sm text-slate-600 dark:text-slate-400">{t.searching}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(hits) if hits.is_empty() => view! {
-                            <p class="px-2 py-4 text-sm text-slate-600 dark:text-slate-400" role="status">"No conversations match."</p>
+                            <p class="px-2 py-4 text-sm text-slate-600 dark:text-slate-400" role="status">{t.no_matches}</p>
                         }.into_any(),
                         Ok(hits) => view! {
-                            <p class="sr-only" role="status">{format!("{} conversations match", hits.len())}</p>
-                            <ul class="flex flex-col gap-1" aria-label="Search results">
+                            <p class="sr-only" role="status">{fill(if hits.len() == 1 { t.matches_one } else { t.matches_other }, &[("count", &hits.len().to_string())])}</p>
+                            <ul class="flex flex-col gap-1" aria-label=t.search_results>
                                 {hits.into_iter().map(|hit| view! { <SearchHit hit /> }).collect_view()}
                             </ul>
                         }.into_any(),
@@ -83,6 +90,7 @@ pub fn SearchResults(query: RwSignal<String>) -> impl IntoView {
 fn SearchHit(hit: SearchResult) -> impl IntoView {
     let ctx = ChatContext::use_context();
     let navigate = use_navigate();
+    let t = &texts().sidebar;
     let href = format!("/c/{}", hit.id);
     // Navigated here rather than by the router's link handling, which left the address bar behind when the link
     // sat in the search results (the conversation opened, the URL stayed `/`).
@@ -106,7 +114,7 @@ fn SearchHit(hit: SearchResult) -> impl IntoView {
             >
                 <span class="block truncate text-sm font-medium">
                     {hit.title}
-                    {hit.archived.then_some(view! { <span class="ml-1 text-xs font-normal text-slate-600 dark:text-slate-400">"(archived)"</span> })}
+                    {hit.archived.then_some(view! { <span class="ml-1 text-xs font-normal text-slate-600 dark:text-slate-400">{t.archived_tag}</span> })}
                 </span>
                 <span class="snippet block text-xs text-slate-700 dark:text-slate-300">
                     {hit

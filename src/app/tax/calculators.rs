@@ -3,22 +3,30 @@
 
 use leptos::prelude::*;
 
-use super::dialog::{Dialog, HeaderButton, FIELD_CLASS, PRIMARY_BUTTON};
+use super::{
+    dialog::{Dialog, HeaderButton, FIELD_CLASS, PRIMARY_BUTTON},
+    filing_status_label,
+};
 use crate::{
     api::calculate,
     app::chat::CalculationBody,
+    i18n::{fill, texts, TaxTexts},
     model::{
         tax::{CalculationResult, CalculatorInput, FieldError, FilingStatus, TAX_YEARS},
         ApiError,
     },
 };
 
+/// One of the page's texts, picked from the `tax` section: the table below names its texts rather than holding
+/// them, since the language is the page's.
+type Text = fn(&'static TaxTexts) -> &'static str;
+
 /// A field of a calculator's form.
 #[derive(Clone, Copy)]
 struct Field {
     key: &'static str,
-    label: &'static str,
-    hint: &'static str,
+    label: Text,
+    hint: Text,
     kind: FieldKind,
 }
 
@@ -31,11 +39,11 @@ enum FieldKind {
 
 struct Calculator {
     key: &'static str,
-    name: &'static str,
+    name: Text,
     fields: &'static [Field],
 }
 
-const fn money(key: &'static str, label: &'static str, hint: &'static str) -> Field {
+const fn money(key: &'static str, label: Text, hint: Text) -> Field {
     Field {
         key,
         label,
@@ -46,110 +54,110 @@ const fn money(key: &'static str, label: &'static str, hint: &'static str) -> Fi
 
 const STATUS: Field = Field {
     key: "filing_status",
-    label: "Filing status",
-    hint: "",
+    label: |t| t.filing_status,
+    hint: |_| "",
     kind: FieldKind::FilingStatus,
 };
 
 const CALCULATORS: &[Calculator] = &[
     Calculator {
         key: "self_employment_tax",
-        name: "Self-employment tax",
+        name: |t| t.calc_self_employment_tax,
         fields: &[
             money(
                 "net_profit",
-                "Net profit",
-                "Schedule C line 31; a loss as -1200",
+                |t| t.field_net_profit,
+                |t| t.hint_net_profit_schedule_c,
             ),
             money(
                 "w2_social_security_wages",
-                "W-2 Social Security wages",
-                "Optional: box 3 of your W-2s",
+                |t| t.field_w2_social_security_wages,
+                |t| t.hint_w2_social_security_wages,
             ),
         ],
     },
     Calculator {
         key: "set_aside",
-        name: "How much to set aside",
+        name: |t| t.calc_set_aside,
         fields: &[
             STATUS,
             money(
                 "net_profit",
-                "Net profit",
-                "From self-employment, for the year",
+                |t| t.field_net_profit,
+                |t| t.hint_net_profit_year,
             ),
-            money("w2_wages", "W-2 wages", "Optional"),
+            money("w2_wages", |t| t.field_w2_wages, |t| t.optional),
         ],
     },
     Calculator {
         key: "estimated_payments",
-        name: "Quarterly estimated payments",
+        name: |t| t.calc_estimated_payments,
         fields: &[
             STATUS,
             money(
                 "expected_tax",
-                "Expected total tax this year",
-                "Income tax plus self-employment tax",
+                |t| t.field_expected_tax,
+                |t| t.hint_expected_tax,
             ),
             money(
                 "prior_year_tax",
-                "Last year's total tax",
-                "Form 1040 line 24",
+                |t| t.field_prior_year_tax,
+                |t| t.hint_prior_year_tax,
             ),
             money(
                 "prior_year_agi",
-                "Last year's adjusted gross income",
-                "Form 1040 line 11",
+                |t| t.field_prior_year_agi,
+                |t| t.hint_prior_year_agi,
             ),
-            money("withholding", "Withholding expected this year", "Optional"),
+            money("withholding", |t| t.field_withholding, |t| t.optional),
         ],
     },
     Calculator {
         key: "due_dates",
-        name: "Estimated tax due dates",
+        name: |t| t.calc_due_dates,
         fields: &[],
     },
     Calculator {
         key: "additional_medicare_tax",
-        name: "Additional Medicare Tax",
+        name: |t| t.calc_additional_medicare_tax,
         fields: &[
             STATUS,
             money(
                 "self_employment_income",
-                "Self-employment income",
-                "Net earnings from Schedule SE",
+                |t| t.field_self_employment_income,
+                |t| t.hint_self_employment_income,
             ),
             money(
                 "medicare_wages",
-                "Medicare wages",
-                "Optional: box 5 of your W-2s",
+                |t| t.field_medicare_wages,
+                |t| t.hint_medicare_wages,
             ),
         ],
     },
     Calculator {
         key: "mileage",
-        name: "Standard mileage deduction",
+        name: |t| t.calc_mileage,
         fields: &[Field {
             key: "business_miles",
-            label: "Business miles",
-            hint: "From your mileage log",
+            label: |t| t.field_business_miles,
+            hint: |t| t.hint_business_miles,
             kind: FieldKind::Number,
         }],
     },
     Calculator {
         key: "home_office",
-        name: "Home office (simplified method)",
+        name: |t| t.calc_home_office,
         fields: &[
             Field {
                 key: "square_feet",
-                label: "Office area in square feet",
-                hint: "Used regularly and only for the business",
+                label: |t| t.field_square_feet,
+                hint: |t| t.hint_square_feet,
                 kind: FieldKind::Number,
             },
             money(
                 "gross_income_limit",
-                "Business income less other expenses",
-                "The deduction cannot exceed it",
+                |t| t.field_gross_income_limit,
+                |t| t.hint_gross_income_limit,
             ),
         ],
     },
@@ -158,9 +166,10 @@ const CALCULATORS: &[Calculator] = &[
 #[component]
 pub fn CalculatorsButton() -> impl IntoView {
     let open = RwSignal::new(false);
+    let t = &texts().tax;
     view! {
-        <HeaderButton label="Calculators" controls="calculators" open />
-        <Dialog title="Calculators" id="calculators" open>
+        <HeaderButton label=t.calculators controls="calculators" open />
+        <Dialog title=t.calculators id="calculators" open>
             <CalculatorForms />
         </Dialog>
     }
@@ -169,8 +178,9 @@ pub fn CalculatorsButton() -> impl IntoView {
 #[component]
 fn CalculatorForms() -> impl IntoView {
     let chosen = RwSignal::new(CALCULATORS[0].key);
+    let t = &texts().tax;
     view! {
-        <label for="calculator" class="text-sm font-medium">"Calculator"</label>
+        <label for="calculator" class="text-sm font-medium">{t.calculator}</label>
         <select id="calculator" class=FIELD_CLASS prop:value=move || chosen.get().to_string()
             on:change=move |ev| {
                 let key = event_target_value(&ev);
@@ -178,7 +188,7 @@ fn CalculatorForms() -> impl IntoView {
                     chosen.set(c.key);
                 }
             }>
-            {CALCULATORS.iter().map(|c| view! { <option value=c.key>{c.name}</option> }).collect_view()}
+            {CALCULATORS.iter().map(move |c| view! { <option value=c.key>{(c.name)(t)}</option> }).collect_view()}
         </select>
         {move || {
             let key = chosen.get();
@@ -189,6 +199,7 @@ fn CalculatorForms() -> impl IntoView {
 
 #[component]
 fn CalculatorForm(calculator: &'static Calculator) -> impl IntoView {
+    let t = &texts().tax;
     let year = RwSignal::new(TAX_YEARS[TAX_YEARS.len() - 1].to_string());
     let values: Vec<RwSignal<String>> = calculator
         .fields
@@ -245,7 +256,7 @@ fn CalculatorForm(calculator: &'static Calculator) -> impl IntoView {
         .fields
         .iter()
         .zip(values)
-        .map(|(field, value)| {
+        .map(move |(field, value)| {
             let id = format!("calc-{}", field.key);
             let error = move || {
                 invalid.get().filter(|e| e.field == field.key).map(|e| view! {
@@ -255,7 +266,7 @@ fn CalculatorForm(calculator: &'static Calculator) -> impl IntoView {
             let control = match field.kind {
                 FieldKind::FilingStatus => view! {
                     <select id=id.clone() class=FIELD_CLASS prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
-                        {FilingStatus::ALL.iter().map(|s| view! { <option value=s.key()>{s.label()}</option> }).collect_view()}
+                        {FilingStatus::ALL.iter().map(move |s| view! { <option value=s.key()>{filing_status_label(t, *s)}</option> }).collect_view()}
                     </select>
                 }
                 .into_any(),
@@ -266,11 +277,12 @@ fn CalculatorForm(calculator: &'static Calculator) -> impl IntoView {
                 }
                 .into_any(),
             };
+            let hint = (field.hint)(t);
             view! {
                 <div>
-                    <label for=id class="text-sm font-medium">{field.label}</label>
+                    <label for=id class="text-sm font-medium">{(field.label)(t)}</label>
                     {control}
-                    {(!field.hint.is_empty()).then(|| view! { <p class="mt-0.5 text-xs text-slate-600 dark:text-slate-400">{field.hint}</p> })}
+                    {(!hint.is_empty()).then(|| view! { <p class="mt-0.5 text-xs text-slate-600 dark:text-slate-400">{hint}</p> })}
                     {error}
                 </div>
             }
@@ -279,7 +291,7 @@ fn CalculatorForm(calculator: &'static Calculator) -> impl IntoView {
     view! {
         <form class="mt-3 space-y-3" on:submit=move |ev| { ev.prevent_default(); run.dispatch(()); }>
             <div>
-                <label for="calc-tax-year" class="text-sm font-medium">"Tax year"</label>
+                <label for="calc-tax-year" class="text-sm font-medium">{t.tax_year}</label>
                 <select id="calc-tax-year" class=FIELD_CLASS prop:value=move || year.get() on:change=move |ev| year.set(event_target_value(&ev))>
                     {TAX_YEARS.iter().rev().map(|y| view! { <option value=y.to_string()>{y.to_string()}</option> }).collect_view()}
                 </select>
@@ -290,12 +302,12 @@ fn CalculatorForm(calculator: &'static Calculator) -> impl IntoView {
             {fields}
             {move || failed.get().map(|e| view! { <p role="alert" class="text-sm text-red-700 dark:text-red-400">{e.message}</p> })}
             <div class="flex justify-end">
-                <button type="submit" class=PRIMARY_BUTTON disabled=move || run.pending().get()>"Calculate"</button>
+                <button type="submit" class=PRIMARY_BUTTON disabled=move || run.pending().get()>{t.calculate}</button>
             </div>
         </form>
         {move || result.get().map(|calculation| view! {
-            <section class="mt-4 rounded-xl border border-emerald-200 p-3 text-sm dark:border-emerald-900" aria-label="Result" aria-live="polite">
-                <h3 class="font-semibold">{format!("{} · tax year {}", calculation.title, calculation.tax_year)}</h3>
+            <section class="mt-4 rounded-xl border border-emerald-200 p-3 text-sm dark:border-emerald-900" aria-label=t.result aria-live="polite">
+                <h3 class="font-semibold">{fill(t.result_heading, &[("title", &calculation.title), ("year", &calculation.tax_year.to_string())])}</h3>
                 <CalculationBody calculation />
             </section>
         })}

@@ -3,6 +3,8 @@
 
 use leptos::{html, prelude::*};
 
+use crate::i18n::texts;
+
 #[component]
 pub fn Dialog(
     /// The heading, also the dialog's accessible name.
@@ -12,6 +14,7 @@ pub fn Dialog(
     children: ChildrenFn,
 ) -> impl IntoView {
     let panel = NodeRef::<html::Div>::new();
+    let t = &texts().tax;
     let heading_id = format!("{id}-title");
     Effect::new(move |_| {
         if open.get() {
@@ -43,7 +46,7 @@ pub fn Dialog(
                     <div class="mb-3 flex items-center justify-between gap-2">
                         <h2 id=heading_id.clone() class="text-lg font-semibold">{title}</h2>
                         <button type="button" class="rounded-md px-2 py-1 text-sm hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:hover:bg-slate-800"
-                            on:click=move |_| close()>"Close"</button>
+                            on:click=move |_| close()>{t.close}</button>
                     </div>
                     {children()}
                 </div>

@@ -4,6 +4,7 @@
 //! reloading without one) and in full when it is done. Refused, it goes back to the page it came from with the
 //! reason and the question typed (a flash), so nothing typed is lost.
 
+use crate::i18n::{fill, Lang};
 use axum::{
     extract::{rejection::FormRejection, State},
     response::Response,
@@ -42,8 +43,10 @@ pub struct AskForm {
 pub async fn ask(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: axum::http::HeaderMap,
     form: Result<Form<AskForm>, FormRejection>,
 ) -> Response {
+    let lang = Lang::of_caller(&caller, &headers);
     let form = match form {
         Ok(Form(form)) => form,
         Err(rejection) => {
@@ -51,7 +54,7 @@ pub async fn ask(
                 "the form could not be read ({})",
                 rejection.body_text()
             ));
-            return refused("/", &error, String::new());
+            return refused(lang, "/", &error, String::new());
         }
     };
     let conversation_id = non_empty(form.conversation_id);
@@ -67,7 +70,7 @@ pub async fn ask(
     };
     match turn::start_unread(&state.chat, &caller, request).await {
         Ok(conversation_id) => see_other(&format!("/c/{conversation_id}"), Vec::new()),
-        Err(error) => refused(&page, &error, form.message),
+        Err(error) => refused(lang, &page, &error, form.message),
     }
 }
 
@@ -75,11 +78,14 @@ pub async fn ask(
 /// text stays in the browser's form history (Back) rather than in a cookie.
 const KEPT_QUESTION_BYTES: usize = 1_500;
 
-fn refused(page: &str, error: &AppError, message: String) -> Response {
-    let report = error.report();
+fn refused(lang: Lang, page: &str, error: &AppError, message: String) -> Response {
+    let report = error.report_in(lang);
     let text = match report.correlation_id.as_str() {
         "" => report.message,
-        reference => format!("{} Reference: {reference}", report.message),
+        reference => fill(
+            lang.texts().identity.with_reference,
+            &[("message", &report.message), ("reference", reference)],
+        ),
     };
     let kept = if message.len() <= KEPT_QUESTION_BYTES {
         message

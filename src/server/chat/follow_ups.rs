@@ -30,7 +30,7 @@ pub fn request(question: &str, answer: &str) -> ChatRequest {
         INSTRUCTIONS,
         format!(
             "Question: {question}\n\nAnswer (opening):\n{answer}\n\nNow write three short follow-up \
-             questions about this, one per line, each ending with a question mark."
+             questions about this, one per line, each ending with a question mark, in the language of the question."
         ),
         MAX_TOKENS,
         TEMPERATURE,

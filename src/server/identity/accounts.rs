@@ -14,6 +14,7 @@ use super::{
     throttle::{AttemptThrottle, HUMAN_CHECK_AFTER},
 };
 use crate::{
+    i18n::Lang,
     model::FieldError,
     server::{
         error::AppError,
@@ -102,12 +103,15 @@ pub struct Accounts {
 }
 
 impl Accounts {
+    /// `lang` is the language the messages next to the fields are said in.
     pub async fn sign_up(
         &self,
         caller: &Caller,
         form: SignUpForm,
         client: &Client,
+        lang: Lang,
     ) -> Result<SignedInNow, FormRejection> {
+        let t = &lang.texts().identity;
         let ip_key = format!("signup-ip:{}", client.ip);
         if let Some(wait) = self.sign_up_attempts.wait(&[&ip_key]) {
             return Err(AppError::TooManyAttempts {
@@ -117,13 +121,13 @@ impl Accounts {
         }
         let username = form.username.trim().to_string();
         let email = form.email.trim().to_string();
-        let mut errors: Vec<FieldError> = username_problems(&username)
+        let mut errors: Vec<FieldError> = username_problems(lang, &username)
             .into_iter()
             .map(|m| field("username", m))
             .collect();
-        errors.extend(email_problem(&email).map(|m| field("email", m)));
+        errors.extend(email_problem(lang, &email).map(|m| field("email", m)));
         errors.extend(
-            password_problems(&form.password)
+            password_problems(lang, &form.password)
                 .into_iter()
                 .map(|m| field("password", m)),
         );
@@ -133,7 +137,7 @@ impl Accounts {
                 needs_human_check: true,
             });
         }
-        self.check_human(&form.human_check).await?;
+        self.check_human(&form.human_check, lang).await?;
         let password_hash = self.passwords.hash(&form.password).await?;
         // Every account made counts against the address, so one machine cannot mint them by the hundred.
         self.sign_up_attempts.fail(&[&ip_key]);
@@ -151,14 +155,11 @@ impl Accounts {
             Err(error) => {
                 return Err(match taken(&error) {
                     Some(Taken::Username) => FormRejection::Fields {
-                        errors: vec![field("username", "This username is taken. Choose another.")],
+                        errors: vec![field("username", t.username_taken)],
                         needs_human_check: true,
                     },
                     Some(Taken::Email) => FormRejection::Fields {
-                        errors: vec![field(
-                            "email",
-                            "An account with this email exists. Sign in instead.",
-                        )],
+                        errors: vec![field("email", t.email_taken)],
                         needs_human_check: true,
                     },
                     None => AppError::Database(error).into(),
@@ -174,7 +175,9 @@ impl Accounts {
         caller: &Caller,
         form: SignInForm,
         client: &Client,
+        lang: Lang,
     ) -> Result<SignedInNow, FormRejection> {
+        let t = &lang.texts().identity;
         let login = form.login.trim().to_lowercase();
         let ip_key = format!("ip:{}", client.ip);
         let account_key = format!("login:{login}");
@@ -197,10 +200,10 @@ impl Accounts {
         };
         let mut errors = Vec::new();
         if login.is_empty() {
-            errors.push(field("login", "Enter your username or email."));
+            errors.push(field("login", t.enter_login));
         }
         if form.password.is_empty() {
-            errors.push(field("password", "Enter your password."));
+            errors.push(field("password", t.enter_password));
         }
         if !errors.is_empty() {
             return Err(FormRejection::Fields {
@@ -209,7 +212,7 @@ impl Accounts {
             });
         }
         if needs_check() {
-            self.check_human(&form.human_check).await?;
+            self.check_human(&form.human_check, lang).await?;
         }
         let user = self.store.find_user_by_login(&login).await?;
         // An unknown login is checked against a dummy hash: the same answer in the same time.
@@ -224,7 +227,7 @@ impl Accounts {
             self.sign_in_attempts.fail(&[&account_key]);
             self.sign_in_attempts_by_ip.fail(&[&ip_key]);
             return Err(FormRejection::Fields {
-                errors: vec![field("form", AppError::SignInFailed.user_message())],
+                errors: vec![field("form", AppError::SignInFailed.message_in(lang))],
                 needs_human_check: needs_check(),
             });
         };
@@ -233,19 +236,19 @@ impl Accounts {
     }
 
     /// A missing or failed human check, as an error next to the check.
-    fn check_human_field(error: AppError) -> FormRejection {
+    fn check_human_field(error: AppError, lang: Lang) -> FormRejection {
         FormRejection::Fields {
-            errors: vec![field("human_check", error.user_message())],
+            errors: vec![field("human_check", error.message_in(lang))],
             needs_human_check: true,
         }
     }
 
-    async fn check_human(&self, solution: &str) -> Result<(), FormRejection> {
+    async fn check_human(&self, solution: &str, lang: Lang) -> Result<(), FormRejection> {
         self.human_check
             .verify(solution, self.store.as_ref())
             .await
             .map_err(|error| match error {
-                AppError::HumanCheckFailed(_) => Self::check_human_field(error),
+                AppError::HumanCheckFailed(_) => Self::check_human_field(error, lang),
                 other => FormRejection::Refused(other),
             })
     }
@@ -297,6 +300,7 @@ impl Accounts {
         &self,
         user_id: Uuid,
         password: &str,
+        lang: Lang,
     ) -> Result<UserRow, FormRejection> {
         let user = self
             .store
@@ -311,7 +315,7 @@ impl Accounts {
             return Err(FormRejection::Fields {
                 errors: vec![field(
                     "current_password",
-                    "This is not your current password.",
+                    lang.texts().identity.not_current_password,
                 )],
                 needs_human_check: false,
             });
@@ -319,9 +323,14 @@ impl Accounts {
         Ok(user)
     }
 
-    pub async fn change_email(&self, user: &SignedIn, email: &str) -> Result<(), FormRejection> {
+    pub async fn change_email(
+        &self,
+        user: &SignedIn,
+        email: &str,
+        lang: Lang,
+    ) -> Result<(), FormRejection> {
         let email = email.trim();
-        if let Some(problem) = email_problem(email) {
+        if let Some(problem) = email_problem(lang, email) {
             return Err(FormRejection::Fields {
                 errors: vec![field("email", problem)],
                 needs_human_check: false,
@@ -330,7 +339,7 @@ impl Accounts {
         match self.store.set_email(user.user_id, email).await {
             Ok(_) => Ok(()),
             Err(error) if taken(&error) == Some(Taken::Email) => Err(FormRejection::Fields {
-                errors: vec![field("email", "Another account uses this email.")],
+                errors: vec![field("email", lang.texts().identity.email_in_use)],
                 needs_human_check: false,
             }),
             Err(error) => Err(AppError::Database(error).into()),
@@ -343,12 +352,13 @@ impl Accounts {
         user: &SignedIn,
         current: &str,
         new: &str,
+        lang: Lang,
     ) -> Result<u64, FormRejection> {
-        let problems: Vec<FieldError> = password_problems(new)
+        let problems: Vec<FieldError> = password_problems(lang, new)
             .into_iter()
             .map(|m| field("new_password", m))
             .collect();
-        self.confirm_password(user.user_id, current).await?;
+        self.confirm_password(user.user_id, current, lang).await?;
         if !problems.is_empty() {
             return Err(FormRejection::Fields {
                 errors: problems,
@@ -369,8 +379,9 @@ impl Accounts {
         &self,
         user: &SignedIn,
         password: &str,
+        lang: Lang,
     ) -> Result<(), FormRejection> {
-        self.confirm_password(user.user_id, password).await?;
+        self.confirm_password(user.user_id, password, lang).await?;
         self.store.delete_user(user.user_id).await?;
         tracing::info!(user_id = %user.user_id, "account deleted");
         Ok(())
@@ -386,13 +397,13 @@ pub async fn create_user(
     password: &str,
     role: UserRole,
 ) -> Result<UserRow, String> {
-    let mut problems: Vec<String> = username_problems(username)
+    let mut problems: Vec<String> = username_problems(Lang::En, username)
         .into_iter()
         .map(|p| format!("username: {p}"))
         .collect();
-    problems.extend(email_problem(email).map(|p| format!("email: {p}")));
+    problems.extend(email_problem(Lang::En, email).map(|p| format!("email: {p}")));
     problems.extend(
-        password_problems(password)
+        password_problems(Lang::En, password)
             .into_iter()
             .map(|p| format!("password: {p}")),
     );

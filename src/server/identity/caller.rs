@@ -36,6 +36,8 @@ pub struct SignedIn {
     pub role: UserRole,
     /// The browser session this request came with (Settings marks it "This device").
     pub session_id: Uuid,
+    /// The interface language they chose, on whichever device (it wins over this browser's cookie).
+    pub language: Option<crate::i18n::Lang>,
     /// The saved tax profile, read with the session.
     pub tax_profile: Option<TaxProfile>,
 }

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use tokio::sync::Semaphore;
 
-use crate::server::error::AppError;
+use crate::{
+    i18n::{fill, Lang},
+    server::error::AppError,
+};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Longer passwords only cost hashing time; nobody types more.
@@ -17,30 +20,31 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
 /// Every rule a new password breaks, each as its own sentence for the message next to the field.
-pub fn password_problems(password: &str) -> Vec<String> {
+pub fn password_problems(lang: Lang, password: &str) -> Vec<String> {
+    let t = &lang.texts().identity;
     // Nothing typed breaks every rule; one sentence says it (the hint beside the field lists the rules).
     if password.is_empty() {
-        return vec!["Choose a password.".into()];
+        return vec![t.choose_password.into()];
     }
     let mut problems = Vec::new();
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        problems.push(format!("Use at least {MIN_PASSWORD_CHARS} characters."));
+        problems.push(fill(t.password_too_short, &[("min", &MIN_PASSWORD_CHARS.to_string())]));
     }
     if chars > MAX_PASSWORD_CHARS {
-        problems.push(format!("Use at most {MAX_PASSWORD_CHARS} characters."));
+        problems.push(fill(t.password_too_long, &[("max", &MAX_PASSWORD_CHARS.to_string())]));
     }
     if !password.chars().any(char::is_uppercase) {
-        problems.push("Add an upper-case letter.".into());
+        problems.push(t.password_needs_upper.into());
     }
     if !password.chars().any(char::is_lowercase) {
-        problems.push("Add a lower-case letter.".into());
+        problems.push(t.password_needs_lower.into());
     }
     if !password.chars().any(|c| c.is_ascii_digit()) {
-        problems.push("Add a digit.".into());
+        problems.push(t.password_needs_digit.into());
     }
     if is_common(password) {
-        problems.push("This password is one of the most common ones; choose another.".into());
+        problems.push(t.password_common.into());
     }
     problems
 }
@@ -120,16 +124,16 @@ mod tests {
 
     #[test]
     fn each_broken_rule_is_named() {
-        assert_eq!(password_problems("Tr0ub4dor&3x"), Vec::<String>::new());
-        let problems = password_problems("abc");
+        assert_eq!(password_problems(Lang::En, "Tr0ub4dor&3x"), Vec::<String>::new());
+        let problems = password_problems(Lang::En, "abc");
         assert!(problems.iter().any(|p| p.contains("at least 8")));
         assert!(problems.iter().any(|p| p.contains("upper-case")));
         assert!(problems.iter().any(|p| p.contains("digit")));
         assert!(!problems.iter().any(|p| p.contains("lower-case")));
-        assert_eq!(password_problems(""), ["Choose a password."]);
+        assert_eq!(password_problems(Lang::En, ""), ["Choose a password."]);
         // Meets the character rules, but everybody uses it.
         assert_eq!(
-            password_problems("Password1"),
+            password_problems(Lang::En, "Password1"),
             vec!["This password is one of the most common ones; choose another.".to_string()]
         );
     }

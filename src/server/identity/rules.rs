@@ -1,40 +1,47 @@
 //! The rules a username and an email address must meet, each broken rule as a sentence for the message next to
-//! its field (the password's are in `password.rs`).
+//! its field (the password's are in `password.rs`), in the language of the request.
+
+use crate::i18n::{fill, Lang};
 
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 50;
 const EMAIL_MAX: usize = 254;
 
-pub fn username_problems(username: &str) -> Vec<String> {
+pub fn username_problems(lang: Lang, username: &str) -> Vec<String> {
+    let t = &lang.texts().identity;
     if username.is_empty() {
-        return vec!["Choose a username.".into()];
+        return vec![t.choose_username.into()];
     }
     let mut problems = Vec::new();
     let chars = username.chars().count();
     if !(USERNAME_MIN..=USERNAME_MAX).contains(&chars) {
-        problems.push(format!(
-            "Use {USERNAME_MIN} to {USERNAME_MAX} characters (this has {chars})."
+        problems.push(fill(
+            t.username_length,
+            &[
+                ("min", &USERNAME_MIN.to_string()),
+                ("max", &USERNAME_MAX.to_string()),
+                ("count", &chars.to_string()),
+            ],
         ));
     }
     if !username
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_')
     {
-        problems.push("Use only letters (a-z), digits and underscores.".into());
+        problems.push(t.username_characters.into());
     }
     problems
 }
 
 /// Whether an email address looks deliverable: one `@`, a local part, and a domain of dot-separated labels.
-pub fn email_problem(email: &str) -> Option<String> {
-    let invalid = || Some("Enter an email address like name@example.com.".to_string());
+pub fn email_problem(lang: Lang, email: &str) -> Option<String> {
+    let t = &lang.texts().identity;
+    let invalid = || Some(t.email_invalid.to_string());
     if email.is_empty() {
-        return Some("Enter your email address.".into());
+        return Some(t.enter_email.into());
     }
     if email.len() > EMAIL_MAX {
-        return Some(format!(
-            "An email address has at most {EMAIL_MAX} characters."
-        ));
+        return Some(fill(t.email_too_long, &[("max", &EMAIL_MAX.to_string())]));
     }
     let Some((local, domain)) = email.split_once('@') else {
         return invalid();
@@ -72,21 +79,37 @@ mod tests {
 
     #[test]
     fn usernames_follow_the_rules() {
-        assert!(username_problems("ann_99").is_empty());
-        assert_eq!(username_problems("ab").len(), 1);
-        assert_eq!(username_problems("a b").len(), 1);
+        assert!(username_problems(Lang::En, "ann_99").is_empty());
+        assert_eq!(username_problems(Lang::En, "ab").len(), 1);
+        assert_eq!(username_problems(Lang::En, "a b").len(), 1);
         assert_eq!(
-            username_problems("a!").len(),
+            username_problems(Lang::En, "a!").len(),
             2,
             "too short and a symbol: both said"
         );
-        assert_eq!(username_problems(&"x".repeat(51)).len(), 1);
+        assert_eq!(username_problems(Lang::En, &"x".repeat(51)).len(), 1);
+    }
+
+    #[test]
+    fn problems_are_said_in_the_language_asked() {
+        assert_eq!(
+            username_problems(Lang::En, "ab"),
+            vec!["Use 3 to 50 characters (this has 2).".to_string()]
+        );
+        assert_eq!(
+            username_problems(Lang::Vi, "ab"),
+            vec!["Hãy dùng từ 3 đến 50 ký tự (tên này có 2).".to_string()]
+        );
+        assert_eq!(
+            email_problem(Lang::En, ""),
+            Some("Enter your email address.".to_string())
+        );
     }
 
     #[test]
     fn emails_must_look_deliverable() {
-        assert_eq!(email_problem("ann@example.com"), None);
-        assert_eq!(email_problem("ann.lee+tax@mail.example.co"), None);
+        assert_eq!(email_problem(Lang::En, "ann@example.com"), None);
+        assert_eq!(email_problem(Lang::En, "ann.lee+tax@mail.example.co"), None);
         for bad in [
             "",
             "ann",
@@ -99,7 +122,7 @@ mod tests {
             "ann..lee@example.com",
             "ann@example.c0m",
         ] {
-            assert!(email_problem(bad).is_some(), "{bad:?} accepted");
+            assert!(email_problem(Lang::En, bad).is_some(), "{bad:?} accepted");
         }
     }
 }

@@ -91,6 +91,7 @@ impl Sessions {
             username: found.username,
             role: found.role,
             session_id: found.session_id,
+            language: found.language.as_deref().and_then(crate::i18n::Lang::parse),
             tax_profile: found.tax_profile,
         };
         Ok(Some((user, refreshed)))

@@ -67,6 +67,8 @@ pub struct SessionUser {
     pub user_id: Uuid,
     pub username: String,
     pub role: UserRole,
+    /// The interface language they chose (`en`, `vi`), if they have.
+    pub language: Option<String>,
     /// The user's saved tax profile, read in the same query (a new conversation's turn needs no read of its own).
     pub tax_profile: Option<crate::model::tax::TaxProfile>,
 }
@@ -140,6 +142,8 @@ pub trait AccountStore: Send + Sync {
     async fn find_user_by_login(&self, login: &str) -> StoreResult<Option<UserRow>>;
     async fn set_email(&self, user_id: Uuid, email: &str) -> StoreResult<bool>;
     async fn set_password_hash(&self, user_id: Uuid, password_hash: &str) -> StoreResult<bool>;
+    /// Remembers the interface language a user chose (`en`, `vi`); false if there is no such user.
+    async fn set_language(&self, user_id: Uuid, language: &str) -> StoreResult<bool>;
     /// Deletes the user and every row they own (conversations, messages, sessions, tax profile, usage, the guest
     /// sessions moved to them) in one transaction; false if there was no such user.
     async fn delete_user(&self, user_id: Uuid) -> StoreResult<bool>;

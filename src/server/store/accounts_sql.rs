@@ -120,6 +120,15 @@ macro_rules! accounts_store {
                     Ok(result.rows_affected() > 0)
                 }
 
+                async fn set_language(&self, user_id: Uuid, language: &str) -> StoreResult<bool> {
+                    let result = sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+                        .bind(user_id.to_string())
+                        .bind(language)
+                        .execute(&self.writer)
+                        .await?;
+                    Ok(result.rows_affected() > 0)
+                }
+
                 async fn delete_user(&self, user_id: Uuid) -> StoreResult<bool> {
                     let id = user_id.to_string();
                     let mut tx = self.writer.begin_with($begin_write).await?;
@@ -171,7 +180,7 @@ macro_rules! accounts_store {
 
                 async fn find_session(&self, token_hash: &[u8]) -> StoreResult<Option<SessionUser>> {
                     let row = sqlx::query(
-                        "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.username, u.role, p.profile
+                        "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.username, u.role, u.language, p.profile
                          FROM user_sessions s JOIN users u ON u.id = s.user_id
                          LEFT JOIN user_tax_profiles p ON p.user_id = u.id
                          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
@@ -187,6 +196,7 @@ macro_rules! accounts_store {
                         user_id: parse_uuid(&row, "user_id")?,
                         username: row.try_get("username")?,
                         role: role_from_row(&row)?,
+                        language: row.try_get("language")?,
                         tax_profile: crate::server::store::sql::profile_from_json(row.try_get("profile")?),
                     }))
                 }

@@ -2,6 +2,7 @@
 
 use super::{calc, profile, Tax};
 use crate::{
+    i18n::{fill, Lang},
     model::tax::{
         BusinessForm, CalculationResult, CalculatorInput, FieldError, FilingStatus, TaxProfile,
         TAX_YEARS,
@@ -28,19 +29,26 @@ pub struct ProfileForm {
     pub has_w2_wages: bool,
 }
 
-/// Checks and saves the caller's profile; each invalid field is named.
+/// Checks and saves the caller's profile; each invalid field is named, in `lang` (the page's language).
 pub async fn save_profile(
     store: &dyn Store,
     caller: &Caller,
     form: ProfileForm,
+    lang: Lang,
 ) -> Result<TaxProfile, AppError> {
-    let profile = validate(form)?;
+    let profile = validate_in(form, lang)?;
     let owner = caller.owner(store).await?;
     store.set_tax_profile(owner, &profile).await?;
     Ok(profile)
 }
 
+#[cfg(test)]
 fn validate(form: ProfileForm) -> Result<TaxProfile, AppError> {
+    validate_in(form, Lang::En)
+}
+
+fn validate_in(form: ProfileForm, lang: Lang) -> Result<TaxProfile, AppError> {
+    let t = &lang.texts().tax_profile_errors;
     let invalid = |field: &str, message: String| AppError::InvalidField {
         field: field.into(),
         message,
@@ -48,40 +56,31 @@ fn validate(form: ProfileForm) -> Result<TaxProfile, AppError> {
     if !TAX_YEARS.contains(&form.tax_year) {
         return Err(invalid(
             "tax_year",
-            format!(
-                "Tally has figures for tax years {} and {}.",
-                TAX_YEARS[0],
-                TAX_YEARS[TAX_YEARS.len() - 1]
+            fill(
+                t.tax_year_range,
+                &[
+                    ("first", &TAX_YEARS[0].to_string()),
+                    ("last", &TAX_YEARS[TAX_YEARS.len() - 1].to_string()),
+                ],
             ),
         ));
     }
-    let filing_status = FilingStatus::parse(&form.filing_status).ok_or_else(|| {
-        invalid(
-            "filing_status",
-            "Choose a filing status from the list.".into(),
-        )
-    })?;
-    let business_form = BusinessForm::parse(&form.business_form).ok_or_else(|| {
-        invalid(
-            "business_form",
-            "Choose a business form from the list.".into(),
-        )
-    })?;
+    let filing_status = FilingStatus::parse(&form.filing_status)
+        .ok_or_else(|| invalid("filing_status", t.choose_filing_status.into()))?;
+    let business_form = BusinessForm::parse(&form.business_form)
+        .ok_or_else(|| invalid("business_form", t.choose_business_form.into()))?;
     let state = form.state.trim();
     if state.chars().count() > STATE_MAX_CHARS {
         return Err(invalid(
             "state",
-            format!("A state name has at most {STATE_MAX_CHARS} characters."),
+            fill(t.state_too_long, &[("max", &STATE_MAX_CHARS.to_string())]),
         ));
     }
     if state
         .chars()
         .any(|c| !(c.is_alphabetic() || c == ' ' || c == '.' || c == '-' || c == '\''))
     {
-        return Err(invalid(
-            "state",
-            "Use letters only, for example Oregon or NY.".into(),
-        ));
+        return Err(invalid("state", t.state_letters_only.into()));
     }
     Ok(TaxProfile {
         tax_year: form.tax_year,
@@ -93,9 +92,14 @@ fn validate(form: ProfileForm) -> Result<TaxProfile, AppError> {
     })
 }
 
-/// Runs one calculator; a field that cannot be used comes back named, for the message next to it.
-pub fn calculate(tax: &Tax, input: &CalculatorInput) -> Result<CalculationResult, FieldError> {
-    calc::run(&tax.params, input)
+/// Runs one calculator, its result and any error in `lang` (the page's language); a field that cannot be used comes
+/// back named, for the message next to it.
+pub fn calculate(
+    tax: &Tax,
+    input: &CalculatorInput,
+    lang: Lang,
+) -> Result<CalculationResult, FieldError> {
+    calc::run_in(&tax.params, input, lang)
 }
 
 #[cfg(test)]

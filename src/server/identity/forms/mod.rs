@@ -2,7 +2,8 @@
 //! form posts, so they work before the page's wasm has arrived (and without it): each answers with a redirect
 //! (303) and leaves what the next page should say (errors next to fields, the values typed, a notice) in a
 //! short-lived flash cookie that the page reads once. A client that asks for JSON (`Accept: application/json`)
-//! gets the outcome as JSON instead, with the usual error shape and status (429 with `Retry-After`, ...).
+//! gets the outcome as JSON instead, with the usual error shape and status (429 with `Retry-After`, ...). What they
+//! say is in the language of the request (`Lang::of_request`; on Settings, the user's own choice first).
 use std::net::SocketAddr;
 
 use axum::{
@@ -18,6 +19,7 @@ use super::{
     session::Cookies,
 };
 use crate::{
+    i18n::{fill, Lang},
     model::{account::Flash, FieldError},
     server::{error::AppError, state::AppState},
 };
@@ -49,6 +51,8 @@ fn reply_kind(headers: &HeaderMap) -> Reply {
     }
 }
 
+/// The language a signed-in user chose (the page they return to is rendered in it, see `Lang::of_parts`), else the
+/// request's.
 fn client(headers: &HeaderMap, peer: Option<SocketAddr>) -> Client {
     Client {
         ip: peer.map(|p| p.ip().to_string()).unwrap_or_default(),
@@ -93,9 +97,9 @@ pub fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
     response
 }
 
-/// An error as JSON: the usual shape, the fields beside it, `Retry-After` on a 429.
-fn json_error(error: &AppError, fields: Vec<FieldError>) -> Response {
-    let api = error.report();
+/// An error as JSON: the usual shape (its message in `lang`), the fields beside it, `Retry-After` on a 429.
+fn json_error(lang: Lang, error: &AppError, fields: Vec<FieldError>) -> Response {
+    let api = error.report_in(lang);
     let mut body = serde_json::to_value(&api).unwrap_or_default();
     if !fields.is_empty() {
         body["fields"] = serde_json::to_value(&fields).unwrap_or_default();
@@ -109,8 +113,22 @@ fn json_error(error: &AppError, fields: Vec<FieldError>) -> Response {
     response
 }
 
+/// A server error's message with the reference it is logged under, for the form-wide error.
+fn with_reference(lang: Lang, message: &str, correlation_id: &str) -> String {
+    fill(
+        lang.texts().identity.with_reference,
+        &[("message", message), ("reference", correlation_id)],
+    )
+}
+
 /// A rejected form: back to its page with the errors, or the error as JSON.
-fn rejected(reply: Reply, page: &str, mut flash: Flash, rejection: FormRejection) -> Response {
+fn rejected(
+    lang: Lang,
+    reply: Reply,
+    page: &str,
+    mut flash: Flash,
+    rejection: FormRejection,
+) -> Response {
     let (error, fields, needs_check) = match rejection {
         FormRejection::Fields {
             errors,
@@ -128,7 +146,7 @@ fn rejected(reply: Reply, page: &str, mut flash: Flash, rejection: FormRejection
             needs_human_check,
         ),
         FormRejection::Refused(error) => {
-            let message = error.user_message();
+            let message = error.message_in(lang);
             (
                 error,
                 vec![FieldError {
@@ -140,14 +158,14 @@ fn rejected(reply: Reply, page: &str, mut flash: Flash, rejection: FormRejection
         }
     };
     match reply {
-        Reply::Json => json_error(&error, fields),
+        Reply::Json => json_error(lang, &error, fields),
         Reply::Redirect => {
             if error.status().is_server_error() {
                 // Logged with a reference the page shows.
-                let report = error.report();
+                let report = error.report_in(lang);
                 flash.errors = vec![FieldError {
                     field: "form".into(),
-                    message: format!("{} Reference: {}", report.message, report.correlation_id),
+                    message: with_reference(lang, &report.message, &report.correlation_id),
                 }];
             } else {
                 flash.errors = fields;
@@ -158,20 +176,20 @@ fn rejected(reply: Reply, page: &str, mut flash: Flash, rejection: FormRejection
     }
 }
 
-fn malformed(reply: Reply, page: &str, form: &str, rejection: BadForm) -> Response {
-    let error = AppError::InvalidBody(format!(
-        "the form could not be read ({})",
-        rejection.body_text()
+fn malformed(lang: Lang, reply: Reply, page: &str, form: &str, rejection: BadForm) -> Response {
+    let error = AppError::InvalidBody(fill(
+        lang.texts().identity.form_unreadable,
+        &[("reason", &rejection.body_text())],
     ));
     match reply {
-        Reply::Json => json_error(&error, Vec::new()),
+        Reply::Json => json_error(lang, &error, Vec::new()),
         Reply::Redirect => {
-            let report = error.report();
+            let report = error.report_in(lang);
             let flash = Flash {
                 form: form.into(),
                 errors: vec![FieldError {
                     field: "form".into(),
-                    message: format!("{} Reference: {}", report.message, report.correlation_id),
+                    message: with_reference(lang, &report.message, &report.correlation_id),
                 }],
                 ..Flash::default()
             };

@@ -9,9 +9,11 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    flash_cookie, json_error, malformed, rejected, reply_kind, see_other, signed_out, Reply,
+    flash_cookie, json_error, malformed, rejected, reply_kind, see_other, signed_out,
+    Reply,
 };
 use crate::{
+    i18n::{fill, Lang},
     model::account::Flash,
     server::{
         error::AppError,
@@ -27,24 +29,30 @@ use crate::{
 /// for a form that cannot be read a 400.
 fn user_and_form<T>(
     caller: &Caller,
+    lang: Lang,
     reply: Reply,
     form: Result<Form<T>, BadForm>,
     name: &str,
 ) -> Result<(SignedIn, T), Box<Response>> {
     let Some(user) = caller.user() else {
         return Err(Box::new(match reply {
-            Reply::Json => json_error(&AppError::SignInRequired, Vec::new()),
+            Reply::Json => json_error(lang, &AppError::SignInRequired, Vec::new()),
             Reply::Redirect => see_other("/signin", Vec::new()),
         }));
     };
     match form {
         Ok(Form(form)) => Ok((user.clone(), form)),
-        Err(rejection) => Err(Box::new(malformed(reply, "/settings", name, rejection))),
+        Err(rejection) => Err(Box::new(malformed(lang, reply, "/settings", name, rejection))),
     }
 }
 
 /// A Settings form's outcome: back to Settings with a notice or the errors.
-fn settings_outcome(reply: Reply, form: &str, outcome: Result<String, FormRejection>) -> Response {
+fn settings_outcome(
+    lang: Lang,
+    reply: Reply,
+    form: &str,
+    outcome: Result<String, FormRejection>,
+) -> Response {
     let flash = Flash {
         form: form.into(),
         ..Flash::default()
@@ -60,7 +68,7 @@ fn settings_outcome(reply: Reply, form: &str, outcome: Result<String, FormReject
                 })],
             ),
         },
-        Err(rejection) => rejected(reply, "/settings", flash, rejection),
+        Err(rejection) => rejected(lang, reply, "/settings", flash, rejection),
     }
 }
 
@@ -77,16 +85,18 @@ pub async fn change_email(
     form: Result<Form<EmailFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let (user, form) = match user_and_form(&caller, reply, form, "email") {
+    let lang = Lang::of_caller(&caller, &headers);
+    let t = &lang.texts().identity;
+    let (user, form) = match user_and_form(&caller, lang, reply, form, "email") {
         Ok(found) => found,
         Err(response) => return *response,
     };
     let outcome = state
         .accounts
-        .change_email(&user, &form.email)
+        .change_email(&user, &form.email, lang)
         .await
-        .map(|()| "Your email address is changed.".to_string());
-    settings_outcome(reply, "email", outcome)
+        .map(|()| t.email_changed.to_string());
+    settings_outcome(lang, reply, "email", outcome)
 }
 
 #[derive(Deserialize)]
@@ -104,20 +114,22 @@ pub async fn change_password(
     form: Result<Form<PasswordFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let (user, form) = match user_and_form(&caller, reply, form, "password") {
+    let lang = Lang::of_caller(&caller, &headers);
+    let t = &lang.texts().identity;
+    let (user, form) = match user_and_form(&caller, lang, reply, form, "password") {
         Ok(found) => found,
         Err(response) => return *response,
     };
     let outcome = state
         .accounts
-        .change_password(&user, &form.current_password, &form.new_password)
+        .change_password(&user, &form.current_password, &form.new_password, lang)
         .await
         .map(|others| match others {
-            0 => "Your password is changed.".to_string(),
-            1 => "Your password is changed, and your other session is signed out.".to_string(),
-            n => format!("Your password is changed, and your {n} other sessions are signed out."),
+            0 => t.password_changed.to_string(),
+            1 => t.password_changed_one.to_string(),
+            n => fill(t.password_changed_other, &[("count", &n.to_string())]),
         });
-    settings_outcome(reply, "password", outcome)
+    settings_outcome(lang, reply, "password", outcome)
 }
 
 #[derive(Deserialize)]
@@ -133,7 +145,9 @@ pub async fn revoke_session(
     form: Result<Form<SessionFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let (user, form) = match user_and_form(&caller, reply, form, "sessions") {
+    let lang = Lang::of_caller(&caller, &headers);
+    let t = &lang.texts().identity;
+    let (user, form) = match user_and_form(&caller, lang, reply, form, "sessions") {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -148,8 +162,12 @@ pub async fn revoke_session(
     match outcome {
         // Signing this very browser out: like the Sign out button.
         Ok(true) => {
-            let mut response =
-                settings_outcome(reply, "sessions", Ok("You are signed out.".into()));
+            let mut response = settings_outcome(
+                lang,
+                reply,
+                "sessions",
+                Ok(t.this_session_signed_out.into()),
+            );
             if reply == Reply::Redirect {
                 response
                     .headers_mut()
@@ -160,8 +178,8 @@ pub async fn revoke_session(
                 .append(header::SET_COOKIE, state.sessions.clear_cookie());
             response
         }
-        Ok(false) => settings_outcome(reply, "sessions", Ok("That session is signed out.".into())),
-        Err(error) => settings_outcome(reply, "sessions", Err(FormRejection::Refused(error))),
+        Ok(false) => settings_outcome(lang, reply, "sessions", Ok(t.session_signed_out.into())),
+        Err(error) => settings_outcome(lang, reply, "sessions", Err(FormRejection::Refused(error))),
     }
 }
 
@@ -178,18 +196,20 @@ pub async fn delete_account(
     form: Result<Form<DeleteFields>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
-    let (user, form) = match user_and_form(&caller, reply, form, "delete") {
+    let lang = Lang::of_caller(&caller, &headers);
+    let (user, form) = match user_and_form(&caller, lang, reply, form, "delete") {
         Ok(found) => found,
         Err(response) => return *response,
     };
-    match state.accounts.delete_account(&user, &form.password).await {
+    match state.accounts.delete_account(&user, &form.password, lang).await {
         Ok(()) => signed_out(
             &state,
             reply,
             "deleted",
-            "Your account and everything in it are deleted.",
+            lang.texts().identity.account_deleted,
         ),
         Err(rejection) => rejected(
+            lang,
             reply,
             "/settings",
             Flash {

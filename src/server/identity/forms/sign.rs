@@ -11,6 +11,7 @@ use axum::{
 
 use super::{client, flash_cookie, malformed, rejected, reply_kind, see_other, signed_out, Reply};
 use crate::{
+    i18n::{fill, Lang},
     model::account::Flash,
     server::{
         identity::{
@@ -22,18 +23,25 @@ use crate::{
 };
 
 /// Signed in: the session cookie, the guest cookie ended, and the chat with a word on what came along.
-fn signed_in(state: &AppState, reply: Reply, now: SignedInNow, created: bool) -> Response {
+fn signed_in(
+    state: &AppState,
+    lang: Lang,
+    reply: Reply,
+    now: SignedInNow,
+    created: bool,
+) -> Response {
+    let t = &lang.texts().identity;
     let moved = now.moved.conversations;
     let came_along = match moved {
         0 => String::new(),
-        1 => " The conversation you started as a guest came along.".into(),
-        n => format!(" The {n} conversations you started as a guest came along."),
+        1 => format!(" {}", t.came_along_one),
+        n => format!(" {}", fill(t.came_along_other, &[("count", &n.to_string())])),
     };
-    let notice = if created {
-        format!("Welcome to Tally, {}! Your history is now kept on every device you sign in on.{came_along}", now.username)
-    } else {
-        format!("Signed in as {}.{came_along}", now.username)
-    };
+    let greeting = if created { t.welcome } else { t.signed_in };
+    let notice = format!(
+        "{}{came_along}",
+        fill(greeting, &[("username", &now.username)])
+    );
     let mut cookies = vec![
         state.sessions.issue_cookie(&now.token),
         state.cookie_signer.clear_cookie(),
@@ -89,18 +97,19 @@ pub async fn sign_up(
     form: Result<Form<SignUpForm>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
+    let lang = Lang::of_request(&headers);
     let Form(form) = match form {
         Ok(form) => form,
-        Err(rejection) => return malformed(reply, "/signup", "signup", rejection),
+        Err(rejection) => return malformed(lang, reply, "/signup", "signup", rejection),
     };
     let flash = typed(
         "signup",
         &[("username", &form.username), ("email", &form.email)],
     );
     let client = client(&headers, peer.map(|Extension(ConnectInfo(p))| p));
-    match state.accounts.sign_up(&caller, form, &client).await {
-        Ok(now) => signed_in(&state, reply, now, true),
-        Err(rejection) => rejected(reply, "/signup", flash, rejection),
+    match state.accounts.sign_up(&caller, form, &client, lang).await {
+        Ok(now) => signed_in(&state, lang, reply, now, true),
+        Err(rejection) => rejected(lang, reply, "/signup", flash, rejection),
     }
 }
 
@@ -112,15 +121,16 @@ pub async fn sign_in(
     form: Result<Form<SignInForm>, BadForm>,
 ) -> Response {
     let reply = reply_kind(&headers);
+    let lang = Lang::of_request(&headers);
     let Form(form) = match form {
         Ok(form) => form,
-        Err(rejection) => return malformed(reply, "/signin", "signin", rejection),
+        Err(rejection) => return malformed(lang, reply, "/signin", "signin", rejection),
     };
     let flash = typed("signin", &[("login", &form.login)]);
     let client = client(&headers, peer.map(|Extension(ConnectInfo(p))| p));
-    match state.accounts.sign_in(&caller, form, &client).await {
-        Ok(now) => signed_in(&state, reply, now, false),
-        Err(rejection) => rejected(reply, "/signin", flash, rejection),
+    match state.accounts.sign_in(&caller, form, &client, lang).await {
+        Ok(now) => signed_in(&state, lang, reply, now, false),
+        Err(rejection) => rejected(lang, reply, "/signin", flash, rejection),
     }
 }
 
@@ -130,15 +140,16 @@ pub async fn sign_out(
     headers: HeaderMap,
 ) -> Response {
     let reply = reply_kind(&headers);
+    let lang = Lang::of_request(&headers);
     if let Caller::User(user) = &caller {
         if let Err(error) = state.accounts.sign_out(user).await {
-            return rejected(reply, "/", Flash::default(), FormRejection::Refused(error));
+            return rejected(lang, reply, "/", Flash::default(), FormRejection::Refused(error));
         }
     }
     signed_out(
         &state,
         reply,
         "signed_out",
-        "You are signed out. Questions you ask now are kept on this device only.",
+        lang.texts().identity.signed_out,
     )
 }

@@ -3,6 +3,7 @@
 //! zero (line 8), so it never lowers the tax on wages.
 
 use super::work::{cents, money, money_plain, percent, Work};
+use crate::i18n::{fill, Lang};
 use crate::model::tax::FilingStatus;
 use crate::server::tax::params::YearParameters;
 use rust_decimal::Decimal;
@@ -27,48 +28,66 @@ pub fn additional_medicare_tax(
     medicare_wages: Decimal,
     self_employment_income: Decimal,
 ) -> AdditionalMedicare {
+    additional_medicare_tax_in(p, status, medicare_wages, self_employment_income, Lang::En)
+}
+
+/// The same, its steps, notes and source labels in `lang`.
+pub fn additional_medicare_tax_in(
+    p: &YearParameters,
+    status: FilingStatus,
+    medicare_wages: Decimal,
+    self_employment_income: Decimal,
+    lang: Lang,
+) -> AdditionalMedicare {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     let threshold_param = p.additional_medicare_threshold.get(status);
     let threshold = threshold_param.value;
     let rate = &p.additional_medicare_rate;
     work.cite(
         threshold_param,
-        format!(
-            "Additional Medicare Tax threshold, {}: {}",
-            status.label(),
-            money_plain(threshold)
+        fill(
+            t.amt_source_threshold,
+            &[
+                ("status", status.label_in(lang)),
+                ("threshold", &money_plain(threshold)),
+            ],
         ),
     );
     work.cite(
         rate,
-        format!("Additional Medicare Tax rate: {}", percent(rate.value)),
+        fill(t.amt_source_rate, &[("rate", &percent(rate.value))]),
     );
 
     let wages_over = (medicare_wages - threshold).max(Decimal::ZERO);
-    work.step(format!(
-        "Medicare wages {} − threshold {} = {} over (not below zero)",
-        money(medicare_wages),
-        money(threshold),
-        money(wages_over)
+    work.step(fill(
+        t.amt_step_wages_over,
+        &[
+            ("wages", &money(medicare_wages)),
+            ("threshold", &money(threshold)),
+            ("over", &money(wages_over)),
+        ],
     ));
     let on_wages = cents(wages_over * rate.value);
-    work.step(format!(
-        "{} of {} = {} (Part I, line 7)",
-        percent(rate.value),
-        money(wages_over),
-        money(on_wages)
+    work.step(fill(
+        t.amt_step_on_wages,
+        &[
+            ("rate", &percent(rate.value)),
+            ("over", &money(wages_over)),
+            ("tax", &money(on_wages)),
+        ],
     ));
 
     let floor = p.se_minimum_net_earnings.value;
     let se_income = if self_employment_income < Decimal::ZERO {
-        work.note("A self-employment loss counts as zero here (Form 8959 line 8): it does not reduce the tax on wages.");
+        work.note(t.amt_note_loss);
         Decimal::ZERO
     } else if self_employment_income < floor {
         // Schedule SE stops at line 4c under $400, so there is no line 6 for Form 8959 line 8 to take.
         if !self_employment_income.is_zero() {
-            work.note(format!(
-                "Self-employment income under {} counts as zero (IRC 1402(b)(2)).",
-                money_plain(floor)
+            work.note(fill(
+                t.amt_note_under_floor,
+                &[("floor", &money_plain(floor))],
             ));
         }
         Decimal::ZERO
@@ -76,38 +95,43 @@ pub fn additional_medicare_tax(
         self_employment_income
     };
     let left = (threshold - medicare_wages).max(Decimal::ZERO);
-    work.step(format!(
-        "Threshold {} − wages {} = {} of the threshold left for self-employment income (not below zero)",
-        money(threshold),
-        money(medicare_wages),
-        money(left)
+    work.step(fill(
+        t.amt_step_left,
+        &[
+            ("threshold", &money(threshold)),
+            ("wages", &money(medicare_wages)),
+            ("left", &money(left)),
+        ],
     ));
     let se_over = (se_income - left).max(Decimal::ZERO);
-    work.step(format!(
-        "Self-employment income {} − {} = {} over (not below zero)",
-        money(se_income),
-        money(left),
-        money(se_over)
+    work.step(fill(
+        t.amt_step_se_over,
+        &[
+            ("income", &money(se_income)),
+            ("left", &money(left)),
+            ("over", &money(se_over)),
+        ],
     ));
     let on_self_employment = cents(se_over * rate.value);
-    work.step(format!(
-        "{} of {} = {} (Part II, line 13)",
-        percent(rate.value),
-        money(se_over),
-        money(on_self_employment)
+    work.step(fill(
+        t.amt_step_on_se,
+        &[
+            ("rate", &percent(rate.value)),
+            ("over", &money(se_over)),
+            ("tax", &money(on_self_employment)),
+        ],
     ));
     let total = on_wages + on_self_employment;
-    work.step(format!(
-        "{} + {} = {} (Additional Medicare Tax, Form 8959 line 18)",
-        money(on_wages),
-        money(on_self_employment),
-        money(total)
+    work.step(fill(
+        t.amt_step_total,
+        &[
+            ("on_wages", &money(on_wages)),
+            ("on_se", &money(on_self_employment)),
+            ("total", &money(total)),
+        ],
     ));
     if on_wages > Decimal::ZERO {
-        work.note(
-            "An employer withholds 0.9 % on wages over $200,000 whatever the filing status; that withholding \
-             counts as a payment against this tax (Form 8959 Part V).",
-        );
+        work.note(t.amt_note_withholding);
     }
     AdditionalMedicare {
         threshold,

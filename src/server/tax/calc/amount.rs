@@ -1,6 +1,7 @@
 //! Reading the amounts a person or a model typed ("50000", "50,000", "$50,000.00", "-1200", "(1,200)") into exact
 //! decimals, and the field-named errors when that fails.
 
+use crate::i18n::{fill, Lang, TaxCalcTexts};
 use crate::model::tax::FieldError;
 use rust_decimal::Decimal;
 
@@ -18,7 +19,7 @@ pub(crate) enum Kind {
 /// The largest amount accepted: far above any real return, far below where the arithmetic could overflow.
 const LIMIT: i64 = 1_000_000_000_000;
 
-/// A field as typed, with its name (the JSON key) and how to speak of it.
+/// A field as typed, with its name (the JSON key) and how to speak of it (in the language of the messages).
 pub(crate) struct Field<'a> {
     pub name: &'static str,
     pub label: &'static str,
@@ -27,53 +28,65 @@ pub(crate) struct Field<'a> {
 }
 
 impl Field<'_> {
-    /// An empty field counts as zero (the optional ones: W-2 wages, withholding).
-    pub fn or_zero(&self) -> Result<Decimal, FieldError> {
-        Ok(self.parse()?.unwrap_or(Decimal::ZERO))
+    /// An empty field counts as zero (the optional ones: W-2 wages, withholding); a message is in `lang`.
+    pub fn or_zero_in(&self, lang: Lang) -> Result<Decimal, FieldError> {
+        Ok(self.parse_in(lang)?.unwrap_or(Decimal::ZERO))
     }
 
-    /// An empty field is an error (the ones a calculator cannot do without).
+    /// An empty field is an error (the ones a calculator cannot do without), in English.
+    #[cfg(test)]
     pub fn required(&self) -> Result<Decimal, FieldError> {
-        self.parse()?
-            .ok_or_else(|| self.error(format!("Enter {}.", self.example())))
+        self.required_in(Lang::En)
     }
 
+    /// An empty field is an error (the ones a calculator cannot do without); a message is in `lang`.
+    pub fn required_in(&self, lang: Lang) -> Result<Decimal, FieldError> {
+        let t = &lang.texts().tax_calc;
+        self.parse_in(lang)?
+            .ok_or_else(|| self.error(fill(t.enter, &[("example", &self.example(t))])))
+    }
+
+    #[cfg(test)]
     fn parse(&self) -> Result<Option<Decimal>, FieldError> {
+        self.parse_in(Lang::En)
+    }
+
+    fn parse_in(&self, lang: Lang) -> Result<Option<Decimal>, FieldError> {
+        let t = &lang.texts().tax_calc;
         let text = self.text.trim();
         if text.is_empty() {
             return Ok(None);
         }
+        // As typed, quoted; always the last value filled in, so nothing typed is read as a placeholder.
+        let quoted = format!("{:?}", self.text);
         let value = read(text, self.kind).ok_or_else(|| {
-            self.error(format!(
-                "{:?} is not an amount: enter {}.",
-                self.text,
-                self.example()
+            self.error(fill(
+                t.not_an_amount,
+                &[("example", &self.example(t)), ("text", &quoted)],
             ))
         })?;
         if value.is_sign_negative() && !value.is_zero() && self.kind != Kind::SignedMoney {
-            return Err(self.error(format!("{} cannot be negative.", capitalised(self.label))));
+            return Err(self.error(fill(
+                t.cannot_be_negative,
+                &[("label", &capitalised(self.label))],
+            )));
         }
         if value.abs() > Decimal::from(LIMIT) {
-            return Err(self.error(format!("{:?} is too large.", self.text)));
+            return Err(self.error(fill(t.too_large, &[("text", &quoted)])));
         }
         if self.kind != Kind::Quantity && value.scale() > 2 && value.normalize().scale() > 2 {
-            return Err(self.error(format!(
-                "{:?} has more than two decimal places: enter dollars and cents.",
-                self.text
-            )));
+            return Err(self.error(fill(t.too_many_decimals, &[("text", &quoted)])));
         }
         Ok(Some(value.normalize()))
     }
 
-    fn example(&self) -> String {
-        match self.kind {
-            Kind::Money => format!("{} in dollars, like 50000 or $50,000.00", self.label),
-            Kind::SignedMoney => format!(
-                "{} in dollars, like 50000 or $50,000.00 (a loss as -1200)",
-                self.label
-            ),
-            Kind::Quantity => format!("{} as a number, like 1200", self.label),
-        }
+    fn example(&self, t: &TaxCalcTexts) -> String {
+        let template = match self.kind {
+            Kind::Money => t.example_money,
+            Kind::SignedMoney => t.example_signed_money,
+            Kind::Quantity => t.example_quantity,
+        };
+        fill(template, &[("label", self.label)])
     }
 
     fn error(&self, message: String) -> FieldError {

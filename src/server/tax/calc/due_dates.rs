@@ -2,7 +2,8 @@
 //! of the next year), each moved off a Saturday, Sunday or DC legal holiday to the next business day (IRC 7503), with
 //! the reason written out.
 
-use super::work::{date as day, Work};
+use super::work::{date_in, weekday_in, Work};
+use crate::i18n::{fill, Lang, TaxCalcTexts};
 use crate::model::tax::{FieldError, ParameterSource};
 use crate::server::tax::params::Holidays;
 use time::{Date, Month, Weekday};
@@ -27,44 +28,71 @@ pub struct DueDates {
     pub work: Work,
 }
 
-const SCHEDULE: [(u8, Month, u8, bool, &str); 4] = [
-    (1, Month::April, 15, false, "January 1 – March 31"),
-    (2, Month::June, 15, false, "April 1 – May 31"),
-    (3, Month::September, 15, false, "June 1 – August 31"),
-    (4, Month::January, 15, true, "September 1 – December 31"),
+/// (installment, month, day, in the next year)
+const SCHEDULE: [(u8, Month, u8, bool); 4] = [
+    (1, Month::April, 15, false),
+    (2, Month::June, 15, false),
+    (3, Month::September, 15, false),
+    (4, Month::January, 15, true),
 ];
 
+/// The months of income an installment is for: "January 1 – March 31".
+fn period(t: &TaxCalcTexts, installment: u8) -> &'static str {
+    match installment {
+        1 => t.period_1,
+        2 => t.period_2,
+        3 => t.period_3,
+        _ => t.period_4,
+    }
+}
+
 pub fn due_dates(holidays: &Holidays, tax_year: i32) -> Result<DueDates, FieldError> {
+    due_dates_in(holidays, tax_year, Lang::En)
+}
+
+/// The same, its steps, notes, source labels and errors in `lang`.
+pub fn due_dates_in(
+    holidays: &Holidays,
+    tax_year: i32,
+    lang: Lang,
+) -> Result<DueDates, FieldError> {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     work.add_source(ParameterSource {
-        label: "Estimated tax installment dates".into(),
+        label: t.due_source_dates.into(),
         source: "26 U.S.C. 6654(c)(2); Form 1040-ES instructions".into(),
         url: "https://www.law.cornell.edu/uscode/text/26/6654".into(),
     });
     work.add_source(ParameterSource {
-        label: "Due dates on a weekend or DC legal holiday move to the next business day".into(),
+        label: t.due_source_moved.into(),
         source: holidays.source.clone(),
         url: holidays.url.clone(),
     });
     let mut dates = Vec::with_capacity(4);
-    for (installment, month, day_of_month, next_year, period) in SCHEDULE {
-        let statutory = calendar(tax_year + i32::from(next_year), month, day_of_month)?;
-        let (date, step) = next_business_day(holidays, statutory)?;
+    for (installment, month, day_of_month, next_year) in SCHEDULE {
+        let statutory = calendar(tax_year + i32::from(next_year), month, day_of_month, lang)?;
+        let (date, step) = next_business_day_in(holidays, statutory, lang)?;
         work.step(step);
         dates.push(DueDate {
             installment,
             statutory,
             date,
-            period,
+            period: period(&lang.texts().tax_calc, installment),
         });
     }
-    let (file_instead_by, _) =
-        next_business_day(holidays, calendar(tax_year + 1, Month::January, 31)?)?;
-    work.note(format!(
-        "You can skip the January payment if you file your {tax_year} return by {} and pay all the tax due with it.",
-        day(file_instead_by)
+    let (file_instead_by, _) = next_business_day_in(
+        holidays,
+        calendar(tax_year + 1, Month::January, 31, lang)?,
+        lang,
+    )?;
+    work.note(fill(
+        t.due_note_skip_january,
+        &[
+            ("year", &tax_year.to_string()),
+            ("date", &date_in(lang, file_instead_by)),
+        ],
     ));
-    work.note("A disaster declaration can postpone these dates for people in the area: check IRS disaster relief.");
+    work.note(t.due_note_disaster);
     Ok(DueDates {
         dates,
         file_instead_by,
@@ -74,43 +102,88 @@ pub fn due_dates(holidays: &Holidays, tax_year: i32) -> Result<DueDates, FieldEr
 
 /// The first day from `date` on that is not a Saturday, Sunday or legal holiday, and the step that says why.
 pub fn next_business_day(holidays: &Holidays, date: Date) -> Result<(Date, String), FieldError> {
+    next_business_day_in(holidays, date, Lang::En)
+}
+
+/// The same, the step and any error in `lang`.
+pub fn next_business_day_in(
+    holidays: &Holidays,
+    date: Date,
+    lang: Lang,
+) -> Result<(Date, String), FieldError> {
+    let t = &lang.texts().tax_calc_steps;
+    let errors = &lang.texts().tax_calc;
     let mut reasons = Vec::new();
     let mut current = date;
     loop {
         if !holidays.covers(current.year()) {
             return Err(FieldError {
                 field: "tax_year".into(),
-                message: format!(
-                    "Tally's list of legal holidays does not cover {}, so a due date then cannot be checked.",
-                    current.year()
+                message: fill(
+                    errors.holidays_not_covered,
+                    &[("year", &current.year().to_string())],
                 ),
             });
         }
         let reason = match (current.weekday(), holidays.get(current)) {
-            (Weekday::Saturday | Weekday::Sunday, _) => {
-                format!("{} is a {}", day(current), current.weekday())
-            }
-            (_, Some(holiday)) => format!("{} is a legal holiday ({})", day(current), holiday.name),
+            (weekday @ (Weekday::Saturday | Weekday::Sunday), _) => fill(
+                t.due_weekend,
+                &[
+                    ("date", &date_in(lang, current)),
+                    ("weekday", weekday_in(lang, weekday)),
+                ],
+            ),
+            (_, Some(holiday)) => fill(
+                t.due_holiday,
+                &[
+                    ("date", &date_in(lang, current)),
+                    ("holiday", &holiday.name),
+                ],
+            ),
             _ => break,
         };
         reasons.push(reason);
         current = current.next_day().ok_or_else(|| FieldError {
             field: "tax_year".into(),
-            message: "That date is out of range.".into(),
+            message: errors.date_out_of_range.into(),
         })?;
     }
     let step = match reasons.as_slice() {
-        [] => format!("{} is a {}: no change", day(date), date.weekday()),
-        [only] => format!("{only} → {}", day(current)),
-        [first @ .., last] => format!("{} and {last} → {}", first.join(", "), day(current)),
+        [] => fill(
+            t.due_no_change,
+            &[
+                ("date", &date_in(lang, date)),
+                ("weekday", weekday_in(lang, date.weekday())),
+            ],
+        ),
+        [only] => fill(
+            t.due_moved,
+            &[("reasons", only), ("date", &date_in(lang, current))],
+        ),
+        [first @ .., last] => {
+            let reasons = fill(
+                t.due_reasons_and,
+                &[
+                    ("rest", &first.join(t.due_reasons_separator)),
+                    ("last", last),
+                ],
+            );
+            fill(
+                t.due_moved,
+                &[("reasons", &reasons), ("date", &date_in(lang, current))],
+            )
+        }
     };
     Ok((current, step))
 }
 
-fn calendar(year: i32, month: Month, day_of_month: u8) -> Result<Date, FieldError> {
+fn calendar(year: i32, month: Month, day_of_month: u8, lang: Lang) -> Result<Date, FieldError> {
     Date::from_calendar_date(year, month, day_of_month).map_err(|_| FieldError {
         field: "tax_year".into(),
-        message: format!("{year} is not a year Tally can work with."),
+        message: fill(
+            lang.texts().tax_calc.year_unusable,
+            &[("year", &year.to_string())],
+        ),
     })
 }
 

@@ -2,8 +2,9 @@
 //! the smaller of 90 % of this year's expected tax and 100 % of last year's (110 % when last year's AGI was over
 //! $150,000, or $75,000 married filing separately), less withholding, in four installments on the due dates.
 
-use super::due_dates::{due_dates, DueDate};
+use super::due_dates::{due_dates_in, DueDate};
 use super::work::{cents, money, money_plain, percent, Work};
+use crate::i18n::{fill, Lang};
 use crate::model::tax::{FieldError, FilingStatus};
 use crate::server::tax::params::{Holidays, YearParameters};
 use rust_decimal::Decimal;
@@ -42,18 +43,34 @@ pub fn estimated_payments(
     holidays: &Holidays,
     inputs: &Inputs,
 ) -> Result<EstimatedPayments, FieldError> {
+    estimated_payments_in(p, holidays, inputs, Lang::En)
+}
+
+/// The same, its steps, notes, source labels and errors in `lang`.
+pub fn estimated_payments_in(
+    p: &YearParameters,
+    holidays: &Holidays,
+    inputs: &Inputs,
+    lang: Lang,
+) -> Result<EstimatedPayments, FieldError> {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     let current_rate = &p.safe_harbor_current_year_rate;
     work.cite(
         current_rate,
-        format!("Current-year safe harbor: {}", percent(current_rate.value)),
+        fill(
+            t.est_source_current,
+            &[("rate", &percent(current_rate.value))],
+        ),
     );
     let current_year_safe_harbor = cents(inputs.expected_tax * current_rate.value);
-    work.step(format!(
-        "{} of this year's expected tax {} = {} (line 12a)",
-        percent(current_rate.value),
-        money(inputs.expected_tax),
-        money(current_year_safe_harbor)
+    work.step(fill(
+        t.est_step_current,
+        &[
+            ("rate", &percent(current_rate.value)),
+            ("tax", &money(inputs.expected_tax)),
+            ("harbor", &money(current_year_safe_harbor)),
+        ],
     ));
 
     // The AGI test looks at this year's filing status (1040-ES: "married filing separately for <year>").
@@ -64,10 +81,12 @@ pub fn estimated_payments(
     };
     work.cite(
         agi_limit,
-        format!(
-            "Higher-income AGI limit, {}: {}",
-            inputs.status.label(),
-            money_plain(agi_limit.value)
+        fill(
+            t.est_source_agi_limit,
+            &[
+                ("status", inputs.status.label_in(lang)),
+                ("limit", &money_plain(agi_limit.value)),
+            ],
         ),
     );
     let rate_param = if inputs.prior_year_agi > agi_limit.value {
@@ -77,61 +96,68 @@ pub fn estimated_payments(
     };
     work.cite(
         rate_param,
-        format!("Prior-year safe harbor: {}", percent(rate_param.value)),
+        fill(t.est_source_prior, &[("rate", &percent(rate_param.value))]),
     );
     let comparison = if inputs.prior_year_agi > agi_limit.value {
-        "is more than"
+        t.est_step_agi_more
     } else {
-        "is not more than"
+        t.est_step_agi_not_more
     };
-    work.step(format!(
-        "Last year's AGI {} {comparison} {} → {} of last year's tax",
-        money(inputs.prior_year_agi),
-        money(agi_limit.value),
-        percent(rate_param.value)
+    work.step(fill(
+        comparison,
+        &[
+            ("agi", &money(inputs.prior_year_agi)),
+            ("limit", &money(agi_limit.value)),
+            ("rate", &percent(rate_param.value)),
+        ],
     ));
     let prior_year_safe_harbor = cents(inputs.prior_year_tax * rate_param.value);
-    work.step(format!(
-        "{} of last year's tax {} = {} (line 12b)",
-        percent(rate_param.value),
-        money(inputs.prior_year_tax),
-        money(prior_year_safe_harbor)
+    work.step(fill(
+        t.est_step_prior,
+        &[
+            ("rate", &percent(rate_param.value)),
+            ("tax", &money(inputs.prior_year_tax)),
+            ("harbor", &money(prior_year_safe_harbor)),
+        ],
     ));
-    work.note(
-        "Last year's tax counts only if last year's return covered all 12 months; with no such return, only the \
-         90 % figure applies (IRC 6654(d)(1)(B)).",
-    );
+    work.note(t.est_note_full_year);
     if inputs.prior_year_tax.is_zero() {
-        work.note(
-            "Last year's tax was $0: if last year was a full 12-month tax year and you were a U.S. citizen or \
-             resident all of it, no estimated tax is required this year (IRC 6654(e)(2)).",
-        );
+        work.note(t.est_note_zero_last_year);
     }
     let required_annual_payment = current_year_safe_harbor.min(prior_year_safe_harbor);
-    work.step(format!(
-        "Smaller of {} and {} = {} (required annual payment, line 12c)",
-        money(current_year_safe_harbor),
-        money(prior_year_safe_harbor),
-        money(required_annual_payment)
+    work.step(fill(
+        t.est_step_required,
+        &[
+            ("a", &money(current_year_safe_harbor)),
+            ("b", &money(prior_year_safe_harbor)),
+            ("smaller", &money(required_annual_payment)),
+        ],
     ));
     let to_pay = required_annual_payment - inputs.withholding;
-    work.step(format!(
-        "{} − withholding {} = {} (line 14a)",
-        money(required_annual_payment),
-        money(inputs.withholding),
-        money(to_pay)
+    work.step(fill(
+        t.est_step_to_pay,
+        &[
+            ("required", &money(required_annual_payment)),
+            ("withholding", &money(inputs.withholding)),
+            ("to_pay", &money(to_pay)),
+        ],
     ));
     let expected_after_withholding = inputs.expected_tax - inputs.withholding;
     let minimum = &p.estimated_tax_minimum_owed;
     work.cite(
         minimum,
-        format!("No estimated tax under: {}", money_plain(minimum.value)),
+        fill(
+            t.est_source_minimum,
+            &[("minimum", &money_plain(minimum.value))],
+        ),
     );
-    work.step(format!(
-        "Expected tax {} − withholding {} = {} (line 14b)",
-        money(inputs.expected_tax),
-        money(inputs.withholding),
-        money(expected_after_withholding)
+    work.step(fill(
+        t.est_step_expected,
+        &[
+            ("tax", &money(inputs.expected_tax)),
+            ("withholding", &money(inputs.withholding)),
+            ("left", &money(expected_after_withholding)),
+        ],
     ));
     let mut result = EstimatedPayments {
         current_year_safe_harbor,
@@ -144,35 +170,32 @@ pub fn estimated_payments(
         work,
     };
     if to_pay <= Decimal::ZERO {
-        result.work.note(
-            "No estimated payments are required: withholding covers the required annual payment.",
-        );
+        result.work.note(t.est_note_covered);
         return Ok(result);
     }
     if expected_after_withholding < minimum.value {
-        result.work.note(format!(
-            "No estimated payments are required: you expect to owe less than {} after withholding \
-             (IRC 6654(e)(1)).",
-            money_plain(minimum.value)
+        result.work.note(fill(
+            t.est_note_under_minimum,
+            &[("minimum", &money_plain(minimum.value))],
         ));
         return Ok(result);
     }
     let installment = cents(to_pay / Decimal::from(4));
-    result.work.step(format!(
-        "{} ÷ 4 = {} per installment (line 15)",
-        money(to_pay),
-        money(installment)
+    result.work.step(fill(
+        t.est_step_installment,
+        &[
+            ("to_pay", &money(to_pay)),
+            ("installment", &money(installment)),
+        ],
     ));
-    let schedule = due_dates(holidays, p.tax_year)?;
+    let schedule = due_dates_in(holidays, p.tax_year, lang)?;
     result.work.absorb(&schedule.work);
     result.installments = schedule
         .dates
         .into_iter()
         .map(|due| (due, installment))
         .collect();
-    result.work.note(
-        "Withholding counts as paid evenly through the year, so it is spread over the four installments here.",
-    );
+    result.work.note(t.est_note_withholding_even);
     Ok(result)
 }
 

@@ -2,6 +2,7 @@
 //! to the business's gross income less its other expenses.
 
 use super::work::{cents, money, money_plain, quantity, Work};
+use crate::i18n::{fill, Lang};
 use crate::server::tax::params::YearParameters;
 use rust_decimal::Decimal;
 
@@ -22,63 +23,70 @@ pub fn home_office(
     square_feet: Decimal,
     gross_income_limit: Decimal,
 ) -> HomeOffice {
+    home_office_in(p, square_feet, gross_income_limit, Lang::En)
+}
+
+/// The same, its steps, notes and source labels in `lang`.
+pub fn home_office_in(
+    p: &YearParameters,
+    square_feet: Decimal,
+    gross_income_limit: Decimal,
+    lang: Lang,
+) -> HomeOffice {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     let cap = &p.home_office_simplified_max_square_feet;
     let rate = &p.home_office_simplified_rate;
     work.cite(
         cap,
-        format!(
-            "Simplified method, most square feet: {}",
-            quantity(cap.value)
-        ),
+        fill(t.home_source_cap, &[("cap", &quantity(cap.value))]),
     );
     work.cite(
         rate,
-        format!(
-            "Simplified method rate: {} a square foot",
-            money_plain(rate.value)
-        ),
+        fill(t.home_source_rate, &[("rate", &money_plain(rate.value))]),
     );
     let counted = square_feet.min(cap.value);
     if square_feet > cap.value {
-        work.step(format!(
-            "Smaller of {} sq ft and the {} sq ft cap = {} sq ft",
-            quantity(square_feet),
-            quantity(cap.value),
-            quantity(counted)
+        work.step(fill(
+            t.home_step_cap,
+            &[
+                ("feet", &quantity(square_feet)),
+                ("cap", &quantity(cap.value)),
+                ("counted", &quantity(counted)),
+            ],
         ));
-        work.note(format!(
-            "Only {} square feet count under the simplified method; the regular method (Form 8829) has no such cap.",
-            quantity(cap.value)
-        ));
+        work.note(fill(t.home_note_cap, &[("cap", &quantity(cap.value))]));
     }
     let tentative = cents(counted * rate.value);
-    work.step(format!(
-        "{} sq ft × {} = {}",
-        quantity(counted),
-        money_plain(rate.value),
-        money(tentative)
+    work.step(fill(
+        t.home_step_tentative,
+        &[
+            ("feet", &quantity(counted)),
+            ("rate", &money_plain(rate.value)),
+            ("tentative", &money(tentative)),
+        ],
     ));
     let limit = gross_income_limit.max(Decimal::ZERO);
     if gross_income_limit < Decimal::ZERO {
-        work.step(format!(
-            "Gross income limit {} is below zero → {}",
-            money(gross_income_limit),
-            money(limit)
+        work.step(fill(
+            t.home_step_negative_limit,
+            &[
+                ("limit", &money(gross_income_limit)),
+                ("zero", &money(limit)),
+            ],
         ));
     }
     let deduction = tentative.min(limit);
-    work.step(format!(
-        "Smaller of {} and the gross income limit {} = {} (simplified home-office deduction)",
-        money(tentative),
-        money(limit),
-        money(deduction)
+    work.step(fill(
+        t.home_step_deduction,
+        &[
+            ("tentative", &money(tentative)),
+            ("limit", &money(limit)),
+            ("deduction", &money(deduction)),
+        ],
     ));
     if deduction < tentative {
-        work.note(
-            "Limited by the business's gross income less its other expenses. Under the simplified method the part \
-             over the limit cannot be carried over to next year (Pub 587).",
-        );
+        work.note(t.home_note_limited);
     }
     HomeOffice {
         square_feet: counted,

@@ -2,6 +2,7 @@
 //! income inside it. Not the IRS Tax Table, which taxes the middle of each $50 row and rounds to dollars.
 
 use super::work::{cents, money, percent, Work};
+use crate::i18n::{fill, Lang};
 use crate::model::tax::FilingStatus;
 use crate::server::tax::params::YearParameters;
 use rust_decimal::Decimal;
@@ -15,13 +16,26 @@ pub struct IncomeTax {
 }
 
 pub fn income_tax(p: &YearParameters, status: FilingStatus, taxable_income: Decimal) -> IncomeTax {
+    income_tax_in(p, status, taxable_income, Lang::En)
+}
+
+/// The same, its steps and source label in `lang`.
+pub fn income_tax_in(
+    p: &YearParameters,
+    status: FilingStatus,
+    taxable_income: Decimal,
+    lang: Lang,
+) -> IncomeTax {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     let brackets = &p.brackets;
     work.add_source(crate::model::tax::ParameterSource {
-        label: format!(
-            "Income tax rate schedule {}, {}",
-            p.tax_year,
-            status.label()
+        label: fill(
+            t.income_source_schedule,
+            &[
+                ("year", &p.tax_year.to_string()),
+                ("status", status.label_in(lang)),
+            ],
         ),
         source: brackets.source.clone(),
         url: brackets.url.clone(),
@@ -39,13 +53,15 @@ pub fn income_tax(p: &YearParameters, status: FilingStatus, taxable_income: Deci
         // Every full bracket is whole dollars times a whole-percent rate, so only the last part can have a
         // fraction of a cent: rounding each part shown is the same as rounding the total.
         let part = cents((top - floor) * bracket.rate);
-        work.step(format!(
-            "{} of {} (from {} to {}) = {}",
-            percent(bracket.rate),
-            money(top - floor),
-            money(floor),
-            money(top),
-            money(part)
+        work.step(fill(
+            t.income_step_bracket,
+            &[
+                ("rate", &percent(bracket.rate)),
+                ("amount", &money(top - floor)),
+                ("from", &money(floor)),
+                ("to", &money(top)),
+                ("tax", &money(part)),
+            ],
         ));
         parts.push(money(part));
         tax += part;
@@ -53,16 +69,14 @@ pub fn income_tax(p: &YearParameters, status: FilingStatus, taxable_income: Deci
         floor = top;
     }
     if parts.len() > 1 {
-        work.step(format!(
-            "{} = {} (income tax)",
-            parts.join(" + "),
-            money(tax)
+        work.step(fill(
+            t.income_step_total,
+            &[("parts", &parts.join(" + ")), ("tax", &money(tax))],
         ));
     } else if parts.is_empty() {
-        work.step(format!(
-            "Taxable income {} → income tax {}",
-            money(income),
-            money(tax)
+        work.step(fill(
+            t.income_step_none,
+            &[("income", &money(income)), ("tax", &money(tax))],
         ));
     }
     IncomeTax {

@@ -2,18 +2,18 @@
 //! own text is applied; a reported change that is not is told in a note, never used.
 
 use super::work::{cents, money, money_plain, quantity, Work};
+use crate::i18n::{fill, Lang, TaxCalcStepsTexts};
 use crate::server::tax::params::YearParameters;
 use rust_decimal::Decimal;
 
-/// Rate changes reported for a year but not read in the IRS's own text: told, never applied. The parameter file
+/// A rate change reported for a year but not read in the IRS's own text: told, never applied. The parameter file
 /// holds one verified rate per year; when a change is verified it needs a date-split parameter there instead.
-const UNVERIFIED_CHANGES: &[(i32, &str)] = &[(
-    2026,
-    "Not verified: IRS Announcement 2026-11 (Internal Revenue Bulletin 2026-29) reportedly raised the business \
-     rate to 76 cents a mile for miles driven on or after July 1, 2026. Tally could not confirm it from the IRS's \
-     own text, so this figure uses 72.5 cents for every mile; if the change holds, each business mile driven from \
-     July 1 is worth 3.5 cents more. Check the IRS's standard mileage rates page before filing.",
-)];
+fn unverified_change(t: &TaxCalcStepsTexts, tax_year: i32) -> Option<&'static str> {
+    match tax_year {
+        2026 => Some(t.mileage_note_unverified_2026),
+        _ => None,
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mileage {
@@ -23,30 +23,37 @@ pub struct Mileage {
 }
 
 pub fn mileage(p: &YearParameters, business_miles: Decimal) -> Mileage {
+    mileage_in(p, business_miles, Lang::En)
+}
+
+/// The same, its steps, notes and source labels in `lang`.
+pub fn mileage_in(p: &YearParameters, business_miles: Decimal, lang: Lang) -> Mileage {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     let rate = &p.standard_mileage_rate_business;
     work.cite(
         rate,
-        format!(
-            "Business standard mileage rate {}: {} a mile",
-            p.tax_year,
-            money_plain(rate.value)
+        fill(
+            t.mileage_source_rate,
+            &[
+                ("year", &p.tax_year.to_string()),
+                ("rate", &money_plain(rate.value)),
+            ],
         ),
     );
     let deduction = cents(business_miles * rate.value);
-    work.step(format!(
-        "{} business miles × {} = {} (Schedule C line 9)",
-        quantity(business_miles),
-        money_plain(rate.value),
-        money(deduction)
+    work.step(fill(
+        t.mileage_step,
+        &[
+            ("miles", &quantity(business_miles)),
+            ("rate", &money_plain(rate.value)),
+            ("deduction", &money(deduction)),
+        ],
     ));
-    for (_, note) in UNVERIFIED_CHANGES.iter().filter(|(y, _)| *y == p.tax_year) {
-        work.note(*note);
+    if let Some(note) = unverified_change(t, p.tax_year) {
+        work.note(note);
     }
-    work.note(
-        "The rate replaces actual car costs (gas, repairs, insurance, depreciation); business parking and tolls are \
-         deducted on top. Commuting miles never count.",
-    );
+    work.note(t.mileage_note_actual_costs);
     Mileage {
         rate: rate.value,
         deduction,

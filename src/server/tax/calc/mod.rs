@@ -3,7 +3,9 @@
 //! is rounded half up to cents, and later lines use the figure as shown, as the IRS worksheets do.
 //!
 //! [`run`] takes a [`CalculatorInput`] as typed (amounts as text) and returns the steps, lines, notes and sources;
-//! the typed functions (`self_employment_tax`, ...) take decimals, for tests and other code. [`tool_definitions`]
+//! the typed functions (`self_employment_tax`, ...) take decimals, for tests and other code. Each writes its steps,
+//! notes and labels in English (what the model reads and the API returns); its `_in` twin (`run_in`,
+//! `self_employment_tax_in`, ...) in the language given, for the page. [`tool_definitions`]
 //! describes the calculators to a model as function-calling tools.
 
 mod additional_medicare;
@@ -27,16 +29,22 @@ mod oracle_sample;
 #[cfg(test)]
 mod test_support;
 
-pub use additional_medicare::{additional_medicare_tax, AdditionalMedicare};
-pub use due_dates::{due_dates, next_business_day, DueDate, DueDates};
-pub use estimated::{estimated_payments, EstimatedPayments, Inputs as EstimatedInputs};
-pub use home_office::{home_office, HomeOffice};
-pub use income_tax::{income_tax, IncomeTax};
-pub use mileage::{mileage, Mileage};
-pub use qbi::{qbi_deduction, Qbi};
-pub use run::run;
-pub use se_tax::{self_employment_tax, SeTax};
-pub use set_aside::{set_aside, SetAside};
+pub use additional_medicare::{
+    additional_medicare_tax, additional_medicare_tax_in, AdditionalMedicare,
+};
+pub use due_dates::{
+    due_dates, due_dates_in, next_business_day, next_business_day_in, DueDate, DueDates,
+};
+pub use estimated::{
+    estimated_payments, estimated_payments_in, EstimatedPayments, Inputs as EstimatedInputs,
+};
+pub use home_office::{home_office, home_office_in, HomeOffice};
+pub use income_tax::{income_tax, income_tax_in, IncomeTax};
+pub use mileage::{mileage, mileage_in, Mileage};
+pub use qbi::{qbi_deduction, qbi_deduction_in, Qbi};
+pub use run::{run, run_in};
+pub use se_tax::{self_employment_tax, self_employment_tax_in, SeTax};
+pub use set_aside::{set_aside, set_aside_in, SetAside};
 pub use tools::{input_from_tool_call, tool_definitions};
 pub use work::{cents, Work};
 

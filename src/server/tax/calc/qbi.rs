@@ -4,6 +4,7 @@
 //! (Form 8995-A) are not modelled: the deduction is left out and a note says so.
 
 use super::work::{cents, money, money_plain, percent, Work};
+use crate::i18n::{fill, Lang};
 use crate::model::tax::FilingStatus;
 use crate::server::tax::params::YearParameters;
 use rust_decimal::Decimal;
@@ -23,30 +24,47 @@ pub fn qbi_deduction(
     qualified_business_income: Decimal,
     taxable_income_before_qbi: Decimal,
 ) -> Qbi {
+    qbi_deduction_in(
+        p,
+        status,
+        qualified_business_income,
+        taxable_income_before_qbi,
+        Lang::En,
+    )
+}
+
+/// The same, its steps, notes and source labels in `lang`.
+pub fn qbi_deduction_in(
+    p: &YearParameters,
+    status: FilingStatus,
+    qualified_business_income: Decimal,
+    taxable_income_before_qbi: Decimal,
+    lang: Lang,
+) -> Qbi {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     let threshold = p.qbi_threshold.get(status);
     work.cite(
         threshold,
-        format!(
-            "QBI deduction threshold {}, {}: {}",
-            p.tax_year,
-            status.label(),
-            money_plain(threshold.value)
+        fill(
+            t.qbi_source_threshold,
+            &[
+                ("year", &p.tax_year.to_string()),
+                ("status", status.label_in(lang)),
+                ("threshold", &money_plain(threshold.value)),
+            ],
         ),
     );
     let before = taxable_income_before_qbi.max(Decimal::ZERO);
     if before > threshold.value {
-        work.step(format!(
-            "Taxable income before the QBI deduction {} is more than the threshold {} → QBI deduction left out",
-            money(before),
-            money(threshold.value)
+        work.step(fill(
+            t.qbi_step_over_threshold,
+            &[
+                ("income", &money(before)),
+                ("threshold", &money(threshold.value)),
+            ],
         ));
-        work.note(
-            "No QBI deduction in this estimate: above the threshold the deduction depends on W-2 wages the business \
-             paid, its property and whether it is a specified service business (Form 8995-A), and this estimate \
-             models neither those limits nor their phase-in. The real deduction may be larger, so the tax shown \
-             may be too high.",
-        );
+        work.note(t.qbi_note_not_modelled);
         return Qbi {
             threshold: threshold.value,
             deduction: Decimal::ZERO,
@@ -55,14 +73,19 @@ pub fn qbi_deduction(
         };
     }
     let rate = &p.qbi_rate;
-    work.cite(rate, format!("QBI deduction rate: {}", percent(rate.value)));
+    work.cite(
+        rate,
+        fill(t.qbi_source_rate, &[("rate", &percent(rate.value))]),
+    );
     if qualified_business_income <= Decimal::ZERO {
-        work.step(format!(
-            "Qualified business income {} → QBI deduction {}",
-            money(qualified_business_income),
-            money(Decimal::ZERO)
+        work.step(fill(
+            t.qbi_step_no_qbi,
+            &[
+                ("qbi", &money(qualified_business_income)),
+                ("zero", &money(Decimal::ZERO)),
+            ],
         ));
-        work.note("No QBI deduction: the business had no qualified business income. A QBI loss carries forward to reduce next year's QBI.");
+        work.note(t.qbi_note_no_qbi);
         return Qbi {
             threshold: threshold.value,
             deduction: Decimal::ZERO,
@@ -71,60 +94,70 @@ pub fn qbi_deduction(
         };
     }
     let from_income = cents(qualified_business_income * rate.value);
-    work.step(format!(
-        "{} of qualified business income {} = {} (Form 8995 line 5)",
-        percent(rate.value),
-        money(qualified_business_income),
-        money(from_income)
+    work.step(fill(
+        t.qbi_step_from_income,
+        &[
+            ("rate", &percent(rate.value)),
+            ("qbi", &money(qualified_business_income)),
+            ("deduction", &money(from_income)),
+        ],
     ));
     let limit = cents(before * rate.value);
-    work.step(format!(
-        "{} of taxable income before the QBI deduction {} = {} (line 14)",
-        percent(rate.value),
-        money(before),
-        money(limit)
+    work.step(fill(
+        t.qbi_step_limit,
+        &[
+            ("rate", &percent(rate.value)),
+            ("income", &money(before)),
+            ("limit", &money(limit)),
+        ],
     ));
     let mut deduction = from_income.min(limit);
-    work.step(format!(
-        "Smaller of {} and {} = {} (line 15)",
-        money(from_income),
-        money(limit),
-        money(deduction)
+    work.step(fill(
+        t.qbi_step_smaller,
+        &[
+            ("a", &money(from_income)),
+            ("b", &money(limit)),
+            ("smaller", &money(deduction)),
+        ],
     ));
     if let Some(minimum) = &p.qbi_minimum {
         let (floor, needed) = (&minimum.deduction, &minimum.qualified_income);
         work.cite(
             floor,
-            format!(
-                "Minimum QBI deduction {}: {}",
-                p.tax_year,
-                money_plain(floor.value)
+            fill(
+                t.qbi_source_minimum,
+                &[
+                    ("year", &p.tax_year.to_string()),
+                    ("minimum", &money_plain(floor.value)),
+                ],
             ),
         );
         work.cite(
             needed,
-            format!("QBI needed for the minimum: {}", money_plain(needed.value)),
+            fill(
+                t.qbi_source_needed,
+                &[("needed", &money_plain(needed.value))],
+            ),
         );
         if qualified_business_income >= needed.value {
             let larger = deduction.max(floor.value);
-            work.step(format!(
-                "QBI {} is at least {} → larger of {} and the minimum {} = {} (IRC 199A(i))",
-                money(qualified_business_income),
-                money(needed.value),
-                money(deduction),
-                money(floor.value),
-                money(larger)
+            work.step(fill(
+                t.qbi_step_minimum,
+                &[
+                    ("qbi", &money(qualified_business_income)),
+                    ("needed", &money(needed.value)),
+                    ("deduction", &money(deduction)),
+                    ("minimum", &money(floor.value)),
+                    ("larger", &money(larger)),
+                ],
             ));
             if larger > deduction {
-                work.note("The $400 minimum QBI deduction applies; it assumes you materially participate in the business.");
+                work.note(t.qbi_note_minimum);
             }
             deduction = larger;
         }
     }
-    work.note(
-        "QBI here is net profit less the deductible half of SE tax; self-employed health insurance and retirement \
-         contributions would reduce it too.",
-    );
+    work.note(t.qbi_note_definition);
     Qbi {
         threshold: threshold.value,
         deduction,

@@ -3,8 +3,9 @@
 
 use super::amount::{Field, Kind};
 use super::set_aside::rate_text;
-use super::work::{date, money, quantity, Work};
+use super::work::{date_in, money, quantity, Work};
 use super::{key, EstimatedInputs};
+use crate::i18n::{fill, Lang};
 use crate::model::tax::{CalculationResult, CalculatorInput, FieldError, ResultLine};
 use crate::server::tax::params::{Parameters, YearParameters};
 
@@ -24,23 +25,39 @@ fn line(label: impl Into<String>, value: impl Into<String>) -> ResultLine {
     }
 }
 
-/// Runs the calculator `input` names on the parameters of its tax year.
+/// Runs the calculator `input` names on the parameters of its tax year, in English (what the model reads).
 pub fn run(params: &Parameters, input: &CalculatorInput) -> Result<CalculationResult, FieldError> {
+    run_in(params, input, Lang::En)
+}
+
+/// The same, its title, steps, lines, notes and errors in `lang` (for the page; the figures are the same).
+pub fn run_in(
+    params: &Parameters,
+    input: &CalculatorInput,
+    lang: Lang,
+) -> Result<CalculationResult, FieldError> {
+    let t = &lang.texts().tax_calc;
     let tax_year = input.tax_year();
     let p = params.year(tax_year).ok_or_else(|| {
         let years: Vec<String> = params.tax_years().map(|y| y.to_string()).collect();
         FieldError {
             field: "tax_year".into(),
-            message: format!(
-                "Tally has the figures for tax years {} only; {tax_year} is not one of them.",
-                years.join(" and ")
+            message: fill(
+                t.unknown_tax_year,
+                &[
+                    ("years", &years.join(t.year_list_and)),
+                    ("year", &tax_year.to_string()),
+                ],
             ),
         }
     })?;
-    let (title, lines, work) = calculate(params, p, input)?;
+    let (title, lines, work) = calculate(params, p, input, lang)?;
     Ok(CalculationResult {
         calculator: key(input).to_string(),
-        title: format!("{title}, {tax_year}"),
+        title: fill(
+            t.title,
+            &[("title", title), ("year", &tax_year.to_string())],
+        ),
         tax_year,
         steps: work.steps,
         lines,
@@ -55,31 +72,38 @@ fn calculate(
     params: &Parameters,
     p: &YearParameters,
     input: &CalculatorInput,
+    lang: Lang,
 ) -> Result<Laid, FieldError> {
+    let t = &lang.texts().tax_calc;
     Ok(match input {
         CalculatorInput::SelfEmploymentTax {
             net_profit,
             w2_social_security_wages,
             ..
         } => {
-            let profit =
-                field("net_profit", "net profit", net_profit, Kind::SignedMoney).required()?;
+            let profit = field(
+                "net_profit",
+                t.label_net_profit,
+                net_profit,
+                Kind::SignedMoney,
+            )
+            .required_in(lang)?;
             let wages = field(
                 "w2_social_security_wages",
-                "W-2 Social Security wages",
+                t.label_w2_social_security_wages,
                 w2_social_security_wages,
                 Kind::Money,
             )
-            .or_zero()?;
-            let se = super::self_employment_tax(p, profit, wages);
+            .or_zero_in(lang)?;
+            let se = super::self_employment_tax_in(p, profit, wages, lang);
             let lines = vec![
-                line("Net earnings from self-employment", money(se.net_earnings)),
-                line("Social Security part", money(se.social_security_tax)),
-                line("Medicare part", money(se.medicare_tax)),
-                line("Self-employment tax", money(se.total)),
-                line("Deduction for half of SE tax", money(se.deduction)),
+                line(t.line_net_earnings, money(se.net_earnings)),
+                line(t.line_social_security_part, money(se.social_security_tax)),
+                line(t.line_medicare_part, money(se.medicare_tax)),
+                line(t.line_self_employment_tax, money(se.total)),
+                line(t.line_half_se_tax_deduction, money(se.deduction)),
             ];
-            ("Self-employment tax", lines, se.work)
+            (t.title_self_employment_tax, lines, se.work)
         }
         CalculatorInput::AdditionalMedicareTax {
             filing_status,
@@ -89,29 +113,26 @@ fn calculate(
         } => {
             let wages = field(
                 "medicare_wages",
-                "Medicare wages",
+                t.label_medicare_wages,
                 medicare_wages,
                 Kind::Money,
             )
-            .or_zero()?;
+            .or_zero_in(lang)?;
             let se_text = self_employment_income;
             let se = field(
                 "self_employment_income",
-                "self-employment income",
+                t.label_self_employment_income,
                 se_text,
                 Kind::SignedMoney,
             )
-            .required()?;
-            let amt = super::additional_medicare_tax(p, *filing_status, wages, se);
+            .required_in(lang)?;
+            let amt = super::additional_medicare_tax_in(p, *filing_status, wages, se, lang);
             let lines = vec![
-                line("On wages (Part I)", money(amt.on_wages)),
-                line(
-                    "On self-employment income (Part II)",
-                    money(amt.on_self_employment),
-                ),
-                line("Additional Medicare Tax", money(amt.total)),
+                line(t.line_on_wages, money(amt.on_wages)),
+                line(t.line_on_self_employment, money(amt.on_self_employment)),
+                line(t.line_additional_medicare_tax, money(amt.total)),
             ];
-            ("Additional Medicare Tax", lines, amt.work)
+            (t.title_additional_medicare_tax, lines, amt.work)
         }
         CalculatorInput::EstimatedPayments {
             filing_status,
@@ -125,97 +146,117 @@ fn calculate(
                 status: *filing_status,
                 expected_tax: field(
                     "expected_tax",
-                    "this year's expected tax",
+                    t.label_expected_tax,
                     expected_tax,
                     Kind::Money,
                 )
-                .required()?,
+                .required_in(lang)?,
                 prior_year_tax: field(
                     "prior_year_tax",
-                    "last year's tax",
+                    t.label_prior_year_tax,
                     prior_year_tax,
                     Kind::Money,
                 )
-                .required()?,
+                .required_in(lang)?,
                 prior_year_agi: field(
                     "prior_year_agi",
-                    "last year's AGI",
+                    t.label_prior_year_agi,
                     prior_year_agi,
                     Kind::SignedMoney,
                 )
-                .required()?,
-                withholding: field("withholding", "withholding", withholding, Kind::Money)
-                    .or_zero()?,
+                .required_in(lang)?,
+                withholding: field("withholding", t.label_withholding, withholding, Kind::Money)
+                    .or_zero_in(lang)?,
             };
-            let e = super::estimated_payments(p, &params.holidays, &inputs)?;
+            let e = super::estimated_payments_in(p, &params.holidays, &inputs, lang)?;
             let mut lines = vec![
-                line("Required annual payment", money(e.required_annual_payment)),
                 line(
-                    "Left after withholding",
+                    t.line_required_annual_payment,
+                    money(e.required_annual_payment),
+                ),
+                line(
+                    t.line_left_after_withholding,
                     money(e.to_pay.max(rust_decimal::Decimal::ZERO)),
                 ),
             ];
             if e.installments.is_empty() {
-                lines.push(line("Estimated payments", "None required"));
+                lines.push(line(t.line_estimated_payments, t.value_none_required));
             }
             for (due, amount) in &e.installments {
                 lines.push(line(
-                    format!("Payment {} ({})", due.installment, date(due.date)),
+                    fill(
+                        t.line_payment,
+                        &[
+                            ("installment", &due.installment.to_string()),
+                            ("date", &date_in(lang, due.date)),
+                        ],
+                    ),
                     money(*amount),
                 ));
             }
-            ("Estimated tax payments", lines, e.work)
+            (t.title_estimated_payments, lines, e.work)
         }
         CalculatorInput::DueDates { tax_year } => {
-            let due = super::due_dates(&params.holidays, *tax_year)?;
+            let due = super::due_dates_in(&params.holidays, *tax_year, lang)?;
             let lines = due
                 .dates
                 .iter()
                 .map(|d| {
                     line(
-                        format!("Payment {} (income {})", d.installment, d.period),
-                        date(d.date),
+                        fill(
+                            t.line_payment_period,
+                            &[
+                                ("installment", &d.installment.to_string()),
+                                ("period", d.period),
+                            ],
+                        ),
+                        date_in(lang, d.date),
                     )
                 })
                 .collect();
-            ("Estimated tax due dates", lines, due.work)
+            (t.title_due_dates, lines, due.work)
         }
         CalculatorInput::Mileage { business_miles, .. } => {
             let miles = field(
                 "business_miles",
-                "business miles",
+                t.label_business_miles,
                 business_miles,
                 Kind::Quantity,
             )
-            .required()?;
-            let m = super::mileage(p, miles);
+            .required_in(lang)?;
+            let m = super::mileage_in(p, miles, lang);
             let lines = vec![
-                line("Business miles", quantity(miles)),
-                line("Standard mileage deduction", money(m.deduction)),
+                line(t.line_business_miles, quantity(miles)),
+                line(t.line_standard_mileage_deduction, money(m.deduction)),
             ];
-            ("Standard mileage deduction", lines, m.work)
+            (t.title_mileage, lines, m.work)
         }
         CalculatorInput::HomeOffice {
             square_feet,
             gross_income_limit,
             ..
         } => {
-            let area =
-                field("square_feet", "square feet", square_feet, Kind::Quantity).required()?;
+            let area = field(
+                "square_feet",
+                t.label_square_feet,
+                square_feet,
+                Kind::Quantity,
+            )
+            .required_in(lang)?;
             let limit_text = gross_income_limit;
             let limit = field(
                 "gross_income_limit",
-                "gross income limit",
+                t.label_gross_income_limit,
                 limit_text,
                 Kind::SignedMoney,
             )
-            .required()?;
-            let h = super::home_office(p, area, limit);
+            .required_in(lang)?;
+            let h = super::home_office_in(p, area, limit, lang);
             let lines = vec![
-                line("Square feet counted", quantity(h.square_feet)),
-                line("Simplified home-office deduction", money(h.deduction)),
+                line(t.line_square_feet_counted, quantity(h.square_feet)),
+                line(t.line_home_office_deduction, money(h.deduction)),
             ];
-            ("Simplified home-office deduction", lines, h.work)
+            (t.title_home_office, lines, h.work)
         }
         CalculatorInput::SetAside {
             filing_status,
@@ -223,35 +264,41 @@ fn calculate(
             w2_wages,
             ..
         } => {
-            let profit =
-                field("net_profit", "net profit", net_profit, Kind::SignedMoney).required()?;
-            let wages = field("w2_wages", "W-2 wages", w2_wages, Kind::Money).or_zero()?;
-            let s = super::set_aside(p, *filing_status, profit, wages);
+            let profit = field(
+                "net_profit",
+                t.label_net_profit,
+                net_profit,
+                Kind::SignedMoney,
+            )
+            .required_in(lang)?;
+            let wages =
+                field("w2_wages", t.label_w2_wages, w2_wages, Kind::Money).or_zero_in(lang)?;
+            let s = super::set_aside_in(p, *filing_status, profit, wages, lang);
             let qbi = if s.qbi.modelled {
                 money(s.qbi.deduction)
             } else {
-                "Not included (above the threshold)".into()
+                t.value_qbi_not_included.into()
             };
             let lines = vec![
-                line("Self-employment tax", money(s.se.total)),
-                line("Deduction for half of SE tax", money(s.se.deduction)),
-                line("Adjusted gross income", money(s.agi)),
-                line("Standard deduction", money(s.standard_deduction)),
-                line("QBI deduction", qbi),
-                line("Taxable income", money(s.taxable_income)),
-                line("Income tax", money(s.income_tax.tax)),
+                line(t.line_self_employment_tax, money(s.se.total)),
+                line(t.line_half_se_tax_deduction, money(s.se.deduction)),
+                line(t.line_adjusted_gross_income, money(s.agi)),
+                line(t.line_standard_deduction, money(s.standard_deduction)),
+                line(t.line_qbi_deduction, qbi),
+                line(t.line_taxable_income, money(s.taxable_income)),
+                line(t.line_income_tax, money(s.income_tax.tax)),
                 line(
-                    "Additional Medicare Tax",
+                    t.line_additional_medicare_tax,
                     money(s.additional_medicare.total),
                 ),
-                line("Total federal tax", money(s.total)),
+                line(t.line_total_federal_tax, money(s.total)),
                 line(
-                    "Effective rate",
-                    s.effective_rate.map_or("n/a (no income)".into(), rate_text),
+                    t.line_effective_rate,
+                    s.effective_rate.map_or(t.value_no_income.into(), rate_text),
                 ),
-                line("Set aside per quarter", money(s.per_quarter)),
+                line(t.line_set_aside_per_quarter, money(s.per_quarter)),
             ];
-            ("Federal tax to set aside", lines, s.work)
+            (t.title_set_aside, lines, s.work)
         }
     })
 }
@@ -365,5 +412,67 @@ mod tests {
         );
         // The home office needs its income limit.
         assert_eq!(results[4].as_ref().unwrap_err().field, "gross_income_limit");
+    }
+}
+
+#[cfg(test)]
+mod in_the_pages_language {
+    use super::super::test_support::params;
+    use super::*;
+
+    #[test]
+    fn vietnamese_words_around_the_same_figures() {
+        let input = CalculatorInput::SelfEmploymentTax {
+            tax_year: 2026,
+            net_profit: "$50,000.00".into(),
+            w2_social_security_wages: String::new(),
+        };
+        let english = run(params(), &input).unwrap();
+        let vietnamese = run_in(params(), &input, Lang::Vi).unwrap();
+        assert_eq!(vietnamese.title, "Thuế tự doanh, 2026");
+        let values =
+            |r: &CalculationResult| r.lines.iter().map(|l| l.value.clone()).collect::<Vec<_>>();
+        assert_eq!(values(&vietnamese), values(&english));
+        assert_eq!(
+            vietnamese.steps[0],
+            "92.35 % của $50,000.00 = $46,175.00 (thu nhập ròng từ tự doanh, Schedule SE dòng 4a)"
+        );
+        assert_eq!(
+            (vietnamese.steps.len(), vietnamese.sources.len()),
+            (english.steps.len(), english.sources.len())
+        );
+        // Due dates: June 15, 2025 is a Sunday.
+        let due = run_in(
+            params(),
+            &CalculatorInput::DueDates { tax_year: 2025 },
+            Lang::Vi,
+        )
+        .unwrap();
+        assert_eq!(
+            due.steps[1],
+            "15 tháng 6 năm 2025 là Chủ nhật → 16 tháng 6 năm 2025"
+        );
+        assert_eq!(
+            due.lines[1].label,
+            "Lần nộp 2 (thu nhập 1 tháng 4 – 31 tháng 5)"
+        );
+        // A field's error, and an unknown year.
+        let bad = CalculatorInput::Mileage {
+            tax_year: 2026,
+            business_miles: String::new(),
+        };
+        let err = run_in(params(), &bad, Lang::Vi).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.message.as_str()),
+            (
+                "business_miles",
+                "Hãy nhập số dặm đi công việc dưới dạng số, ví dụ 1200."
+            )
+        );
+        let old = CalculatorInput::DueDates { tax_year: 2024 };
+        assert!(run_in(params(), &old, Lang::Vi)
+            .unwrap_err()
+            .message
+            .contains("2025 và 2026"));
     }
 }

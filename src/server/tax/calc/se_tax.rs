@@ -3,6 +3,7 @@
 //! (12) and the deduction for half of it (13).
 
 use super::work::{cents, money, money_plain, percent, Work};
+use crate::i18n::{fill, Lang};
 use crate::model::tax::ParameterSource;
 use crate::server::tax::params::YearParameters;
 use rust_decimal::Decimal;
@@ -38,29 +39,44 @@ impl SeTax {
 }
 
 pub fn self_employment_tax(p: &YearParameters, net_profit: Decimal, w2_ss_wages: Decimal) -> SeTax {
+    self_employment_tax_in(p, net_profit, w2_ss_wages, Lang::En)
+}
+
+/// The same, its steps, notes and source labels in `lang`.
+pub fn self_employment_tax_in(
+    p: &YearParameters,
+    net_profit: Decimal,
+    w2_ss_wages: Decimal,
+    lang: Lang,
+) -> SeTax {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
     let year = p.tax_year;
     let factor = &p.se_net_earnings_factor;
     work.cite(
         factor,
-        format!("Net earnings factor: {}", percent(factor.value)),
+        fill(t.se_source_factor, &[("rate", &percent(factor.value))]),
     );
     let net_earnings = if net_profit > Decimal::ZERO {
         let earnings = cents(net_profit * factor.value);
-        work.step(format!(
-            "{} of {} = {} (net earnings from self-employment, Schedule SE line 4a)",
-            percent(factor.value),
-            money(net_profit),
-            money(earnings)
+        work.step(fill(
+            t.se_step_net_earnings,
+            &[
+                ("rate", &percent(factor.value)),
+                ("profit", &money(net_profit)),
+                ("earnings", &money(earnings)),
+            ],
         ));
         earnings
     } else {
-        work.step(format!(
-            "Net profit {} is not a profit → net earnings from self-employment {}",
-            money(net_profit),
-            money(Decimal::ZERO)
+        work.step(fill(
+            t.se_step_no_profit,
+            &[
+                ("profit", &money(net_profit)),
+                ("zero", &money(Decimal::ZERO)),
+            ],
         ));
-        work.note("No self-employment tax: the business made no profit. A loss never creates a negative SE tax.");
+        work.note(t.se_note_no_profit);
         Decimal::ZERO
     };
     let floor = &p.se_minimum_net_earnings;
@@ -80,20 +96,19 @@ pub fn self_employment_tax(p: &YearParameters, net_profit: Decimal, w2_ss_wages:
     }
     work.cite(
         floor,
-        format!(
-            "Minimum net earnings for SE tax: {}",
-            money_plain(floor.value)
-        ),
+        fill(t.se_source_floor, &[("floor", &money_plain(floor.value))]),
     );
     if net_earnings < floor.value {
-        work.step(format!(
-            "{} is less than {} → no self-employment tax (Schedule SE line 4c)",
-            money(net_earnings),
-            money(floor.value)
+        work.step(fill(
+            t.se_step_under_floor,
+            &[
+                ("earnings", &money(net_earnings)),
+                ("floor", &money(floor.value)),
+            ],
         ));
-        work.note(format!(
-            "No self-employment tax: net earnings from self-employment under {} (IRC 1402(b)(2)).",
-            money_plain(floor.value)
+        work.note(fill(
+            t.se_note_under_floor,
+            &[("floor", &money_plain(floor.value))],
         ));
         return zero(work, false);
     }
@@ -101,69 +116,82 @@ pub fn self_employment_tax(p: &YearParameters, net_profit: Decimal, w2_ss_wages:
     let base = &p.social_security_wage_base;
     work.cite(
         base,
-        format!(
-            "Social Security wage base {year}: {}",
-            money_plain(base.value)
+        fill(
+            t.se_source_wage_base,
+            &[
+                ("year", &year.to_string()),
+                ("base", &money_plain(base.value)),
+            ],
         ),
     );
     let room = (base.value - w2_ss_wages).max(Decimal::ZERO);
-    work.step(format!(
-        "Wage base {} − W-2 Social Security wages {} = {} (line 9, not below zero)",
-        money(base.value),
-        money(w2_ss_wages),
-        money(room)
+    work.step(fill(
+        t.se_step_room,
+        &[
+            ("base", &money(base.value)),
+            ("wages", &money(w2_ss_wages)),
+            ("room", &money(room)),
+        ],
     ));
     if room.is_zero() {
-        work.note(
-            "No Social Security part: W-2 Social Security wages already reached the wage base.",
-        );
+        work.note(t.se_note_no_room);
     }
     let ss_base = net_earnings.min(room);
-    work.step(format!(
-        "Smaller of {} and {} = {}",
-        money(net_earnings),
-        money(room),
-        money(ss_base)
+    work.step(fill(
+        t.se_step_smaller,
+        &[
+            ("earnings", &money(net_earnings)),
+            ("room", &money(room)),
+            ("base", &money(ss_base)),
+        ],
     ));
     let ss_rate = &p.se_social_security_rate;
     work.cite(
         ss_rate,
-        format!("Social Security part of SE tax: {}", percent(ss_rate.value)),
+        fill(t.se_source_ss_rate, &[("rate", &percent(ss_rate.value))]),
     );
     let social_security_tax = cents(ss_base * ss_rate.value);
-    work.step(format!(
-        "{} of {} = {} (Social Security part, line 10)",
-        percent(ss_rate.value),
-        money(ss_base),
-        money(social_security_tax)
+    work.step(fill(
+        t.se_step_ss,
+        &[
+            ("rate", &percent(ss_rate.value)),
+            ("base", &money(ss_base)),
+            ("tax", &money(social_security_tax)),
+        ],
     ));
     let mc_rate = &p.se_medicare_rate;
     work.cite(
         mc_rate,
-        format!("Medicare part of SE tax: {}", percent(mc_rate.value)),
+        fill(
+            t.se_source_medicare_rate,
+            &[("rate", &percent(mc_rate.value))],
+        ),
     );
     let medicare_tax = cents(net_earnings * mc_rate.value);
-    work.step(format!(
-        "{} of {} = {} (Medicare part, line 11)",
-        percent(mc_rate.value),
-        money(net_earnings),
-        money(medicare_tax)
+    work.step(fill(
+        t.se_step_medicare,
+        &[
+            ("rate", &percent(mc_rate.value)),
+            ("earnings", &money(net_earnings)),
+            ("tax", &money(medicare_tax)),
+        ],
     ));
     let total = social_security_tax + medicare_tax;
-    work.step(format!(
-        "{} + {} = {} (self-employment tax, line 12)",
-        money(social_security_tax),
-        money(medicare_tax),
-        money(total)
+    work.step(fill(
+        t.se_step_total,
+        &[
+            ("ss", &money(social_security_tax)),
+            ("medicare", &money(medicare_tax)),
+            ("total", &money(total)),
+        ],
     ));
     let deduction = cents(total / Decimal::TWO);
-    work.step(format!(
-        "50 % of {} = {} (deduction for half of SE tax, line 13)",
-        money(total),
-        money(deduction)
+    work.step(fill(
+        t.se_step_deduction,
+        &[("total", &money(total)), ("deduction", &money(deduction))],
     ));
     work.add_source(ParameterSource {
-        label: "Deduction for one-half of self-employment tax".into(),
+        label: t.se_source_deduction.into(),
         source: "26 U.S.C. 164(f); Schedule SE (Form 1040), line 13".into(),
         url: "https://www.law.cornell.edu/uscode/text/26/164".into(),
     });

@@ -2,11 +2,12 @@
 //! deduction, no credits): SE tax, the half-SE deduction, AGI, the QBI deduction, income tax by the brackets and
 //! the Additional Medicare Tax, and a quarter of the total.
 
-use super::additional_medicare::{additional_medicare_tax, AdditionalMedicare};
-use super::income_tax::{income_tax, IncomeTax};
-use super::qbi::{qbi_deduction, Qbi};
-use super::se_tax::{self_employment_tax, SeTax};
+use super::additional_medicare::{additional_medicare_tax_in, AdditionalMedicare};
+use super::income_tax::{income_tax_in, IncomeTax};
+use super::qbi::{qbi_deduction_in, Qbi};
+use super::se_tax::{self_employment_tax_in, SeTax};
 use super::work::{cents, money, money_plain, Work};
+use crate::i18n::{fill, Lang};
 use crate::model::tax::FilingStatus;
 use crate::server::tax::params::YearParameters;
 use rust_decimal::Decimal;
@@ -36,103 +37,119 @@ pub fn set_aside(
     net_profit: Decimal,
     w2_wages: Decimal,
 ) -> SetAside {
+    set_aside_in(p, status, net_profit, w2_wages, Lang::En)
+}
+
+/// The same, its steps, notes and source labels in `lang`.
+pub fn set_aside_in(
+    p: &YearParameters,
+    status: FilingStatus,
+    net_profit: Decimal,
+    w2_wages: Decimal,
+    lang: Lang,
+) -> SetAside {
+    let t = &lang.texts().tax_calc_steps;
     let mut work = Work::default();
-    let se = self_employment_tax(p, net_profit, w2_wages);
+    let se = self_employment_tax_in(p, net_profit, w2_wages, lang);
     work.absorb(&se.work);
 
     let agi = net_profit + w2_wages - se.deduction;
-    work.step(format!(
-        "Net profit {} + W-2 wages {} − half of SE tax {} = {} (AGI)",
-        money(net_profit),
-        money(w2_wages),
-        money(se.deduction),
-        money(agi)
+    work.step(fill(
+        t.set_aside_step_agi,
+        &[
+            ("profit", &money(net_profit)),
+            ("wages", &money(w2_wages)),
+            ("half", &money(se.deduction)),
+            ("agi", &money(agi)),
+        ],
     ));
     let standard = p.standard_deduction.get(status);
     work.cite(
         standard,
-        format!(
-            "Standard deduction {}, {}: {}",
-            p.tax_year,
-            status.label(),
-            money_plain(standard.value)
+        fill(
+            t.set_aside_source_standard,
+            &[
+                ("year", &p.tax_year.to_string()),
+                ("status", status.label_in(lang)),
+                ("amount", &money_plain(standard.value)),
+            ],
         ),
     );
     let taxable_income_before_qbi = (agi - standard.value).max(Decimal::ZERO);
-    work.step(format!(
-        "{} − standard deduction {} = {} (taxable income before the QBI deduction, not below zero)",
-        money(agi),
-        money(standard.value),
-        money(taxable_income_before_qbi)
+    work.step(fill(
+        t.set_aside_step_before_qbi,
+        &[
+            ("agi", &money(agi)),
+            ("standard", &money(standard.value)),
+            ("taxable", &money(taxable_income_before_qbi)),
+        ],
     ));
     let qualified_business_income = net_profit - se.deduction;
-    work.step(format!(
-        "Net profit {} − half of SE tax {} = {} (qualified business income)",
-        money(net_profit),
-        money(se.deduction),
-        money(qualified_business_income)
+    work.step(fill(
+        t.set_aside_step_qbi_income,
+        &[
+            ("profit", &money(net_profit)),
+            ("half", &money(se.deduction)),
+            ("qbi", &money(qualified_business_income)),
+        ],
     ));
-    let qbi = qbi_deduction(
+    let qbi = qbi_deduction_in(
         p,
         status,
         qualified_business_income,
         taxable_income_before_qbi,
+        lang,
     );
     work.absorb(&qbi.work);
     let taxable_income = (taxable_income_before_qbi - qbi.deduction).max(Decimal::ZERO);
-    work.step(format!(
-        "{} − QBI deduction {} = {} (taxable income, not below zero)",
-        money(taxable_income_before_qbi),
-        money(qbi.deduction),
-        money(taxable_income)
+    work.step(fill(
+        t.set_aside_step_taxable,
+        &[
+            ("before", &money(taxable_income_before_qbi)),
+            ("qbi", &money(qbi.deduction)),
+            ("taxable", &money(taxable_income)),
+        ],
     ));
-    let tax = income_tax(p, status, taxable_income);
+    let tax = income_tax_in(p, status, taxable_income, lang);
     work.absorb(&tax.work);
     let additional_medicare =
-        additional_medicare_tax(p, status, w2_wages, se.self_employment_income());
+        additional_medicare_tax_in(p, status, w2_wages, se.self_employment_income(), lang);
     work.absorb(&additional_medicare.work);
 
     let total = tax.tax + se.total + additional_medicare.total;
-    work.step(format!(
-        "Income tax {} + SE tax {} + Additional Medicare Tax {} = {} (total federal tax)",
-        money(tax.tax),
-        money(se.total),
-        money(additional_medicare.total),
-        money(total)
+    work.step(fill(
+        t.set_aside_step_total,
+        &[
+            ("income_tax", &money(tax.tax)),
+            ("se_tax", &money(se.total)),
+            ("medicare", &money(additional_medicare.total)),
+            ("total", &money(total)),
+        ],
     ));
     let income = net_profit + w2_wages;
     let effective_rate = (income > Decimal::ZERO).then(|| total / income);
     if let Some(rate) = effective_rate {
-        work.step(format!(
-            "{} ÷ {} = {} (effective rate)",
-            money(total),
-            money(income),
-            rate_text(rate)
+        work.step(fill(
+            t.set_aside_step_rate,
+            &[
+                ("total", &money(total)),
+                ("income", &money(income)),
+                ("rate", &rate_text(rate)),
+            ],
         ));
     }
     let per_quarter = cents(total / Decimal::from(4));
-    work.step(format!(
-        "{} ÷ 4 = {} to set aside per quarter",
-        money(total),
-        money(per_quarter)
+    work.step(fill(
+        t.set_aside_step_quarter,
+        &[("total", &money(total)), ("quarter", &money(per_quarter))],
     ));
 
-    work.note(
-        "A federal estimate for a simple return: the standard deduction, no credits, no other income, no state or \
-         local tax. Income tax is figured exactly from the rate schedule; the IRS Tax Table used below $100,000 of \
-         taxable income can differ by a few dollars.",
-    );
+    work.note(t.set_aside_note_simple);
     if w2_wages > Decimal::ZERO {
-        work.note(
-            "Tax withheld from your W-2 wages is not subtracted (this estimate does not ask for it): what your \
-             employer withholds already covers part of this total.",
-        );
+        work.note(t.set_aside_note_withheld);
     }
     if status == FilingStatus::MarriedJoint && w2_wages > Decimal::ZERO {
-        work.note(
-            "SE tax is figured per person: the W-2 wages reduce the Social Security part only if they are the \
-             self-employed spouse's own.",
-        );
+        work.note(t.set_aside_note_joint);
     }
     SetAside {
         se,

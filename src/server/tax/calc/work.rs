@@ -1,10 +1,11 @@
 //! The shown work of a calculation (steps, notes, sources) and how its figures are written: "$46,175.00",
 //! "12.4 %", "June 16, 2025". Rounding to cents happens here, once per figure shown.
 
+use crate::i18n::{fill, Lang};
 use crate::model::tax::ParameterSource;
 use crate::server::tax::params::Param;
 use rust_decimal::{Decimal, RoundingStrategy};
-use time::Date;
+use time::{Date, Month, Weekday};
 
 /// Round half up (away from zero) to cents: the rounding the IRS forms use. `round_dp` alone would round half to
 /// even ("banker's"), which a form never does.
@@ -92,8 +93,50 @@ pub fn percent(rate: Decimal) -> String {
 }
 
 /// "June 16, 2025".
+#[cfg(test)]
 pub fn date(date: Date) -> String {
-    format!("{} {}, {}", date.month(), date.day(), date.year())
+    date_in(Lang::En, date)
+}
+
+/// "June 16, 2025" in English, "16 tháng 6 năm 2025" in Vietnamese.
+pub fn date_in(lang: Lang, date: Date) -> String {
+    let t = &lang.texts().tax_calc;
+    let month = match date.month() {
+        Month::January => t.month_january,
+        Month::February => t.month_february,
+        Month::March => t.month_march,
+        Month::April => t.month_april,
+        Month::May => t.month_may,
+        Month::June => t.month_june,
+        Month::July => t.month_july,
+        Month::August => t.month_august,
+        Month::September => t.month_september,
+        Month::October => t.month_october,
+        Month::November => t.month_november,
+        Month::December => t.month_december,
+    };
+    fill(
+        t.date,
+        &[
+            ("month", month),
+            ("day", &date.day().to_string()),
+            ("year", &date.year().to_string()),
+        ],
+    )
+}
+
+/// "Sunday" in English, "Chủ nhật" in Vietnamese.
+pub fn weekday_in(lang: Lang, day: Weekday) -> &'static str {
+    let t = &lang.texts().tax_calc;
+    match day {
+        Weekday::Monday => t.weekday_monday,
+        Weekday::Tuesday => t.weekday_tuesday,
+        Weekday::Wednesday => t.weekday_wednesday,
+        Weekday::Thursday => t.weekday_thursday,
+        Weekday::Friday => t.weekday_friday,
+        Weekday::Saturday => t.weekday_saturday,
+        Weekday::Sunday => t.weekday_sunday,
+    }
 }
 
 fn group(digits: &str) -> String {
