@@ -6,6 +6,21 @@
   var key = "tally.draft." + (match ? match[1] : "new");
   var theme = (document.cookie.match(/(?:^|; )tally_theme=(light|dark|system)/) || [])[1];
   if (theme) document.documentElement.setAttribute("data-theme", theme);
+  // The app's language (its cookie, else the browser's), as the server would have chosen it.
+  var lang = (document.cookie.match(/(?:^|; )tally_lang=(en|vi)/) || [])[1] ||
+    ((navigator.language || "").toLowerCase().indexOf("vi") === 0 ? "vi" : "en");
+  var kept = "Your question is kept here and will be ready to send when you are back online.";
+  if (lang === "vi") {
+    document.documentElement.lang = "vi";
+    document.title = "Tally: ngoại tuyến";
+    var say = function (id, text) { var el = document.getElementById(id); if (el) el.textContent = text; };
+    say("offline-heading", "Bạn đang ngoại tuyến: các cuộc trò chuyện sẽ hiện ra khi bạn có mạng trở lại");
+    say("offline-hint", "Những gì bạn gõ bên dưới được giữ trên thiết bị này và chờ sẵn trong ô soạn tin.");
+    say("offline-label", "Tin nhắn");
+    say("offline-send", "Gửi");
+    document.getElementById("composer").placeholder = "Đặt một câu hỏi về thuế…";
+    kept = "Câu hỏi của bạn được giữ ở đây và sẵn sàng để gửi khi bạn có mạng trở lại.";
+  }
   var box = document.getElementById("composer");
   var note = document.getElementById("offline-note");
   try { box.value = localStorage.getItem(key) || ""; } catch (e) {}
@@ -16,7 +31,7 @@
   });
   document.getElementById("offline-composer").addEventListener("submit", function (event) {
     event.preventDefault();
-    note.textContent = "Your question is kept here and will be ready to send when you are back online.";
+    note.textContent = kept;
   });
   window.addEventListener("online", function () { location.reload(); });
 })();

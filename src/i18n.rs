@@ -73,7 +73,8 @@ impl Lang {
         #[cfg(feature = "ssr")]
         {
             use leptos::prelude::use_context;
-            use_context::<axum::http::request::Parts>().map_or(Lang::En, |parts| Lang::of_parts(&parts))
+            use_context::<axum::http::request::Parts>()
+                .map_or(Lang::En, |parts| Lang::of_parts(&parts))
         }
         #[cfg(not(feature = "ssr"))]
         {
@@ -98,7 +99,10 @@ impl Lang {
 
     /// [`Lang::of_parts`] for a handler that has the caller and the headers.
     #[cfg(feature = "ssr")]
-    pub fn of_caller(caller: &crate::server::identity::caller::Caller, headers: &axum::http::HeaderMap) -> Lang {
+    pub fn of_caller(
+        caller: &crate::server::identity::caller::Caller,
+        headers: &axum::http::HeaderMap,
+    ) -> Lang {
         caller
             .user()
             .and_then(|user| user.language)
@@ -132,7 +136,9 @@ impl Lang {
 /// The texts of the page being rendered, for a component to read once at its top (`let t = texts();`): the
 /// language `App` provides, from `Lang::current`.
 pub fn texts() -> &'static Texts {
-    leptos::prelude::use_context::<Lang>().unwrap_or_default().texts()
+    leptos::prelude::use_context::<Lang>()
+        .unwrap_or_default()
+        .texts()
 }
 
 /// The language a question is written in, when it is one we can tell apart: Vietnamese writes letters no other
@@ -141,7 +147,12 @@ pub fn texts() -> &'static Texts {
 pub fn question_language(text: &str) -> Lang {
     let vietnamese = text
         .chars()
-        .filter(|c| matches!(c, 'đ' | 'Đ' | 'ă' | 'Ă' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | '\u{1EA0}'..='\u{1EF9}'))
+        .filter(|c| {
+            matches!(
+                c,
+                'đ' | 'Đ' | 'ă' | 'Ă' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | '\u{1EA0}'..='\u{1EF9}'
+            )
+        })
         .count();
     if vietnamese >= 1 {
         Lang::Vi
@@ -176,8 +187,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_language_we_have() {
-        assert_eq!(Lang::from_accept_language("vi-VN,vi;q=0.9,en;q=0.8"), Some(Lang::Vi));
-        assert_eq!(Lang::from_accept_language("fr-FR,fr;q=0.9,en;q=0.5,vi;q=0.7"), Some(Lang::Vi));
+        assert_eq!(
+            Lang::from_accept_language("vi-VN,vi;q=0.9,en;q=0.8"),
+            Some(Lang::Vi)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,fr;q=0.9,en;q=0.5,vi;q=0.7"),
+            Some(Lang::Vi)
+        );
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de,fr"), None);
         assert_eq!(Lang::from_accept_language("vi;q=0"), None);
@@ -185,15 +202,28 @@ mod tests {
 
     #[test]
     fn every_key_is_in_both_languages() {
-        assert!(MISSING_KEYS.is_empty(), "keys missing from a translation: {MISSING_KEYS:?}");
-        assert!(UNKNOWN_KEYS.is_empty(), "keys English does not have: {UNKNOWN_KEYS:?}");
+        assert!(
+            MISSING_KEYS.is_empty(),
+            "keys missing from a translation: {MISSING_KEYS:?}"
+        );
+        assert!(
+            UNKNOWN_KEYS.is_empty(),
+            "keys English does not have: {UNKNOWN_KEYS:?}"
+        );
     }
 
     #[test]
     fn translations_keep_every_placeholder_and_say_something() {
         for (key, english, vietnamese) in ENTRIES {
-            assert_eq!(placeholders(english), placeholders(vietnamese), "{key}: placeholders differ");
-            assert!(!english.trim().is_empty() && !vietnamese.trim().is_empty(), "{key} is empty");
+            assert_eq!(
+                placeholders(english),
+                placeholders(vietnamese),
+                "{key}: placeholders differ"
+            );
+            assert!(
+                !english.trim().is_empty() && !vietnamese.trim().is_empty(),
+                "{key} is empty"
+            );
         }
     }
 
@@ -209,7 +239,10 @@ mod tests {
                 _ => {}
             }
         }
-        outside.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count()
+        outside
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
     }
 
     #[test]
@@ -226,16 +259,31 @@ mod tests {
 
     #[test]
     fn vietnamese_questions_are_told_apart() {
-        assert_eq!(question_language("Tôi có phải nộp thuế tự doanh không?"), Lang::Vi);
-        assert_eq!(question_language("Thue uoc tinh hang quy la gi? đ"), Lang::Vi);
-        assert_eq!(question_language("How much is self-employment tax?"), Lang::En);
+        assert_eq!(
+            question_language("Tôi có phải nộp thuế tự doanh không?"),
+            Lang::Vi
+        );
+        assert_eq!(
+            question_language("Thue uoc tinh hang quy la gi? đ"),
+            Lang::Vi
+        );
+        assert_eq!(
+            question_language("How much is self-employment tax?"),
+            Lang::En
+        );
         // French and Spanish accents are not Vietnamese.
-        assert_eq!(question_language("Qu'est-ce que la déduction à domicile? ¿Cuánto?"), Lang::En);
+        assert_eq!(
+            question_language("Qu'est-ce que la déduction à domicile? ¿Cuánto?"),
+            Lang::En
+        );
     }
 
     #[test]
     fn fill_replaces_every_placeholder() {
-        assert_eq!(fill("{left} of {total}", &[("left", "3"), ("total", "5")]), "3 of 5");
+        assert_eq!(
+            fill("{left} of {total}", &[("left", "3"), ("total", "5")]),
+            "3 of 5"
+        );
         assert_eq!(placeholders("{b} and {a}"), vec!["a", "b"]);
     }
 }

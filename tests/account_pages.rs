@@ -54,7 +54,10 @@ async fn the_sign_up_and_sign_in_pages_render_their_forms_and_a_guest_sees_the_l
         chat.contains("20 of 20 questions left today"),
         "the banner counts"
     );
-    assert!(chat.contains("Sign up to keep your history on every device"));
+    assert!(
+        chat.contains(">Sign up</a>"),
+        "the guest notice links to signing up"
+    );
 
     let settings = browser.get_page("/settings").await.text().await.unwrap();
     assert!(settings.contains("Sign in to see your settings."));

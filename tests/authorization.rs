@@ -79,6 +79,8 @@ async fn call(app: &TestApp, endpoint: &str, browser: &Browser, target: &Target)
         "/api/conversations/search" => server_fn(endpoint, form(&[("query", target.secret)])),
         "/api/conversations/get" | "/api/conversations/delete" => server_fn(endpoint, form(&[("id", conversation)])),
         "/api/chat/stop" | "/api/chat/attach" => server_fn(endpoint, form(&[("message_id", message)])),
+        // Changes only the caller's own profile: nobody names anyone else's.
+        "/api/preferences/language" => server_fn(endpoint, form(&[("language", "vi")])),
         // Redirected to the conversation's page, which is not theirs.
         "POST /ask" => server_fn("/ask", form(&[("message", "Let me in"), ("conversation_id", conversation)])),
         "/api/tax/profile/save" => server_fn(
@@ -143,6 +145,7 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("/api/tax/calculate", [200; 5]),
     ("/api/account/viewer", [200; 5]),
     ("/api/account/flash", [200; 5]),
+    ("/api/preferences/language", [200; 5]),
     ("/api/account/settings", [401, 401, 200, 200, 200]),
     ("GET /healthz", [200; 5]),
     ("GET /readyz", [200; 5]),

@@ -1,14 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
-import { Page } from "@playwright/test";
-import { test, expect, openApp, showConversations } from "./fixtures";
-
-/** Runs axe-core against WCAG 2.0/2.1 A and AA and returns one readable line per violation. */
-async function wcagViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-  );
-}
+import { test, expect, openApp, showConversations, wcagViolations } from "./fixtures";
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`the chat meets WCAG 2.1 AA in ${colorScheme} mode, empty and with an answer`, async ({ page, consoleErrors }) => {

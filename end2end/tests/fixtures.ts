@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, Page } from "@playwright/test";
 
 /** Every test fails if the page logs an error or throws: a hydration mismatch or CSP violation shows up here. */
@@ -31,3 +32,11 @@ export async function showConversations(page: Page) {
 export const DISCLAIMER =
   "This information is provided for general guidance only and does not constitute legal or financial advice. " +
   "Consult with a qualified tax professional for advice specific to your situation.";
+
+/** Runs axe-core against WCAG 2.0/2.1 A and AA and returns one readable line per violation. */
+export async function wcagViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+}

@@ -196,6 +196,25 @@ impl TestApp {
         self.browser_with_timeout(Duration::from_secs(30))
     }
 
+    /// A browser whose every request says `Accept-Language: {accept_language}`.
+    pub fn browser_speaking(&self, accept_language: &str) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            accept_language.parse().expect("header value"),
+        );
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base_url: self.base_url.clone(),
+        }
+    }
+
     /// A browser whose requests may take up to `timeout` in all (the offline model's answers, follow-ups and
     /// titles run on the test machine's own cores).
     pub fn browser_with_timeout(&self, timeout: Duration) -> Browser {

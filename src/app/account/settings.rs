@@ -81,11 +81,17 @@ fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
     let left = match (settings.remaining_today, settings.per_day) {
         (Some(left), Some(per_day)) => fill(
             t.questions_left,
-            &[("left", &left.to_string()), ("per_day", &per_day.to_string())],
+            &[
+                ("left", &left.to_string()),
+                ("per_day", &per_day.to_string()),
+            ],
         ),
         _ => t.not_limited.to_string(),
     };
-    let today = fill(t.today, &[("totals", &totals_text(t, &settings.usage_today))]);
+    let today = fill(
+        t.today,
+        &[("totals", &totals_text(t, &settings.usage_today))],
+    );
     view! {
         <div class="mx-auto flex w-full max-w-2xl flex-col gap-6 p-4">
             <section aria-labelledby="account-heading" class=SECTION>
@@ -178,7 +184,8 @@ fn dollars(micros: i64) -> String {
 fn UsageTable(days: Vec<crate::model::account::UsageDayTotals>) -> impl IntoView {
     let t = &texts().settings;
     if days.is_empty() {
-        return view! { <p class="text-sm text-slate-600 dark:text-slate-400">{t.no_usage}</p> }.into_any();
+        return view! { <p class="text-sm text-slate-600 dark:text-slate-400">{t.no_usage}</p> }
+            .into_any();
     }
     view! {
         <table class="w-full text-left text-sm">
@@ -211,7 +218,10 @@ fn UsageTable(days: Vec<crate::model::account::UsageDayTotals>) -> impl IntoView
 #[component]
 fn SessionRow(session: SessionInfo) -> impl IntoView {
     let t = &texts().settings;
-    let last_seen = fill(t.last_seen, &[("time", &format_time(session.last_seen_at_ms))]);
+    let last_seen = fill(
+        t.last_seen,
+        &[("time", &format_time(session.last_seen_at_ms))],
+    );
     let device = session.device.clone();
     let label = fill(
         if session.this_device {

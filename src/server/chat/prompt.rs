@@ -2,11 +2,11 @@
 
 use std::sync::{Arc, LazyLock};
 
+pub use crate::server::llm::{PromptMessage, PromptRole};
 use crate::{
     i18n::{question_language, Lang},
     model::DISCLAIMER,
 };
-pub use crate::server::llm::{PromptMessage, PromptRole};
 
 /// The tax assistant's instructions (the brief's answer structure, plus guard rails).
 pub const TAX_SYSTEM_PROMPT: &str = "You are Tally, an assistant that explains taxes to freelancers and other \
@@ -29,7 +29,8 @@ form names, figures and citations exactly as the sources give them.
 - Stay on tax and freelancing finance; politely decline unrelated requests.";
 
 /// Said again for a question in Vietnamese, in Vietnamese too: small models otherwise drift back to English.
-pub const VIETNAMESE_ANSWER: &str = "The user wrote in Vietnamese: write the whole answer in Vietnamese. \
+pub const VIETNAMESE_ANSWER: &str =
+    "The user wrote in Vietnamese: write the whole answer in Vietnamese. \
 Người dùng viết bằng tiếng Việt: hãy trả lời hoàn toàn bằng tiếng Việt.";
 
 /// A rough, provider-independent token estimate: about four bytes of English per token, plus framing per message.
@@ -81,7 +82,10 @@ pub fn build(
     grounding_tokens: usize,
     budget: usize,
 ) -> Vec<PromptMessage> {
-    let system = match history.last().map(|question| question_language(&question.content)) {
+    let system = match history
+        .last()
+        .map(|question| question_language(&question.content))
+    {
         Some(Lang::Vi) => format!("{}\n\n{VIETNAMESE_ANSWER}", system_prompt()).into(),
         _ => system_prompt(),
     };
@@ -142,9 +146,17 @@ mod tests {
 
     #[test]
     fn a_vietnamese_question_asks_for_a_vietnamese_answer() {
-        let vietnamese = build(&[msg(PromptRole::User, "Thuế tự doanh là bao nhiêu?")], 0, 10_000);
+        let vietnamese = build(
+            &[msg(PromptRole::User, "Thuế tự doanh là bao nhiêu?")],
+            0,
+            10_000,
+        );
         assert!(vietnamese[0].content.contains(VIETNAMESE_ANSWER));
-        let english = build(&[msg(PromptRole::User, "What is self-employment tax?")], 0, 10_000);
+        let english = build(
+            &[msg(PromptRole::User, "What is self-employment tax?")],
+            0,
+            10_000,
+        );
         assert!(!english[0].content.contains(VIETNAMESE_ANSWER));
     }
 

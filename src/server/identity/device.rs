@@ -34,7 +34,10 @@ pub fn describe(lang: Lang, user_agent: &str) -> String {
     .find(|(marker, _)| user_agent.contains(marker))
     .map(|(_, name)| *name);
     match (browser, system) {
-        (Some(browser), Some(system)) => fill(t.device_on_system, &[("browser", browser), ("system", system)]),
+        (Some(browser), Some(system)) => fill(
+            t.device_on_system,
+            &[("browser", browser), ("system", system)],
+        ),
         (Some(browser), None) => browser.to_string(),
         (None, Some(system)) => fill(t.browser_on_system, &[("system", system)]),
         (None, None) => t.unknown_device.to_string(),
@@ -49,7 +52,8 @@ mod tests {
     #[test]
     fn common_browsers_are_named() {
         assert_eq!(
-            describe(Lang::En, 
+            describe(
+                Lang::En,
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
             ),
             "Firefox on Windows"

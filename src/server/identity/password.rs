@@ -29,10 +29,16 @@ pub fn password_problems(lang: Lang, password: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        problems.push(fill(t.password_too_short, &[("min", &MIN_PASSWORD_CHARS.to_string())]));
+        problems.push(fill(
+            t.password_too_short,
+            &[("min", &MIN_PASSWORD_CHARS.to_string())],
+        ));
     }
     if chars > MAX_PASSWORD_CHARS {
-        problems.push(fill(t.password_too_long, &[("max", &MAX_PASSWORD_CHARS.to_string())]));
+        problems.push(fill(
+            t.password_too_long,
+            &[("max", &MAX_PASSWORD_CHARS.to_string())],
+        ));
     }
     if !password.chars().any(char::is_uppercase) {
         problems.push(t.password_needs_upper.into());
@@ -124,7 +130,10 @@ mod tests {
 
     #[test]
     fn each_broken_rule_is_named() {
-        assert_eq!(password_problems(Lang::En, "Tr0ub4dor&3x"), Vec::<String>::new());
+        assert_eq!(
+            password_problems(Lang::En, "Tr0ub4dor&3x"),
+            Vec::<String>::new()
+        );
         let problems = password_problems(Lang::En, "abc");
         assert!(problems.iter().any(|p| p.contains("at least 8")));
         assert!(problems.iter().any(|p| p.contains("upper-case")));

@@ -9,8 +9,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    flash_cookie, json_error, malformed, rejected, reply_kind, see_other, signed_out,
-    Reply,
+    flash_cookie, json_error, malformed, rejected, reply_kind, see_other, signed_out, Reply,
 };
 use crate::{
     i18n::{fill, Lang},
@@ -42,7 +41,13 @@ fn user_and_form<T>(
     };
     match form {
         Ok(Form(form)) => Ok((user.clone(), form)),
-        Err(rejection) => Err(Box::new(malformed(lang, reply, "/settings", name, rejection))),
+        Err(rejection) => Err(Box::new(malformed(
+            lang,
+            reply,
+            "/settings",
+            name,
+            rejection,
+        ))),
     }
 }
 
@@ -201,7 +206,11 @@ pub async fn delete_account(
         Ok(found) => found,
         Err(response) => return *response,
     };
-    match state.accounts.delete_account(&user, &form.password, lang).await {
+    match state
+        .accounts
+        .delete_account(&user, &form.password, lang)
+        .await
+    {
         Ok(()) => signed_out(
             &state,
             reply,

@@ -35,7 +35,10 @@ fn signed_in(
     let came_along = match moved {
         0 => String::new(),
         1 => format!(" {}", t.came_along_one),
-        n => format!(" {}", fill(t.came_along_other, &[("count", &n.to_string())])),
+        n => format!(
+            " {}",
+            fill(t.came_along_other, &[("count", &n.to_string())])
+        ),
     };
     let greeting = if created { t.welcome } else { t.signed_in };
     let notice = format!(
@@ -143,7 +146,13 @@ pub async fn sign_out(
     let lang = Lang::of_request(&headers);
     if let Caller::User(user) = &caller {
         if let Err(error) = state.accounts.sign_out(user).await {
-            return rejected(lang, reply, "/", Flash::default(), FormRejection::Refused(error));
+            return rejected(
+                lang,
+                reply,
+                "/",
+                Flash::default(),
+                FormRejection::Refused(error),
+            );
         }
     }
     signed_out(
