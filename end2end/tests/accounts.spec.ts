@@ -95,7 +95,7 @@ test("a guest asks, signs up and keeps the conversation; another browser signs i
 
   await page.reload();
   await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
-  await expect(page.getByText("saved on this device only")).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "questions left today" })).toBeVisible();
   await laptop.close();
 });
 
