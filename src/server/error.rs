@@ -167,7 +167,7 @@ impl AppError {
             ),
             AppError::HumanCheckFailed(why) => fill(
                 t.human_check_failed,
-                &[("why", human_check_reason(*why, t))],
+                &[("why", human_check_reason(why, t))],
             ),
             AppError::AnswerEnded => t.answer_ended.into(),
             AppError::TurnInProgress => t.turn_in_progress.into(),
