@@ -86,6 +86,9 @@ pub fn remember(name: &str, value: &str) {
     }
 }
 
+/// The header's small selects (theme, language) look alike.
+const SELECT_CLASS: &str = "rounded-md border border-slate-300 bg-white px-1.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+
 /// The "Theme" control: applies at once (the `<html data-theme>` the styles follow) and is remembered.
 #[component]
 pub fn ThemeSelect() -> impl IntoView {
@@ -106,7 +109,7 @@ pub fn ThemeSelect() -> impl IntoView {
         <select
             aria-label=t.theme
             title=t.theme
-            class="rounded-md border border-slate-300 bg-white px-1.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+            class=SELECT_CLASS
             on:change=on_change
         >
             {Theme::ALL
@@ -145,7 +148,7 @@ pub fn LanguageSelect() -> impl IntoView {
         <select
             aria-label=t.language
             title=t.language
-            class="rounded-md border border-slate-300 bg-white px-1.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+            class=SELECT_CLASS
             on:change=on_change
         >
             {Lang::ALL
