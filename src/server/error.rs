@@ -165,10 +165,9 @@ impl AppError {
                 t.too_many_attempts,
                 &[("wait", &wait_in_words_in(*retry_after_secs, lang))],
             ),
-            AppError::HumanCheckFailed(why) => fill(
-                t.human_check_failed,
-                &[("why", human_check_reason(why, t))],
-            ),
+            AppError::HumanCheckFailed(why) => {
+                fill(t.human_check_failed, &[("why", human_check_reason(why, t))])
+            }
             AppError::AnswerEnded => t.answer_ended.into(),
             AppError::TurnInProgress => t.turn_in_progress.into(),
             AppError::ProviderNotConfigured => t.provider_not_configured.into(),
