@@ -20,6 +20,10 @@ target/release/tally-mock-openai --addr "127.0.0.1:$MOCK_PORT" --first-token-del
   --slow-token-delay-ms 250 > "$RUN_DIR/mock.log" 2>&1 &
 pids+=($!)
 
+# The first admin, made the way the README makes one (admin.spec.ts signs in as it).
+DATA_DIR="$RUN_DIR/data" TALLY_ADMIN_PASSWORD=Admin-Ledger-2026 target/release/tally admin create-user \
+  --username e2e_admin --email e2e_admin@example.com --admin > "$RUN_DIR/admin.log" 2>&1
+
 LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD LEPTOS_HASH_FILES=true \
 LEPTOS_SITE_ADDR="127.0.0.1:$APP_PORT" DATA_DIR="$RUN_DIR/data" \
 PROVIDERS=mock,backup \

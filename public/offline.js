@@ -33,5 +33,17 @@
     event.preventDefault();
     note.textContent = kept;
   });
-  window.addEventListener("online", function () { location.reload(); });
+  // Back to the app once the server answers, not merely when the browser says it is online: "online" only means
+  // a network is there (a phone on a captive portal is "online"), and a reload at that instant can still miss it
+  // and land here again with no second event to come. So the page asks the server, now and every few seconds.
+  var retry = null;
+  function backWhenReachable() {
+    clearTimeout(retry);
+    fetch("/healthz", { cache: "no-store" }).then(function (response) {
+      if (response.ok) location.reload(); else later();
+    }, later);
+  }
+  function later() { retry = setTimeout(backWhenReachable, 3000); }
+  window.addEventListener("online", backWhenReachable);
+  later();
 })();

@@ -38,5 +38,8 @@ step "release build"
 cargo leptos build --release --precompress
 cargo build --release --no-default-features --features ssr,embedded-model --bin tally-mock-openai --bin tally-bench
 
+step "API clients (the openai package, Schemathesis)"
+scripts/api-clients.sh
+
 step "browser tests"
 end2end/run.sh

@@ -26,6 +26,10 @@ struct Target {
     conversation_id: String,
     assistant_message_id: String,
     session_id: String,
+    /// One of the other user's share links (Carol's, or Dave's when Carol is the one aiming).
+    share_id: String,
+    /// One of the other user's API keys.
+    key_id: String,
     /// A word only in the target's conversation; no reply to anyone else may contain it.
     secret: &'static str,
 }
@@ -35,6 +39,25 @@ async fn sign_up(browser: &Browser, username: &str) {
         .sign_up(username, &format!("{username}@example.com"), PASSWORD)
         .await;
     assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+async fn share_of(browser: &Browser, conversation: &str) -> String {
+    let shared = browser
+        .call("conversations/share", &[("id", conversation)])
+        .await;
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    shared.body["id"].as_str().unwrap().to_string()
+}
+
+async fn key_of(browser: &Browser) -> String {
+    let (made, _) = browser
+        .post_form(
+            "/settings/keys/create",
+            &[("name", "matrix key"), ("scope_read", "on")],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    made.body["info"]["id"].as_str().unwrap().to_string()
 }
 
 async fn this_session(browser: &Browser) -> String {
@@ -69,7 +92,7 @@ async fn call(app: &TestApp, endpoint: &str, browser: &Browser, target: &Target)
     };
     let request = match endpoint {
         "/api/models/list" | "/api/conversations/list" | "/api/tax/profile" | "/api/account/viewer"
-        | "/api/account/flash" | "/api/account/settings" => server_fn(endpoint, Vec::new()),
+        | "/api/account/flash" | "/api/account/settings" | "/api/admin/overview" => server_fn(endpoint, Vec::new()),
         "/api/conversations/messages" => {
             server_fn(endpoint, form(&[("id", conversation), ("before", message)]))
         }
@@ -77,8 +100,14 @@ async fn call(app: &TestApp, endpoint: &str, browser: &Browser, target: &Target)
         "/api/conversations/pin" => server_fn(endpoint, form(&[("id", conversation), ("pinned", "true")])),
         "/api/conversations/archive" => server_fn(endpoint, form(&[("id", conversation), ("archived", "true")])),
         "/api/conversations/search" => server_fn(endpoint, form(&[("query", target.secret)])),
-        "/api/conversations/get" | "/api/conversations/delete" => server_fn(endpoint, form(&[("id", conversation)])),
-        "/api/chat/stop" | "/api/chat/attach" => server_fn(endpoint, form(&[("message_id", message)])),
+        "/api/conversations/get" | "/api/conversations/delete" | "/api/conversations/share" => {
+            server_fn(endpoint, form(&[("id", conversation)]))
+        }
+        // A guess at a link: the conversation's id is not its token.
+        "/api/shared/get" => server_fn(endpoint, form(&[("token", conversation)])),
+        "/api/chat/stop" | "/api/chat/attach" | "/api/messages/switch" | "/api/messages/delete" => {
+            server_fn(endpoint, form(&[("message_id", message)]))
+        }
         // Changes only the caller's own profile: nobody names anyone else's.
         "/api/preferences/language" => server_fn(endpoint, form(&[("language", "vi")])),
         // Redirected to the conversation's page, which is not theirs.
@@ -112,7 +141,21 @@ async fn call(app: &TestApp, endpoint: &str, browser: &Browser, target: &Target)
         "POST /settings/sessions/revoke" => {
             server_fn("/settings/sessions/revoke", form(&[("session_id", &target.session_id)]))
         }
+        "POST /settings/keys/create" => server_fn("/settings/keys/create", form(&[])),
+        "POST /settings/keys/revoke" => {
+            server_fn("/settings/keys/revoke", form(&[("key_id", &target.key_id)]))
+        }
+        "POST /settings/shares/revoke" => {
+            server_fn("/settings/shares/revoke", form(&[("share_id", &target.share_id)]))
+        }
         "POST /settings/delete" => server_fn("/settings/delete", form(&[("password", "Not-It-1")])),
+        // A session id is nobody's user id: even the admin finds no such user.
+        "POST /admin/users/status" | "POST /admin/users/role" => {
+            let path = endpoint.trim_start_matches("POST ");
+            let set = if path.ends_with("status") { "disabled" } else { "admin" };
+            server_fn(path, form(&[("user_id", &target.session_id), ("set", set)]))
+        }
+        "POST /admin/limits" => server_fn("/admin/limits", form(&[("guest_questions_per_day", "lots")])),
         "GET /settings/export" => browser.client.get(format!("{}/settings/export", app.base_url)),
         "GET /auth/challenge" => browser.client.get(format!("{}/auth/challenge", app.base_url)),
         "GET /sw.js" => browser.client.get(format!("{}/sw.js", app.base_url)),
@@ -136,9 +179,13 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("/api/conversations/search", [200; 5]),
     ("/api/conversations/get", [404; 5]),
     ("/api/conversations/delete", [404; 5]),
+    ("/api/conversations/share", [401, 401, 404, 404, 404]),
+    ("/api/shared/get", [404; 5]),
     ("/api/chat/send", [404; 5]),
     ("/api/chat/stop", [404; 5]),
     ("/api/chat/attach", [404; 5]),
+    ("/api/messages/switch", [404; 5]),
+    ("/api/messages/delete", [404; 5]),
     ("POST /ask", [404; 5]),
     ("/api/tax/profile", [200; 5]),
     ("/api/tax/profile/save", [200; 5]),
@@ -147,6 +194,7 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("/api/account/flash", [200; 5]),
     ("/api/preferences/language", [200; 5]),
     ("/api/account/settings", [401, 401, 200, 200, 200]),
+    ("/api/admin/overview", [404, 404, 404, 404, 200]),
     ("GET /healthz", [200; 5]),
     ("GET /readyz", [200; 5]),
     ("POST /api/v1/answer", [404; 5]),
@@ -156,9 +204,16 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("POST /settings/email", [401, 401, 400, 400, 400]),
     ("POST /settings/password", [401, 401, 400, 400, 400]),
     ("POST /settings/sessions/revoke", [401, 401, 404, 404, 404]),
+    ("POST /settings/shares/revoke", [401, 401, 404, 404, 404]),
+    // Without a name a key is refused as a form; another user's key is not found.
+    ("POST /settings/keys/create", [401, 401, 400, 400, 400]),
+    ("POST /settings/keys/revoke", [401, 401, 404, 404, 404]),
     ("POST /settings/delete", [401, 401, 400, 400, 400]),
     ("GET /settings/export", [401, 401, 200, 200, 200]),
     ("GET /auth/challenge", [200; 5]),
+    ("POST /admin/users/status", [404; 5]),
+    ("POST /admin/users/role", [404; 5]),
+    ("POST /admin/limits", [404, 404, 404, 404, 400]),
     // Served once the front end is built (in CI the Rust tests run before it is): nothing private either way.
     ("GET /sw.js", [SITE_BUILT; 5]),
     ("GET /offline", [SITE_BUILT; 5]),
@@ -191,7 +246,11 @@ async fn nobody_reaches_anything_of_anyone_else() {
         "endpoints without a row in the authorization matrix: {missing:?}"
     );
 
-    let app = TestApp::start().await;
+    // Every caller asks from 127.0.0.1: room for the whole matrix in the per-IP limit.
+    let app = TestApp::start_with(Some(Default::default()), |config| {
+        config.ip_requests_per_second = 1000
+    })
+    .await;
     let actors: Vec<Actor> = ["guest A", "guest B", "user C", "user D", "admin"]
         .into_iter()
         .map(|name| Actor {
@@ -234,21 +293,37 @@ async fn nobody_reaches_anything_of_anyone_else() {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 200);
+    let d = summarize(
+        &actors[3]
+            .browser
+            .ask(None, "Dave's question about wombatworks invoices")
+            .await,
+    );
+    let carol_share = share_of(&actors[2].browser, &c.conversation_id).await;
+    let dave_share = share_of(&actors[3].browser, &d.conversation_id).await;
+    let carol_key = key_of(&actors[2].browser).await;
+    let dave_key = key_of(&actors[3].browser).await;
     let carol_session = this_session(&actors[2].browser).await;
     let dave_session = this_session(&actors[3].browser).await;
-    let aim = |conversation: &support::Turn, session: &str, secret: &'static str| Target {
+    let aim = |conversation: &support::Turn,
+               session: &str,
+               share: &str,
+               key: &str,
+               secret: &'static str| Target {
         conversation_id: conversation.conversation_id.clone(),
         assistant_message_id: conversation.assistant_message_id.clone(),
         session_id: session.to_string(),
+        share_id: share.to_string(),
+        key_id: key.to_string(),
         secret,
     };
     // Whose things each actor aims at: never its own.
     let targets = [
-        aim(&c, &carol_session, "quokkafarm"),
-        aim(&a, &carol_session, "zanzibarite"),
-        aim(&a, &dave_session, "zanzibarite"),
-        aim(&c, &carol_session, "quokkafarm"),
-        aim(&c, &carol_session, "quokkafarm"),
+        aim(&c, &carol_session, &carol_share, &carol_key, "quokkafarm"),
+        aim(&a, &carol_session, &carol_share, &carol_key, "zanzibarite"),
+        aim(&a, &dave_session, &dave_share, &dave_key, "zanzibarite"),
+        aim(&c, &carol_session, &carol_share, &carol_key, "quokkafarm"),
+        aim(&c, &carol_session, &carol_share, &carol_key, "quokkafarm"),
     ];
 
     let mut wrong = Vec::new();
@@ -289,7 +364,12 @@ async fn nobody_reaches_anything_of_anyone_else() {
     assert_eq!(alpha.status, 200, "Alpha still has her conversation");
     assert_ne!(alpha.body["title"], Value::String("Mine now".into()));
     assert_eq!(alpha.body["pinned"], false);
-    assert_eq!(app.count("conversations").await, 2);
+    assert_eq!(app.count("conversations").await, 3);
+    assert_eq!(
+        app.count("share_links WHERE revoked_at IS NULL").await,
+        2,
+        "both links still live"
+    );
 }
 
 fn short(body: &str) -> String {

@@ -328,7 +328,7 @@ async fn without_a_provider_the_question_is_kept_and_the_reason_is_clear() {
 
 #[tokio::test]
 async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
-    use tally::server::store::{NewTurn, Owner};
+    use tally::server::store::{NewTurn, Owner, TurnQuestion};
 
     let dir = tempfile::tempdir().expect("dir");
     let database = support::database::TestDatabase::create(dir.path()).await;
@@ -342,7 +342,7 @@ async fn answers_left_streaming_by_a_crash_are_interrupted_at_start_up() {
         .begin_turn(NewTurn {
             conversation_id: conversation.id,
             new_conversation: None,
-            user_content: "q".into(),
+            question: TurnQuestion::New("q".into()),
             provider: "p".into(),
             model: "m".into(),
             disclaimer: DISCLAIMER.into(),

@@ -10,7 +10,7 @@ use tally::{
     model::{MessageStatus, DISCLAIMER},
     server::store::{
         FinishedAnswer, ListCursor, ListFilter, NewConversation, NewTurn, Owner, OwnerRef, Store,
-        HIGHLIGHT_END, HIGHLIGHT_START,
+        TurnQuestion, HIGHLIGHT_END, HIGHLIGHT_START,
     },
 };
 use uuid::Uuid;
@@ -45,7 +45,7 @@ fn new_turn(conversation_id: Uuid, new: Option<NewConversation>, question: &str)
     NewTurn {
         conversation_id,
         new_conversation: new,
-        user_content: question.into(),
+        question: TurnQuestion::New(question.into()),
         provider: "p".into(),
         model: "m".into(),
         disclaimer: DISCLAIMER.into(),
@@ -832,7 +832,7 @@ async fn export_as_markdown_and_json_holds_every_message_and_the_disclaimer() {
     let bad = browser
         .client
         .get(format!(
-            "{}/api/conversations/{id}/export?format=pdf",
+            "{}/api/conversations/{id}/export?format=docx",
             browser.base_url
         ))
         .send()

@@ -274,6 +274,29 @@ async fn a_calculation_question_is_computed_and_cited_after_the_passages() {
 }
 
 #[tokio::test]
+async fn a_vietnamese_question_gets_its_calculation_card_in_vietnamese() {
+    let app = TestApp::start().await;
+    let turn = summarize(
+        &app.browser()
+            .ask(
+                None,
+                "Thuế tự doanh của tôi trên $50,000 lợi nhuận ròng năm 2025 là bao nhiêu?",
+            )
+            .await,
+    );
+    let grounding = turn.finished.grounding.expect("grounding");
+    let calculation = grounding.calculations.first().expect("a calculation");
+    assert_eq!(calculation.calculator, "self_employment_tax");
+    assert_eq!(calculation.title, "Thuế tự doanh, 2025");
+    // The figures are the same in every language.
+    assert!(
+        calculation.lines.iter().any(|l| l.value == "$7,064.78"),
+        "{:?}",
+        calculation.lines
+    );
+}
+
+#[tokio::test]
 async fn the_calculators_endpoint_shows_each_step_and_names_a_bad_field() {
     let app = TestApp::start().await;
     let browser = app.browser();

@@ -140,6 +140,16 @@ async fn an_unreachable_provider_is_skipped() {
             .as_deref(),
         Some("backup")
     );
+    // The note follows the answer's language, the question's.
+    let vietnamese = summarize(
+        &app.browser()
+            .ask(None, "Văn phòng tại nhà có được khấu trừ không?")
+            .await,
+    );
+    assert_eq!(
+        vietnamese.rerouted,
+        ["Được trả lời bởi mock-model (Mock backup) vì m (Nowhere) không khả dụng."]
+    );
     app.shutdown().await;
 }
 

@@ -1,30 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page } from "@playwright/test";
-import { test, expect, openApp, showConversations } from "./fixtures";
-
-const PASSWORD = "Receipts-Owl-2025";
-
-/** A username no other test run has taken. */
-function uniqueName(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-}
-
-/** Asks in the open conversation and waits until its answer (the `answers`-th on the page) has finished. */
-async function ask(page: Page, question: string, answers = 1) {
-  await page.getByRole("textbox", { name: "Message" }).fill(question);
-  await page.getByRole("textbox", { name: "Message" }).press("Enter");
-  await expect(page.getByRole("log").getByText(/tokens: \d+ in/)).toHaveCount(answers);
-}
-
-async function signUp(page: Page, username: string) {
-  await page.goto("/signup");
-  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Email").fill(`${username}@example.com`);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
+import { test, expect, openApp, showConversations, PASSWORD, uniqueName, ask, signUp } from "./fixtures";
 
 async function signIn(page: Page, login: string) {
   await page.goto("/signin");

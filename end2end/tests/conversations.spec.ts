@@ -124,7 +124,7 @@ test("a long sidebar loads more conversations as it scrolls", async ({ page, con
   await expect(nav(page).getByRole("button", { name: "Load more conversations" })).toHaveCount(0);
 });
 
-test("export downloads Markdown and JSON with every message and the disclaimer", async ({ page, consoleErrors }) => {
+test("export downloads Markdown, JSON and PDF with every message and the disclaimer", async ({ page, consoleErrors }) => {
   await openApp(page);
   await ask(page, "What is Schedule C?");
   await ask(page, "And Schedule SE?");
@@ -149,6 +149,14 @@ test("export downloads Markdown and JSON with every message and the disclaimer",
   const data = JSON.parse(readFileSync((await json.path())!, "utf8"));
   expect(data.messages).toHaveLength(4);
   expect(data.disclaimer).toBe(DISCLAIMER);
+
+  const [pdf] = await Promise.all([
+    page.waitForEvent("download"),
+    nav(page).getByRole("link", { name: "Export as PDF" }).click(),
+  ]);
+  expect(pdf.suggestedFilename()).toMatch(/^tally-.*\.pdf$/);
+  const bytes = readFileSync((await pdf.path())!);
+  expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
 });
 
 test("drafts stay with their conversation, copy works, and a return visit reopens the last conversation", async ({

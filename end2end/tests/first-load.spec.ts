@@ -150,3 +150,29 @@ test("the theme is chosen, applied at once, and rendered by the server on the ne
   await theme.selectOption("system");
   await expect.poll(background).toBe(light);
 });
+
+// Everything a first visit downloads before the app is usable: the page, its script, wasm, styles, icons and the
+// service worker, as bytes over the wire (compressed bodies and headers), until the app has hydrated and the
+// network is quiet. Brotli is what browsers get over https (this suite runs over plain http, where Chromium only
+// offers gzip, so it asks for brotli as a browser behind TLS would).
+//
+// The goal is 250 KB (issue 16); it is far from reached. The budget holds what there is (about 630 KB on
+// 2026-12-03: docs/benchmarks.md) so the bundle cannot grow unnoticed; lower it as the bundle is cut.
+const FIRST_LOAD_BUDGET = 650 * 1000;
+
+test("a first visit downloads less than the first-load budget", async ({ page, consoleErrors }) => {
+  await page.setExtraHTTPHeaders({ "Accept-Encoding": "br, gzip" });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const urls = new Map<string, string>();
+  const bytes = new Map<string, number>();
+  cdp.on("Network.requestWillBeSent", (event) => urls.set(event.requestId, event.request.url));
+  cdp.on("Network.loadingFinished", (event) => bytes.set(event.requestId, event.encodedDataLength));
+  await page.goto("/");
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.waitForLoadState("networkidle");
+  const files = [...bytes].map(([id, size]) => `${new URL(urls.get(id) ?? "").pathname} ${size}`);
+  const total = [...bytes.values()].reduce((sum, size) => sum + size, 0);
+  console.log(`first load: ${total} bytes\n  ${files.join("\n  ")}`);
+  expect(total, files.join(", ")).toBeLessThan(FIRST_LOAD_BUDGET);
+});

@@ -40,3 +40,27 @@ export async function wcagViolations(page: Page): Promise<string[]> {
     (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
   );
 }
+
+export const PASSWORD = "Receipts-Owl-2025";
+
+/** A username no other test run has taken. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+}
+
+/** Asks in the open conversation and waits until its answer (the `answers`-th on the page) has finished. */
+export async function ask(page: Page, question: string, answers = 1) {
+  await page.getByRole("textbox", { name: "Message" }).fill(question);
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await expect(page.getByRole("log").getByText(/tokens: \d+ in/)).toHaveCount(answers);
+}
+
+export async function signUp(page: Page, username: string) {
+  await page.goto("/signup");
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Email").fill(`${username}@example.com`);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}

@@ -12,7 +12,7 @@ use crate::model::{
 use super::context;
 
 /// What the last form post left for this page to say (errors next to fields, the values typed, a notice), once.
-#[server(endpoint = "account/flash")]
+#[server(endpoint = "account/flash", output = crate::model::json::Json)]
 pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
     use crate::server::identity::forms::{clear_flash_cookie, read_flash};
     let headers: axum::http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
@@ -27,7 +27,7 @@ pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
 }
 
 /// The person looking at the page and what they may still ask today.
-#[server(endpoint = "account/viewer")]
+#[server(endpoint = "account/viewer", output = crate::model::json::Json)]
 pub async fn load_viewer() -> Result<Viewer, ApiError> {
     use crate::{
         model::account::{ViewerUser, GUEST_NOTICE_COOKIE},
@@ -54,7 +54,7 @@ pub async fn load_viewer() -> Result<Viewer, ApiError> {
 }
 
 /// What the Settings page shows: the account, its signed-in sessions, and its usage today and over 30 days.
-#[server(endpoint = "account/settings")]
+#[server(endpoint = "account/settings", output = crate::model::json::Json)]
 pub async fn load_account_settings() -> Result<AccountSettings, ApiError> {
     use crate::model::account::{SessionInfo, UsageDayTotals, UsageTotals};
     use crate::server::{error::AppError, identity::device, identity::limits};
@@ -76,7 +76,7 @@ pub async fn load_account_settings() -> Result<AccountSettings, ApiError> {
         .into_iter()
         .map(|s| SessionInfo {
             id: s.id.to_string(),
-            device: device::describe(lang, &s.user_agent),
+            device: device::of_session(lang, &s.user_agent, s.api),
             last_seen_at_ms: s.last_seen_at_ms,
             created_at_ms: s.created_at_ms,
             this_device: s.id == user.session_id,
@@ -117,6 +117,17 @@ pub async fn load_account_settings() -> Result<AccountSettings, ApiError> {
         .allowance(&caller, store)
         .await
         .map_err(context::fail)?;
+    let shared_links = crate::server::chat::sharing::links(store, &caller)
+        .await
+        .map_err(context::fail)?;
+    let api_keys = state
+        .api_access
+        .list_keys(user)
+        .await
+        .map_err(context::fail)?
+        .iter()
+        .map(crate::server::identity::api::key_info)
+        .collect();
     Ok(AccountSettings {
         username: account.username,
         email: account.email,
@@ -126,5 +137,7 @@ pub async fn load_account_settings() -> Result<AccountSettings, ApiError> {
         usage_days,
         remaining_today: allowance.remaining_today,
         per_day: allowance.per_day,
+        shared_links,
+        api_keys,
     })
 }

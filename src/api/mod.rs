@@ -12,9 +12,11 @@ use crate::model::{
 };
 
 mod account;
+mod admin;
 mod preferences;
 
 pub use account::{load_account_settings, load_viewer, take_flash};
+pub use admin::load_admin;
 pub use preferences::save_language;
 
 #[cfg(feature = "ssr")]
@@ -56,7 +58,7 @@ mod context {
 }
 
 /// The models this server offers, for the "Model" selector.
-#[server(endpoint = "models/list")]
+#[server(endpoint = "models/list", output = crate::model::json::Json)]
 pub async fn list_models() -> Result<ModelChoices, ApiError> {
     let (state, caller) = context::caller().await?;
     Ok(state
@@ -66,7 +68,7 @@ pub async fn list_models() -> Result<ModelChoices, ApiError> {
 
 /// A page of the caller's conversations (pinned first, then newest), archived ones or the others; `after` is the
 /// previous page's `next`.
-#[server(endpoint = "conversations/list")]
+#[server(endpoint = "conversations/list", output = crate::model::json::Json)]
 pub async fn list_conversations(
     #[server(default)] archived: bool,
     #[server(default)] after: Option<String>,
@@ -78,7 +80,7 @@ pub async fn list_conversations(
 }
 
 /// Older messages of one of the caller's conversations, before the message `before`.
-#[server(endpoint = "conversations/messages")]
+#[server(endpoint = "conversations/messages", output = crate::model::json::Json)]
 pub async fn earlier_messages(id: String, before: String) -> Result<MessagePage, ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::conversations::earlier_messages(&state.chat, &caller, &id, &before)
@@ -87,7 +89,7 @@ pub async fn earlier_messages(id: String, before: String) -> Result<MessagePage,
 }
 
 /// Renames one of the caller's conversations; returns the title as stored (trimmed).
-#[server(endpoint = "conversations/rename")]
+#[server(endpoint = "conversations/rename", output = crate::model::json::Json)]
 pub async fn rename_conversation(id: String, title: String) -> Result<String, ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::conversations::rename(&state.chat, &caller, &id, &title)
@@ -95,7 +97,7 @@ pub async fn rename_conversation(id: String, title: String) -> Result<String, Ap
         .map_err(context::fail)
 }
 
-#[server(endpoint = "conversations/pin")]
+#[server(endpoint = "conversations/pin", output = crate::model::json::Json)]
 pub async fn pin_conversation(id: String, pinned: bool) -> Result<(), ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::conversations::set_pinned(&state.chat, &caller, &id, pinned)
@@ -103,7 +105,7 @@ pub async fn pin_conversation(id: String, pinned: bool) -> Result<(), ApiError> 
         .map_err(context::fail)
 }
 
-#[server(endpoint = "conversations/archive")]
+#[server(endpoint = "conversations/archive", output = crate::model::json::Json)]
 pub async fn archive_conversation(id: String, archived: bool) -> Result<(), ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::conversations::set_archived(&state.chat, &caller, &id, archived)
@@ -112,7 +114,7 @@ pub async fn archive_conversation(id: String, archived: bool) -> Result<(), ApiE
 }
 
 /// Full-text search over the caller's titles and messages.
-#[server(endpoint = "conversations/search")]
+#[server(endpoint = "conversations/search", output = crate::model::json::Json)]
 pub async fn search_conversations(query: String) -> Result<Vec<SearchResult>, ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::conversations::search(&state.chat, &caller, &query)
@@ -121,7 +123,7 @@ pub async fn search_conversations(query: String) -> Result<Vec<SearchResult>, Ap
 }
 
 /// One of the caller's conversations with its messages; not-found for anyone else's.
-#[server(endpoint = "conversations/get")]
+#[server(endpoint = "conversations/get", output = crate::model::json::Json)]
 pub async fn get_conversation(id: String) -> Result<ConversationDetail, ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::conversations::open(&state.chat, &caller, &id)
@@ -129,10 +131,54 @@ pub async fn get_conversation(id: String) -> Result<ConversationDetail, ApiError
         .map_err(context::fail)
 }
 
-#[server(endpoint = "conversations/delete")]
+#[server(endpoint = "conversations/delete", output = crate::model::json::Json)]
 pub async fn delete_conversation(id: String) -> Result<(), ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::conversations::delete(&state.chat, &caller, &id)
+        .await
+        .map_err(context::fail)
+}
+
+/// Shows another version of a message (after Regenerate or Edit): the conversation as it then is.
+#[server(endpoint = "messages/switch", output = crate::model::json::Json)]
+pub async fn switch_version(message_id: String) -> Result<ConversationDetail, ApiError> {
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::branches::switch(&state.chat, &caller, &message_id)
+        .await
+        .map_err(context::fail)
+}
+
+/// Deletes one of the caller's questions with its answer: the conversation as it then is.
+#[server(endpoint = "messages/delete", output = crate::model::json::Json)]
+pub async fn delete_exchange(message_id: String) -> Result<ConversationDetail, ApiError> {
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::branches::delete_exchange(&state.chat, &caller, &message_id)
+        .await
+        .map_err(context::fail)
+}
+
+/// Shares one of the signed-in caller's conversations as it is now: a read-only link anyone with it can open.
+#[server(endpoint = "conversations/share", output = crate::model::json::Json)]
+pub async fn share_conversation(id: String) -> Result<crate::model::share::SharedLink, ApiError> {
+    let (state, caller) = context::caller().await?;
+    crate::server::chat::sharing::share(&state.chat, &caller, &id)
+        .await
+        .map_err(context::fail)
+}
+
+/// A shared conversation, for anyone holding its link; 404 once revoked. The page is not for search engines.
+#[server(endpoint = "shared/get", output = crate::model::json::Json)]
+pub async fn load_shared(
+    token: String,
+) -> Result<crate::model::share::SharedConversation, ApiError> {
+    let (state, _) = context::caller().await?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::HeaderName::from_static("x-robots-tag"),
+            axum::http::HeaderValue::from_static("noindex, nofollow"),
+        );
+    }
+    crate::server::chat::sharing::shared(state.store.as_ref(), &token)
         .await
         .map_err(context::fail)
 }
@@ -165,7 +211,7 @@ pub async fn attach_answer(message_id: String) -> Result<TextStream<ApiError>, A
 }
 
 /// Stops an answer that is being written; the partial text is kept.
-#[server(endpoint = "chat/stop")]
+#[server(endpoint = "chat/stop", output = crate::model::json::Json)]
 pub async fn stop_answer(message_id: String) -> Result<(), ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::chat::turn::stop(&state.chat, &caller, &message_id)
@@ -174,7 +220,7 @@ pub async fn stop_answer(message_id: String) -> Result<(), ApiError> {
 }
 
 /// The caller's tax profile (the defaults until they save one).
-#[server(endpoint = "tax/profile")]
+#[server(endpoint = "tax/profile", output = crate::model::json::Json)]
 pub async fn get_tax_profile() -> Result<crate::model::tax::TaxProfile, ApiError> {
     let (state, caller) = context::caller().await?;
     crate::server::tax::service::load_profile(state.store.as_ref(), &caller)
@@ -183,7 +229,7 @@ pub async fn get_tax_profile() -> Result<crate::model::tax::TaxProfile, ApiError
 }
 
 /// Saves the caller's tax profile; an invalid field comes back named (`Ok(Err(..))`), for the message next to it.
-#[server(endpoint = "tax/profile/save")]
+#[server(endpoint = "tax/profile/save", output = crate::model::json::Json)]
 pub async fn save_tax_profile(
     tax_year: i32,
     filing_status: String,
@@ -232,7 +278,7 @@ pub async fn save_tax_profile(
 }
 
 /// Runs one calculator on the inputs as typed; a field that cannot be used comes back named.
-#[server(endpoint = "tax/calculate", input = Json)]
+#[server(endpoint = "tax/calculate", input = Json, output = crate::model::json::Json)]
 pub async fn calculate(
     input: crate::model::tax::CalculatorInput,
 ) -> Result<Result<crate::model::tax::CalculationResult, crate::model::tax::FieldError>, ApiError> {

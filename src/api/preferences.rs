@@ -9,7 +9,7 @@ use super::context;
 
 /// Keeps a signed-in user's interface language (`en`, `vi`) in their profile, so every device they sign in on
 /// renders it. The browser keeps its own cookie too, which is all a guest has.
-#[server(endpoint = "preferences/language")]
+#[server(endpoint = "preferences/language", output = crate::model::json::Json)]
 pub async fn save_language(language: String) -> Result<(), ApiError> {
     use crate::{i18n::Lang, server::error::AppError};
     let (state, caller) = context::caller().await?;

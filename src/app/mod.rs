@@ -1,9 +1,11 @@
 //! The user interface, compiled for both the server (rendering) and the browser (hydration).
 
 mod account;
+mod admin;
 mod banner;
 mod chat;
 mod preferences;
+mod shared;
 mod shortcuts;
 mod sidebar;
 mod state;
@@ -22,7 +24,9 @@ use crate::i18n::{texts, Lang};
 
 use self::{
     account::{AccountContext, SettingsPage, SignInPage, SignUpPage},
+    admin::AdminPage,
     chat::ChatPage,
+    shared::SharedPage,
     sidebar::Sidebar,
 };
 
@@ -124,7 +128,7 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Router>
             <div class="flex h-dvh overflow-hidden">
-                <Sidebar />
+                <SidebarOutsideSharedPages />
                 <Routes fallback=NotFound>
                     // One chat page for both URLs, so it stays mounted (focus, scroll, the streaming answer) when a
                     // new chat becomes `/c/{id}` after its first question. The page reads the id from the URL.
@@ -135,14 +139,29 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("s/:token") view=SharedPage ssr=SsrMode::Async />
+                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async />
                 </Routes>
             </div>
         </Router>
     }
 }
 
+/// The conversation list, except on a shared conversation: whoever opens a link reads that one conversation, not
+/// their own list beside it.
 #[component]
-fn NotFound() -> impl IntoView {
+fn SidebarOutsideSharedPages() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let shared = move || location.pathname.with(|path| path.starts_with("/s/"));
+    view! {
+        <Show when=move || !shared()>
+            <Sidebar />
+        </Show>
+    }
+}
+
+#[component]
+pub(crate) fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);

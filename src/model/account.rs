@@ -78,7 +78,32 @@ pub struct AccountSettings {
     pub usage_days: Vec<UsageDayTotals>,
     pub remaining_today: Option<u32>,
     pub per_day: Option<u32>,
+    /// Live share links, newest first.
+    pub shared_links: Vec<super::share::SharedLink>,
+    /// Live personal API keys, newest first.
+    #[serde(default)]
+    pub api_keys: Vec<ApiKeyInfo>,
 }
+
+/// A personal API key as lists show it: never the key itself, which is shown once when made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiKeyInfo {
+    pub id: String,
+    pub name: String,
+    /// The key's first characters (`tly_AbCd1234`), to tell keys apart.
+    pub prefix: String,
+    /// What it may do: `read`, `write`, `chat`.
+    pub scopes: Vec<String>,
+    /// Answers of `/v1/chat/completions` are kept as conversations.
+    pub record: bool,
+    pub created_at_ms: i64,
+    /// `None` until first used.
+    pub last_used_at_ms: Option<i64>,
+}
+
+/// The flash's form name of "Create API key"; its one value, `key`, is the key made, shown once.
+pub const API_KEY_FORM: &str = "api_key";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {
@@ -104,4 +129,9 @@ pub struct UsageDayTotals {
     /// `YYYY-MM-DD`, UTC.
     pub day: String,
     pub totals: UsageTotals,
+}
+
+/// Micro-dollars as dollars with up to four decimals ("$0.0012"), as Settings and the admin dashboard show costs.
+pub fn dollars(micros: i64) -> String {
+    format!("${:.4}", micros as f64 / 1_000_000.0)
 }

@@ -3,6 +3,9 @@
 //! Everything here compiles to wasm, so it holds plain data only; behaviour lives in `server/` or `app/`.
 
 pub mod account;
+pub mod admin;
+pub mod json;
+pub mod share;
 pub mod tax;
 
 use serde::{Deserialize, Serialize};
@@ -18,14 +21,16 @@ pub const OFFLINE_PROVIDER: &str = "embedded";
 
 /// An input that could not be used, with the field it came from, for the message next to that field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
 }
 
 /// Who wrote a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Role {
     User,
     Assistant,
@@ -51,6 +56,7 @@ impl Role {
 /// Where a message is in its life (design: the chat turn).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum MessageStatus {
     /// The model is still writing it.
     Streaming,
@@ -84,6 +90,7 @@ impl MessageStatus {
 
 /// Tokens a turn used, as the provider reported them or as estimated when it did not.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Usage {
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
@@ -111,6 +118,7 @@ impl Usage {
 
 /// One message as the chat shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChatMessage {
     pub id: String,
     pub role: Role,
@@ -138,10 +146,25 @@ pub struct ChatMessage {
     #[serde(default)]
     pub timing: Option<AnswerTiming>,
     pub created_at_ms: i64,
+    /// Where this message sits among its versions (Regenerate, Edit): `None` when it has none.
+    #[serde(default)]
+    pub branch: Option<Branch>,
+}
+
+/// A message that has other versions: "2 / 3", and the versions before and after it to switch to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Branch {
+    /// From 1.
+    pub index: u32,
+    pub count: u32,
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
 /// How long an answer took, from the question being stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AnswerTiming {
     /// Until its first word arrived; `None` when none did.
     pub first_token_ms: Option<i64>,
@@ -164,6 +187,7 @@ impl AnswerTiming {
 
 /// A line in the sidebar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConversationSummary {
     pub id: String,
     pub title: String,
@@ -179,6 +203,7 @@ pub struct ConversationSummary {
 
 /// One page of the sidebar, and where the next one starts (`None` at the end).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConversationPage {
     pub items: Vec<ConversationSummary>,
     pub next: Option<String>,
@@ -186,6 +211,7 @@ pub struct ConversationPage {
 
 /// A run of text, marked when it matched the search.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TextRun {
     pub text: String,
     pub matched: bool,
@@ -193,6 +219,7 @@ pub struct TextRun {
 
 /// A conversation that matches a search, with the passage that matched.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResult {
     pub id: String,
     pub title: String,
@@ -202,6 +229,7 @@ pub struct SearchResult {
 
 /// A conversation opened with its messages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConversationDetail {
     pub id: String,
     pub title: String,
@@ -220,6 +248,7 @@ pub struct ConversationDetail {
 
 /// Older messages of a conversation, oldest first.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MessagePage {
     pub messages: Vec<ChatMessage>,
     pub has_earlier: bool,
@@ -227,6 +256,7 @@ pub struct MessagePage {
 
 /// A model the user can pick in the "Model" selector.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModelOption {
     /// `provider/model`, what a turn request names.
     pub key: String,
@@ -238,6 +268,7 @@ pub struct ModelOption {
 
 /// The models configured on this server, in fallback order, and the one new conversations start with.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModelChoices {
     pub models: Vec<ModelOption>,
     pub default_key: Option<String>,
@@ -252,6 +283,14 @@ pub struct TurnRequest {
     /// The model to ask ([`ModelOption::key`]); `None` keeps the conversation's choice or the default.
     #[serde(default)]
     pub model: Option<String>,
+    /// Regenerate: the latest answer (its id) to ask again; the question stays, `content` is not read. The earlier
+    /// answer stays reachable as another version.
+    #[serde(default)]
+    pub regenerate: Option<String>,
+    /// Edit: the question (its id) `content` replaces; the conversation goes on from there, and the earlier
+    /// question with everything after it stays reachable as another version.
+    #[serde(default)]
+    pub edit: Option<String>,
 }
 
 /// One event of a streamed turn. The server writes them as JSON lines; the browser reads them back.
@@ -308,6 +347,7 @@ pub struct AnswerRequest {
 
 /// The reply of `POST /api/v1/answer`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AnswerResponse {
     pub answer: String,
     pub usage: Usage,
@@ -346,7 +386,7 @@ pub struct ApiError {
 }
 
 impl leptos::server_fn::error::FromServerFnError for ApiError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
+    type Encoder = json::JsonText;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         // A body the server cannot read is the client's mistake: 400 with the usual shape, not a 500.
@@ -383,6 +423,17 @@ impl EventLineReader {
             }
         }
         events
+    }
+}
+
+/// The first line of a text, cut to `max` characters with an ellipsis.
+pub fn one_line(text: &str, max: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        line
+    } else {
+        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
     }
 }
 

@@ -184,6 +184,7 @@ pub fn localized_stamp(stamp: &str, texts: &'static Texts) -> String {
 
 /// A passage an answer was given, numbered as the answer cites it ([1], [2], ...).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Source {
     pub number: u32,
     pub passage_id: String,
@@ -200,6 +201,7 @@ pub struct Source {
 
 /// One line of a calculator's result: "Self-employment tax" = "$7,064.78".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResultLine {
     pub label: String,
     /// Formatted for reading ("$7,064.78", "15.3 %", "April 15, 2026").
@@ -208,6 +210,7 @@ pub struct ResultLine {
 
 /// Where a calculator's parameter comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ParameterSource {
     /// "Social Security wage base 2026: $184,500"
     pub label: String,
@@ -217,6 +220,7 @@ pub struct ParameterSource {
 
 /// A calculator's answer: every step shown, the results, and the sources of the year's parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalculationResult {
     /// The calculator's key ([`CalculatorInput`]'s tag).
     pub calculator: String,
@@ -233,6 +237,7 @@ pub struct CalculationResult {
 
 /// What an answer was grounded on, stored with it and shown around it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Grounding {
     /// "Tax year 2025 · US federal · Sole proprietor"
     pub stamp: String,

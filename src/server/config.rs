@@ -184,6 +184,10 @@ pub struct Config {
     #[arg(long, env = "ANSWER_GRACE_SECS", default_value_t = 120)]
     pub answer_grace_secs: u64,
 
+    /// Seconds an access token of the REST API is good for (refresh before it ends).
+    #[arg(long, env = "ACCESS_TOKEN_TTL_SECS", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub access_token_ttl_secs: u64,
+
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "LOG_FORMAT", default_value = "pretty", value_parser = ["pretty", "json"])]
     pub log_format: String,

@@ -27,10 +27,28 @@ pub enum AppError {
     QuotaExceeded { retry_after_secs: u64, what: String },
     #[error("signing in is needed")]
     SignInRequired,
+    /// A bearer token or API key that is malformed, forged, revoked or unknown.
+    #[error("invalid access token or API key")]
+    InvalidToken,
+    #[error("the access token has expired")]
+    TokenExpired,
+    #[error("invalid or ended refresh token")]
+    InvalidRefreshToken,
+    /// A used refresh token shown again: its session was revoked.
+    #[error("a refresh token was used twice")]
+    RefreshTokenReused,
+    /// An API key without the scope this route needs (`read`, `write`, `chat`).
+    #[error("the API key lacks the {0} scope")]
+    MissingScope(&'static str),
+    #[error("API keys cannot manage API keys")]
+    KeyCannotManageKeys,
     #[error("a cross-site request that changes something")]
     CrossSite,
     #[error("wrong username, email or password")]
     SignInFailed,
+    /// An admin disabled the account (said only after the right password, so it reveals nothing to a guesser).
+    #[error("the account is disabled")]
+    AccountDisabled,
     #[error("too many attempts, retry in {retry_after_secs}s")]
     TooManyAttempts { retry_after_secs: u64 },
     /// The proof-of-work (or another human check) was missing, wrong, expired or already used.
@@ -79,8 +97,15 @@ impl AppError {
             AppError::RateLimited { .. } => "rate_limited",
             AppError::QuotaExceeded { .. } => "quota_exceeded",
             AppError::SignInRequired => "sign_in_required",
+            AppError::InvalidToken => "invalid_token",
+            AppError::TokenExpired => "token_expired",
+            AppError::InvalidRefreshToken => "invalid_refresh_token",
+            AppError::RefreshTokenReused => "refresh_token_reused",
+            AppError::MissingScope(_) => "insufficient_scope",
+            AppError::KeyCannotManageKeys => "api_key_not_allowed",
             AppError::CrossSite => "cross_site_request",
             AppError::SignInFailed => "invalid_credentials",
+            AppError::AccountDisabled => "account_disabled",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::HumanCheckFailed(_) => "human_check_failed",
             AppError::TurnInProgress => "turn_in_progress",
@@ -111,8 +136,17 @@ impl AppError {
             | AppError::InvalidCursor
             | AppError::SearchTooLong { .. }
             | AppError::HumanCheckFailed(_) => StatusCode::BAD_REQUEST,
-            AppError::SignInRequired | AppError::SignInFailed => StatusCode::UNAUTHORIZED,
-            AppError::CrossSite | AppError::ModelNotAllowed(_) => StatusCode::FORBIDDEN,
+            AppError::SignInRequired
+            | AppError::SignInFailed
+            | AppError::InvalidToken
+            | AppError::TokenExpired
+            | AppError::InvalidRefreshToken
+            | AppError::RefreshTokenReused => StatusCode::UNAUTHORIZED,
+            AppError::CrossSite
+            | AppError::ModelNotAllowed(_)
+            | AppError::AccountDisabled
+            | AppError::MissingScope(_)
+            | AppError::KeyCannotManageKeys => StatusCode::FORBIDDEN,
             AppError::QuotaExceeded { .. } | AppError::TooManyAttempts { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
@@ -159,8 +193,15 @@ impl AppError {
                 }
             }
             AppError::SignInRequired => t.sign_in_required.into(),
+            AppError::InvalidToken => t.invalid_token.into(),
+            AppError::TokenExpired => t.token_expired.into(),
+            AppError::InvalidRefreshToken => t.invalid_refresh_token.into(),
+            AppError::RefreshTokenReused => t.refresh_token_reused.into(),
+            AppError::MissingScope(scope) => fill(t.missing_scope, &[("scope", scope)]),
+            AppError::KeyCannotManageKeys => t.key_cannot_manage_keys.into(),
             AppError::CrossSite => t.cross_site.into(),
             AppError::SignInFailed => t.sign_in_failed.into(),
+            AppError::AccountDisabled => t.account_disabled.into(),
             AppError::TooManyAttempts { retry_after_secs } => fill(
                 t.too_many_attempts,
                 &[("wait", &wait_in_words_in(*retry_after_secs, lang))],
@@ -205,6 +246,11 @@ impl AppError {
         self.to_api_error_in(correlation_id, lang)
     }
 
+    /// The error in OpenAI's shape (see [`openai_error_body`]).
+    pub fn openai_body(&self, report: &ApiError) -> serde_json::Value {
+        openai_error_body(self.status(), report)
+    }
+
     pub fn to_api_error(&self, correlation_id: String) -> ApiError {
         self.to_api_error_in(correlation_id, Lang::En)
     }
@@ -224,6 +270,29 @@ impl AppError {
             },
         }
     }
+}
+
+/// An error in OpenAI's shape, for `/v1/chat/completions` and `/v1/models`: SDKs read `error.message`, `error.type`
+/// (from the status) and `error.code`. The correlation id rides in the message and beside it.
+pub fn openai_error_body(status: StatusCode, report: &ApiError) -> serde_json::Value {
+    let kind = match status.as_u16() {
+        401 => "authentication_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        429 => "rate_limit_error",
+        500..=599 => "server_error",
+        _ => "invalid_request_error",
+    };
+    serde_json::json!({
+        "error": {
+            "message": format!("{} (ref {})", report.message, report.correlation_id),
+            "type": kind,
+            "param": null,
+            "code": report.code,
+            "correlation_id": report.correlation_id,
+            "retry_after_secs": report.retry_after_secs,
+        }
+    })
 }
 
 /// The sentence for a used-up allowance and its number, when `what` is worded as `identity::limits` words it ("your

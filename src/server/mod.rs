@@ -2,6 +2,7 @@
 //! `api` reach `chat`, `identity` and `tax`, which reach `store` and `llm`; none of the lower parts imports a higher
 //! one. [`state::AppState`] is where they meet: it builds each part and hands it the narrow handles it needs.
 
+pub mod admin;
 pub mod chat;
 pub mod config;
 pub mod error;

@@ -11,6 +11,7 @@ use super::{
     config::Config,
     identity::{
         accounts::Accounts,
+        api::ApiAccess,
         guest::CookieSigner,
         human_check::ProofOfWork,
         limits::{InProcessCounters, Limits},
@@ -40,6 +41,8 @@ pub struct Inner {
     pub sessions: Sessions,
     /// Sign-up, sign-in, sessions and account changes.
     pub accounts: Accounts,
+    /// The public API's sessions, access tokens and API keys.
+    pub api_access: ApiAccess,
     /// The knowledge base and calculators (also inside `chat`), for the calculators' endpoint.
     pub tax: Arc<Tax>,
     /// The chat turn and conversations, built from the handles above.
@@ -118,12 +121,16 @@ impl AppState {
             "tax knowledge base loaded"
         );
         let (guest, user, admin) = config.tier_limits();
-        let limits = Arc::new(Limits {
+        let limits = Arc::new(Limits::new(
             guest,
             user,
             admin,
-            counters: Arc::new(InProcessCounters::default()),
-        });
+            Arc::new(InProcessCounters::default()),
+        ));
+        limits
+            .load_daily(store.as_ref())
+            .await
+            .map_err(|e| format!("cannot read the tier limits: {e}"))?;
         let sessions = Sessions::new(config.cookies_secure());
         let accounts = Accounts {
             store: store.clone(),
@@ -144,6 +151,7 @@ impl AppState {
             limits: limits.clone(),
             prices: Prices::parse(&config.model_prices)?,
             checkpoints: Checkpoints::default(),
+            provider_health: Default::default(),
             active_turns: Mutex::new(HashMap::new()),
             shutdown: shutdown.clone(),
             tasks: tasks.clone(),
@@ -157,6 +165,11 @@ impl AppState {
             cookie_signer: CookieSigner::new(&secret, config.cookies_secure()),
             sessions,
             accounts,
+            api_access: ApiAccess::new(
+                store.clone(),
+                &secret,
+                i64::try_from(config.access_token_ttl_secs).unwrap_or(i64::MAX),
+            ),
             chat,
             tax,
             shutdown,

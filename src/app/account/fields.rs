@@ -1,14 +1,21 @@
-//! Form parts the account pages share: a labelled field with its hint and every error next to it (described by
-//! them, so screen readers read the errors with the label), the form-wide error, and the human check.
+//! Form parts the account and admin pages share: a labelled field with its hint and every error next to it
+//! (described by them, so screen readers read the errors with the label), the form-wide error, a form's notice,
+//! the human check, and how these pages write times and amounts.
 
 use leptos::prelude::*;
 
+pub use crate::model::account::dollars;
 use crate::{i18n::texts, model::account::Flash};
+
+/// A page section's box, and a form's main button.
+pub const SECTION: &str =
+    "flex flex-col gap-3 rounded-xl border border-slate-200 p-4 dark:border-slate-800";
+pub const BUTTON: &str = "self-start rounded-lg bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700";
 
 #[component]
 pub fn TextField(
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
@@ -115,4 +122,26 @@ pub fn first_invalid<'a>(flash: &Flash, order: &[&'a str]) -> Option<&'a str> {
         .iter()
         .copied()
         .find(|field| flash.errors.iter().any(|e| e.field == *field))
+}
+
+#[component]
+pub fn Notice(text: Option<String>) -> impl IntoView {
+    text.map(|text| view! {
+        <p role="status" class="rounded-lg border border-teal-200 bg-teal-50 px-3 py-2 text-sm text-teal-950 dark:border-teal-900 dark:bg-teal-950 dark:text-teal-100">{text}</p>
+    })
+}
+
+/// A time as "2026-12-02 14:05 UTC": the same on the server and in the browser, so hydration agrees.
+pub fn format_time(ms: i64) -> String {
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+        return String::new();
+    };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }

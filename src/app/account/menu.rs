@@ -52,6 +52,7 @@ fn UserMenu(viewer: Viewer) -> impl IntoView {
         .map(|u| u.username.clone())
         .unwrap_or_default();
     let left = questions_left(t, &viewer);
+    let is_admin = viewer.user.as_ref().is_some_and(|u| u.is_admin);
     view! {
         <div class="relative" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
             <button
@@ -75,6 +76,9 @@ fn UserMenu(viewer: Viewer) -> impl IntoView {
             >
                 <p class="px-3 py-2 text-slate-600 dark:text-slate-400">{left}</p>
                 <a role="menuitem" href="/settings" class="block rounded-md px-3 py-2 hover:bg-slate-100 dark:hover:bg-slate-800" on:click=move |_| open.set(false)>{t.settings}</a>
+                {is_admin.then(|| view! {
+                    <a role="menuitem" href="/admin" rel="external" class="block rounded-md px-3 py-2 hover:bg-slate-100 dark:hover:bg-slate-800">{t.admin}</a>
+                })}
                 <form method="post" action="/signout">
                     <button role="menuitem" type="submit" class="block w-full rounded-md px-3 py-2 text-left hover:bg-slate-100 dark:hover:bg-slate-800">{t.sign_out}</button>
                 </form>

@@ -1,7 +1,8 @@
 //! Accounts in the interface: who is looking (provided once, for the header, the banner and the user menu), the
 //! sign-up and sign-in pages, and Settings.
 
-mod fields;
+mod api_keys;
+pub(crate) mod fields;
 mod menu;
 mod settings;
 mod sign_in;

@@ -4,18 +4,18 @@
 use leptos::prelude::*;
 
 use super::{
-    fields::{FormError, TextField},
+    api_keys::ApiKeys,
+    fields::{dollars, format_time, FormError, Notice, TextField, BUTTON, SECTION},
     flash_for, AccountContext, PageHeader,
 };
 use crate::{
     api::load_account_settings,
     i18n::{fill, texts, SettingsTexts},
-    model::account::{AccountSettings, Flash, SessionInfo, UsageTotals},
+    model::{
+        account::{AccountSettings, Flash, SessionInfo, UsageTotals, API_KEY_FORM},
+        share::SharedLink,
+    },
 };
-
-const SECTION: &str =
-    "flex flex-col gap-3 rounded-xl border border-slate-200 p-4 dark:border-slate-800";
-const BUTTON: &str = "self-start rounded-lg bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700";
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -27,7 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
             <PageHeader title=t.title />
             <Suspense fallback=move || view! { <p class="p-4">{t.loading}</p> }>
                 {move || Suspend::new(async move {
-                    let flash = flash_for(account.flash.await, &["email", "password", "sessions", "delete"]);
+                    let flash = flash_for(account.flash.await, &["email", "password", "sessions", "shares", "api_key", "api_keys", "delete"]);
                     match settings.await {
                         Ok(settings) => view! { <SettingsSections settings flash=flash.unwrap_or_default() /> }.into_any(),
                         Err(error) if error.code == "sign_in_required" => view! {
@@ -60,19 +60,15 @@ fn section_flash(flash: &Flash, form: &str) -> (Option<String>, Flash) {
 }
 
 #[component]
-fn Notice(text: Option<String>) -> impl IntoView {
-    text.map(|text| view! {
-        <p role="status" class="rounded-lg border border-teal-200 bg-teal-50 px-3 py-2 text-sm text-teal-950 dark:border-teal-900 dark:bg-teal-950 dark:text-teal-100">{text}</p>
-    })
-}
-
-#[component]
 fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
     let t = &texts().settings;
     let (email_notice, email_flash) = section_flash(&flash, "email");
     let (password_notice, password_flash) = section_flash(&flash, "password");
     let (sessions_notice, sessions_flash) = section_flash(&flash, "sessions");
+    let (shares_notice, shares_flash) = section_flash(&flash, "shares");
     let (_, delete_flash) = section_flash(&flash, "delete");
+    let (_, made_key_flash) = section_flash(&flash, API_KEY_FORM);
+    let (_, keys_flash) = section_flash(&flash, "api_keys");
     let email_value = if email_flash.errors.is_empty() {
         settings.email.clone()
     } else {
@@ -130,6 +126,16 @@ fn SettingsSections(settings: AccountSettings, flash: Flash) -> impl IntoView {
                 </ul>
             </section>
 
+            <section aria-labelledby="shared-heading" class=SECTION>
+                <h2 id="shared-heading" class="text-lg font-semibold">{t.shared_heading}</h2>
+                <p class="text-sm">{t.shared_text}</p>
+                <Notice text=shares_notice />
+                <FormError flash=shares_flash />
+                <SharedLinks links=settings.shared_links />
+            </section>
+
+            <ApiKeys keys=settings.api_keys made=made_key_flash revoked=keys_flash />
+
             <section aria-labelledby="usage-heading" class=SECTION>
                 <h2 id="usage-heading" class="text-lg font-semibold">{t.usage_heading}</h2>
                 <p class="text-sm">{left}</p>
@@ -175,11 +181,6 @@ fn totals_text(t: &SettingsTexts, totals: &UsageTotals) -> String {
     )
 }
 
-/// Micro-dollars as dollars with up to four decimals ("$0.0012").
-fn dollars(micros: i64) -> String {
-    format!("${:.4}", micros as f64 / 1_000_000.0)
-}
-
 #[component]
 fn UsageTable(days: Vec<crate::model::account::UsageDayTotals>) -> impl IntoView {
     let t = &texts().settings;
@@ -211,6 +212,36 @@ fn UsageTable(days: Vec<crate::model::account::UsageDayTotals>) -> impl IntoView
                 }).collect_view()}
             </tbody>
         </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn SharedLinks(links: Vec<SharedLink>) -> impl IntoView {
+    let t = &texts().settings;
+    if links.is_empty() {
+        return view! { <p class="text-sm text-slate-600 dark:text-slate-400">{t.no_shared}</p> }
+            .into_any();
+    }
+    view! {
+        <ul class="flex flex-col divide-y divide-slate-200 dark:divide-slate-800" aria-label=t.shared_label>
+            {links.into_iter().map(|link| {
+                let label = fill(t.revoke_label, &[("title", &link.title)]);
+                let shared_on = fill(t.shared_on, &[("time", &format_time(link.shared_at_ms))]);
+                view! {
+                    <li class="flex flex-wrap items-center gap-2 py-2">
+                        <div class="min-w-0 flex-1">
+                            <a href=link.path.clone() rel="external" class="block truncate font-medium text-teal-800 underline dark:text-teal-300">{link.title.clone()}</a>
+                            <p class="text-xs text-slate-600 dark:text-slate-400">{shared_on}</p>
+                        </div>
+                        <form method="post" action="/settings/shares/revoke">
+                            <input type="hidden" name="share_id" value=link.id />
+                            <button type="submit" aria-label=label class="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">{t.revoke}</button>
+                        </form>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
@@ -248,19 +279,4 @@ fn SessionRow(session: SessionInfo) -> impl IntoView {
             </form>
         </li>
     }
-}
-
-/// A time as "2026-12-02 14:05 UTC": the same on the server and in the browser, so hydration agrees.
-fn format_time(ms: i64) -> String {
-    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
-        return String::new();
-    };
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute()
-    )
 }

@@ -4,13 +4,13 @@ use leptos::{html, prelude::*};
 
 use super::{
     grounding::{GroundingDetails, TaxStamp},
-    send::use_send,
+    send::{use_ask, use_change_versions, use_send, Replacing, VersionChange},
     starters::StarterQuestions,
 };
 use crate::{
     app::ChatContext,
     i18n::{fill, texts, ChatTexts},
-    model::{ChatMessage, MessageStatus, Role, Usage, OFFLINE_PROVIDER},
+    model::{Branch, ChatMessage, MessageStatus, Role, Usage, OFFLINE_PROVIDER},
 };
 
 #[component]
@@ -57,8 +57,13 @@ pub fn MessageList() -> impl IntoView {
                 <Show when=is_empty>
                     <StarterQuestions />
                 </Show>
-                <For each=move || ctx.messages.get() key=|message| message.id.clone() let:message>
-                    <MessageBubble message />
+                // Keyed by the versions too: switching to another version re-renders its "2 / 2".
+                <For
+                    each=move || ctx.messages.get()
+                    key=|message| (message.id.clone(), message.branch.clone())
+                    let:message
+                >
+                    <MessageBubble message actions=true />
                 </For>
                 <PendingAnswer />
                 <FollowUpChips />
@@ -135,11 +140,166 @@ impl EarlierMessages {
     }
 }
 
+/// A stored message; with `actions` (the chat, not a shared page) its versions, Edit and Delete on a question,
+/// Regenerate on the latest answer.
 #[component]
-fn MessageBubble(message: ChatMessage) -> impl IntoView {
-    match message.role {
-        Role::User => view! { <UserBubble text=message.content copyable=true /> }.into_any(),
-        Role::Assistant => view! { <AnswerBubble message /> }.into_any(),
+pub(crate) fn MessageBubble(
+    message: ChatMessage,
+    #[prop(default = false)] actions: bool,
+) -> impl IntoView {
+    match (message.role, actions) {
+        (Role::User, true) => view! { <Question message /> }.into_any(),
+        (Role::User, false) => {
+            view! { <UserBubble text=message.content copyable=true /> }.into_any()
+        }
+        (Role::Assistant, _) => view! { <AnswerBubble message actions /> }.into_any(),
+    }
+}
+
+/// The caller's own question: copy, edit and send again, delete it with its answer (once confirmed), and its
+/// versions when it was edited.
+#[component]
+fn Question(message: ChatMessage) -> impl IntoView {
+    let ctx = ChatContext::use_context();
+    let t = &texts().chat;
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let change = use_change_versions();
+    let id = StoredValue::new(message.id.clone());
+    let text = StoredValue::new(message.content.clone());
+    let branch = message.branch.clone();
+    let small = "rounded px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 disabled:opacity-50 dark:text-slate-400 dark:hover:bg-slate-800";
+    move || {
+        if editing.get() {
+            return view! { <EditQuestion id text editing /> }.into_any();
+        }
+        let change = change.clone();
+        let branch = branch.clone();
+        view! {
+            <article class="flex max-w-[85%] flex-col items-end self-end" aria-label=t.you>
+                <p class="whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white">{text.get_value()}</p>
+                <div class="mt-1 flex flex-wrap items-center justify-end gap-1">
+                    {branch.map(|branch| view! { <VersionSwitch branch answer=false /> })}
+                    <CopyButton text=text.get_value() />
+                    <button type="button" class=small disabled=move || ctx.is_busy() on:click=move |_| editing.set(true)>{t.edit}</button>
+                    <button type="button" class=small disabled=move || ctx.is_busy() on:click=move |_| confirming.set(true)>{t.delete}</button>
+                </div>
+                <Show when=move || confirming.get()>
+                    {
+                        let change = change.clone();
+                        view! {
+                            <div role="group" aria-label=t.confirm_delete_label class="mt-1 flex flex-wrap items-center justify-end gap-2 text-sm">
+                                <p>{t.confirm_delete_pair}</p>
+                                <button type="button" class="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-800"
+                                    on:click=move |_| { confirming.set(false); change(VersionChange::Delete(id.get_value())) }>
+                                    {t.delete}
+                                </button>
+                                <button type="button" class="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+                                    on:click=move |_| confirming.set(false)>
+                                    {t.cancel}
+                                </button>
+                            </div>
+                        }
+                    }
+                </Show>
+            </article>
+        }
+        .into_any()
+    }
+}
+
+/// A question being edited: "Save and send" asks the edited question instead, and the conversation goes on from
+/// it; the earlier question and what followed stay a switch away.
+#[component]
+fn EditQuestion(
+    id: StoredValue<String>,
+    text: StoredValue<String>,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let t = &texts().chat;
+    let ask = use_ask();
+    let draft = RwSignal::new(text.get_value());
+    let field = NodeRef::<html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(field) = field.get() {
+            let _ = field.focus();
+        }
+    });
+    let send = move || {
+        let edited = draft.get_untracked();
+        if edited.trim().is_empty() {
+            return;
+        }
+        editing.set(false);
+        if edited.trim() != text.get_value().trim() {
+            ask(edited, Some(Replacing::Question(id.get_value())));
+        }
+    };
+    let send_on_click = send.clone();
+    view! {
+        <div class="flex w-full max-w-[85%] flex-col gap-2 self-end">
+            <label class="sr-only" for=move || format!("edit-{}", id.get_value())>{t.edit_label}</label>
+            <textarea
+                id=move || format!("edit-{}", id.get_value())
+                node_ref=field
+                rows="3"
+                class="w-full rounded-xl border border-teal-600 bg-white px-3 py-2 text-base focus:outline-none focus:ring-2 focus:ring-teal-600/40 dark:bg-slate-950"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev| match ev.key().as_str() {
+                    "Escape" => { ev.prevent_default(); editing.set(false) }
+                    "Enter" if !ev.shift_key() && !ev.is_composing() => { ev.prevent_default(); send() }
+                    _ => {}
+                }
+            ></textarea>
+            <div class="flex justify-end gap-2">
+                <button type="button" class="rounded-md border border-slate-400 px-3 py-1 text-sm hover:bg-slate-100 dark:hover:bg-slate-800" on:click=move |_| editing.set(false)>
+                    {t.cancel}
+                </button>
+                <button type="button" class="rounded-md bg-teal-700 px-3 py-1 text-sm font-medium text-white hover:bg-teal-800" on:click=move |_| send_on_click()>
+                    {t.save_and_send}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// "2 / 3" between "Previous answer" and "Next answer" (or version, for a question).
+#[component]
+fn VersionSwitch(branch: Branch, answer: bool) -> impl IntoView {
+    let ctx = ChatContext::use_context();
+    let t = &texts().chat;
+    let change = use_change_versions();
+    let (group, previous_label, next_label) = if answer {
+        (t.answer_versions, t.previous_answer, t.next_answer)
+    } else {
+        (t.question_versions, t.previous_version, t.next_version)
+    };
+    let position = fill(
+        t.version_position,
+        &[
+            ("index", &branch.index.to_string()),
+            ("count", &branch.count.to_string()),
+        ],
+    );
+    let button = "rounded px-1.5 py-0.5 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 disabled:opacity-40 dark:text-slate-300 dark:hover:bg-slate-800";
+    let go = move |target: Option<String>| {
+        let change = change.clone();
+        move |_| {
+            if let Some(target) = target.clone() {
+                change(VersionChange::Show(target));
+            }
+        }
+    };
+    let (has_previous, has_next) = (branch.previous.is_some(), branch.next.is_some());
+    view! {
+        <div role="group" aria-label=group class="flex items-center gap-0.5 text-xs text-slate-600 dark:text-slate-400">
+            <button type="button" class=button aria-label=previous_label
+                disabled=move || !has_previous || ctx.is_busy() on:click=go(branch.previous.clone())>"‹"</button>
+            <span>{position}</span>
+            <button type="button" class=button aria-label=next_label
+                disabled=move || !has_next || ctx.is_busy() on:click=go(branch.next.clone())>"›"</button>
+        </div>
     }
 }
 
@@ -183,8 +343,42 @@ fn CopyButton(text: String) -> impl IntoView {
 }
 
 #[component]
-fn AnswerBubble(message: ChatMessage) -> impl IntoView {
+fn AnswerBubble(message: ChatMessage, actions: bool) -> impl IntoView {
     let t = &texts().chat;
+    let ctx = ChatContext::use_context();
+    let ask = use_ask();
+    let answer_id = message.id.clone();
+    let latest = {
+        let answer_id = answer_id.clone();
+        move || {
+            actions
+                && !ctx.is_busy()
+                && ctx
+                    .messages
+                    .with(|m| m.last().is_some_and(|last| last.id == answer_id))
+        }
+    };
+    let regenerate = {
+        let answer_id = answer_id.clone();
+        move |_| {
+            let question = ctx.messages.with_untracked(|messages| {
+                let at = messages.iter().position(|m| m.id == answer_id)?;
+                messages[..at]
+                    .iter()
+                    .rev()
+                    .find(|m| m.role == Role::User)
+                    .map(|m| m.content.clone())
+            });
+            if let Some(question) = question {
+                ask(question, Some(Replacing::Answer(answer_id.clone())));
+            }
+        }
+    };
+    let versions = message
+        .branch
+        .clone()
+        .filter(|_| actions)
+        .map(|branch| view! { <VersionSwitch branch answer=true /> });
     let note = match message.status {
         MessageStatus::Interrupted => Some(t.stopped.to_string()),
         MessageStatus::Failed => Some(match &message.error_id {
@@ -243,7 +437,19 @@ fn AnswerBubble(message: ChatMessage) -> impl IntoView {
             {offline_caveat.map(|caveat| view! { <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">{caveat}</p> })}
             {footer.map(|footer| view! { <p class="usage mt-1 text-xs text-slate-600 dark:text-slate-400">{footer}</p> })}
             {timing.map(|timing| view! { <p class="timing text-xs text-slate-600 dark:text-slate-400">{timing}</p> })}
-            {(!empty).then(|| view! { <CopyButton text=message.content.clone() /> })}
+            <div class="flex flex-wrap items-center gap-1">
+                {versions}
+                {(!empty).then(|| view! { <CopyButton text=message.content.clone() /> })}
+                <Show when=latest.clone()>
+                    <button
+                        type="button"
+                        class="mt-1 rounded px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-600 dark:text-slate-400 dark:hover:bg-slate-800"
+                        on:click=regenerate.clone()
+                    >
+                        {t.regenerate}
+                    </button>
+                </Show>
+            </div>
         </article>
     }
 }

@@ -6,7 +6,7 @@ mod grounding;
 
 pub use grounding::CalculationBody;
 pub use send::stop as stop_answer_on_screen;
-mod messages;
+pub(super) mod messages;
 mod model_select;
 mod send;
 mod starters;

@@ -5,7 +5,9 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 
 use crate::{
-    api::{attach_answer, get_conversation, send_message, stop_answer},
+    api::{
+        attach_answer, delete_exchange, get_conversation, send_message, stop_answer, switch_version,
+    },
     app::{
         state::{save_draft, PendingTurn, TurnError},
         ChatContext,
@@ -16,9 +18,24 @@ use crate::{
 
 /// Returns a function that sends a question in the current conversation (or starts one).
 pub fn use_send() -> impl Fn(String) + Clone + 'static {
+    let ask = use_ask();
+    move |question: String| ask(question, None)
+}
+
+/// What a Regenerate or an Edit replaces: the last answer, or a question (with everything after it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Replacing {
+    Answer(String),
+    Question(String),
+}
+
+/// Returns a function that asks `question`, or (with `replacing`) asks the last question again or an edited one.
+/// What is replaced leaves the page at once; the server keeps it as another version, which the page shows once
+/// the new answer is done.
+pub fn use_ask() -> impl Fn(String, Option<Replacing>) + Clone + 'static {
     let ctx = ChatContext::use_context();
     let navigate = use_navigate();
-    move |question: String| {
+    move |question: String, replacing: Option<Replacing>| {
         let question = question.trim().to_string();
         if question.is_empty() || ctx.is_busy() {
             return;
@@ -26,33 +43,112 @@ pub fn use_send() -> impl Fn(String) + Clone + 'static {
         let conversation_id = ctx.conversation_id.get_untracked();
         let model = ctx.model.get_untracked();
         ctx.error.set(None);
-        ctx.draft.set(String::new());
-        save_draft(conversation_id.as_deref(), "");
+        if replacing.is_none() {
+            ctx.draft.set(String::new());
+            save_draft(conversation_id.as_deref(), "");
+        }
+        if let Some(replacing) = &replacing {
+            // The question asked again shows as the pending one; an edited question replaces the old from there.
+            let (from, also_question) = match replacing {
+                Replacing::Answer(id) => (id, true),
+                Replacing::Question(id) => (id, false),
+            };
+            ctx.messages.update(|messages| {
+                if let Some(at) = messages.iter().position(|m| &m.id == from) {
+                    messages.truncate(if also_question {
+                        at.saturating_sub(1)
+                    } else {
+                        at
+                    });
+                }
+            });
+        }
         let turn = PendingTurn::asked(question.clone());
         let turn_id = turn.turn_id;
         ctx.pending.set(Some(turn));
         let navigate = navigate.clone();
         spawn_local(async move {
+            let (regenerate, edit) = match &replacing {
+                Some(Replacing::Answer(id)) => (Some(id.clone()), None),
+                Some(Replacing::Question(id)) => (None, Some(id.clone())),
+                None => (None, None),
+            };
             let request = TurnRequest {
                 conversation_id,
                 content: question.clone(),
                 model,
+                regenerate,
+                edit,
             };
             match send_message(request).await {
-                Ok(stream) => read_events(ctx, turn_id, stream, &navigate).await,
+                Ok(stream) => {
+                    read_events(ctx, turn_id, stream, &navigate).await;
+                    if replacing.is_some() {
+                        show_versions(ctx).await;
+                    }
+                }
                 Err(error) => {
                     if current_turn(ctx, turn_id) {
                         ctx.pending.set(None);
-                        // Nothing was stored: give the text back so nothing typed is lost.
-                        save_draft(ctx.conversation_id.get_untracked().as_deref(), &question);
-                        ctx.draft.set(question.clone());
-                        let retry = retryable(&error).then_some(question);
+                        if replacing.is_some() {
+                            // Nothing changed on the server: show the conversation as it is.
+                            show_versions(ctx).await;
+                        } else {
+                            // Nothing was stored: give the text back so nothing typed is lost.
+                            save_draft(ctx.conversation_id.get_untracked().as_deref(), &question);
+                            ctx.draft.set(question.clone());
+                        }
+                        let retry = (retryable(&error) && replacing.is_none()).then_some(question);
                         ctx.error.set(Some(TurnError { error, retry }));
                     }
                 }
             }
         });
     }
+}
+
+/// Reloads the conversation on screen, with each message's versions ("2 / 2").
+async fn show_versions(ctx: ChatContext) {
+    let Some(id) = ctx.conversation_id.get_untracked() else {
+        return;
+    };
+    if let Ok(detail) = get_conversation(id).await {
+        if !ctx.is_busy() {
+            let error = ctx.error.get_untracked();
+            ctx.show(Some(detail));
+            ctx.error.set(error);
+        }
+    }
+}
+
+/// Shows another version of a message, or deletes a question with its answer: the server answers with the
+/// conversation as it then is.
+pub fn use_change_versions() -> impl Fn(VersionChange) + Clone + 'static {
+    let ctx = ChatContext::use_context();
+    move |change: VersionChange| {
+        if ctx.is_busy() {
+            return;
+        }
+        spawn_local(async move {
+            let result = match change {
+                VersionChange::Show(id) => switch_version(id).await,
+                VersionChange::Delete(id) => delete_exchange(id).await,
+            };
+            match result {
+                Ok(detail) => {
+                    ctx.show(Some(detail));
+                    ctx.reload_list();
+                }
+                Err(error) => ctx.error.set(Some(TurnError { error, retry: None })),
+            }
+        });
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum VersionChange {
+    Show(String),
+    Delete(String),
 }
 
 /// Reads a turn's events until the answer is finished; an answer still being written when they stop lost its
@@ -308,6 +404,7 @@ fn lost_connection(ctx: ChatContext, question: String) {
                     grounding: pending.grounding.get_untracked(),
                     timing: None,
                     created_at_ms: 0,
+                    branch: None,
                 });
             }
         });

@@ -1,5 +1,5 @@
 //! One conversation in the sidebar: its link, and behind "Actions" rename (inline: Enter saves, Escape cancels),
-//! pin, archive, export and delete (after confirming).
+//! pin, archive, share, export and delete (after confirming).
 
 use leptos::{ev::KeyboardEvent, html, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_location, use_navigate};
@@ -16,6 +16,7 @@ pub enum Mode {
     Normal,
     Menu,
     Renaming,
+    Sharing,
     ConfirmingDelete,
 }
 
@@ -111,6 +112,7 @@ pub fn ConversationItem(conversation: ConversationSummary) -> impl IntoView {
         }>
             {move || match mode.get() {
                 Mode::Renaming => view! { <RenameField id title mode /> }.into_any(),
+                Mode::Sharing => view! { <super::share::SharePanel id title mode /> }.into_any(),
                 Mode::ConfirmingDelete => {
                     let delete = delete.clone();
                     view! {
@@ -163,11 +165,15 @@ pub fn ConversationItem(conversation: ConversationSummary) -> impl IntoView {
                                 <button type="button" class=button on:click=move |_| { mode.set(Mode::Normal); toggle_archive(!archived) }>
                                     {if archived { t.unarchive } else { t.archive }}
                                 </button>
+                                <button type="button" class=button on:click=move |_| mode.set(Mode::Sharing)>{t.share}</button>
                                 <a class=button href=format!("/api/conversations/{}/export?format=md", id.get_value()) download="" rel="external">
                                     {t.export_markdown}
                                 </a>
                                 <a class=button href=format!("/api/conversations/{}/export?format=json", id.get_value()) download="" rel="external">
                                     {t.export_json}
+                                </a>
+                                <a class=button href=format!("/api/conversations/{}/export?format=pdf", id.get_value()) download="" rel="external">
+                                    {t.export_pdf}
                                 </a>
                                 <button type="button" class=format!("{button} text-red-700 dark:text-red-300") on:click=move |_| mode.set(Mode::ConfirmingDelete)>
                                     {t.delete}

@@ -4,6 +4,7 @@
 mod item;
 mod list;
 mod search;
+mod share;
 
 use leptos::prelude::*;
 

@@ -9,6 +9,7 @@ use tally::{
     model::{MessageStatus, DISCLAIMER},
     server::store::{
         self, DatabaseSettings, FinishedAnswer, ListCursor, ListFilter, NewTurn, Owner, Store,
+        TurnQuestion,
     },
 };
 use uuid::Uuid;
@@ -158,46 +159,60 @@ async fn seed(store: &dyn Store, owner: Owner, n: usize, turns: usize) -> Uuid {
         .await
         .expect("conversation");
     for t in 0..turns {
-        let (_, answer) = store
-            .begin_turn(NewTurn {
-                conversation_id: conversation.id,
-                new_conversation: None,
-                user_content: format!(
-                    "How do I handle {} and {} for case {n}-{t}?",
-                    word(t),
-                    word(t + 1)
-                ),
-                provider: "bench".into(),
-                model: "bench".into(),
-                disclaimer: DISCLAIMER.into(),
-            })
-            .await
-            .expect("turn");
-        store
-            .finish_answer(
-                answer.id,
-                FinishedAnswer {
-                    provider: "bench".into(),
-                    model: "bench".into(),
-                    notice: None,
-                    content: format!(
-                        "## Applicable tax categories\n\nFor {} keep a {} and a {}. Case {n}-{t}.",
-                        word(t + 2),
-                        word(t + 3),
-                        word(t + 4)
-                    ),
-                    status: MessageStatus::Complete,
-                    usage: None,
-                    ttft_ms: Some(1),
-                    latency_ms: 1,
-                    error_id: None,
-                    grounding: None,
-                },
-            )
-            .await
-            .expect("finish");
+        let question = format!(
+            "How do I handle {} and {} for case {n}-{t}?",
+            word(t),
+            word(t + 1)
+        );
+        let answer = format!(
+            "## Applicable tax categories\n\nFor {} keep a {} and a {}. Case {n}-{t}.",
+            word(t + 2),
+            word(t + 3),
+            word(t + 4)
+        );
+        seed_exchange(store, conversation.id, question, answer, Some(1), 1).await;
     }
     conversation.id
+}
+
+/// Stores one question and its finished answer, as the benches' seeded histories have them.
+pub(crate) async fn seed_exchange(
+    store: &dyn Store,
+    conversation_id: Uuid,
+    question: String,
+    answer: String,
+    ttft_ms: Option<i64>,
+    latency_ms: i64,
+) {
+    let (_, stored) = store
+        .begin_turn(NewTurn {
+            conversation_id,
+            new_conversation: None,
+            question: TurnQuestion::New(question),
+            provider: "bench".into(),
+            model: "bench".into(),
+            disclaimer: DISCLAIMER.into(),
+        })
+        .await
+        .expect("turn");
+    store
+        .finish_answer(
+            stored.id,
+            FinishedAnswer {
+                provider: "bench".into(),
+                model: "bench".into(),
+                notice: None,
+                content: answer,
+                status: MessageStatus::Complete,
+                usage: None,
+                ttft_ms,
+                latency_ms,
+                error_id: None,
+                grounding: None,
+            },
+        )
+        .await
+        .expect("finish");
 }
 
 async fn time<F, Fut>(samples: usize, mut call: F) -> Vec<f64>

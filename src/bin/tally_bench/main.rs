@@ -1,10 +1,12 @@
 //! Benchmarks (tools, not tests), numbers for docs/benchmarks.md with the date and settings printed here:
 //! `tally-bench model` measures the embedded offline model; `tally-bench load` drives N concurrent guest chats
 //! through the release server against the mock upstream (see `load.rs`); `tally-bench history` times the sidebar
-//! and opening a conversation for a guest with a long history (see `history.rs`).
+//! and opening a conversation for a guest with a long history (see `history.rs`); `tally-bench seed-long-read`
+//! makes a 2,000-message conversation for the browser scroll measurement (see `long_read.rs`).
 
 mod history;
 mod load;
+mod long_read;
 mod tax_eval;
 
 use std::{
@@ -55,6 +57,8 @@ enum Command {
     Load(load::LoadArgs),
     /// Sidebar and open-conversation latency for one guest with a long history (10,000 conversations).
     History(history::HistoryArgs),
+    /// Seeds one user with one 2,000-message conversation, for the browser scroll measurement; prints its id.
+    SeedLongRead(long_read::LongReadArgs),
     /// Retrieval recall@5 and MRR over the evaluation set, retrieval time, index build time and memory (and for a
     /// knowledge base ten times larger); with --answers, how many answers hold the required figures.
     TaxEval(tax_eval::TaxEvalArgs),
@@ -223,6 +227,7 @@ async fn main() {
         } => bench_model(model, runs, max_tokens, concurrent, print).await,
         Command::Load(args) => load::run(args).await,
         Command::History(args) => history::run(args).await,
+        Command::SeedLongRead(args) => long_read::run(args).await,
         Command::TaxEval(args) => tax_eval::run(args).await,
     }
 }

@@ -67,6 +67,9 @@ pub async fn ask(
         conversation_id,
         content: form.message.clone(),
         model: non_empty(form.model),
+
+        regenerate: None,
+        edit: None,
     };
     match turn::start_unread(&state.chat, &caller, request).await {
         Ok(conversation_id) => see_other(&format!("/c/{conversation_id}"), Vec::new()),

@@ -124,7 +124,7 @@ pub async fn open(chat: &Chat, caller: &Caller, id: &str) -> Result<Conversation
             .filter(|key| chat.catalog.contains(key)),
         pinned: conversation.pinned,
         archived: conversation.archived,
-        messages: messages.into_iter().map(to_chat_message).collect(),
+        messages: super::branches::with_versions(chat, id, messages).await?,
         has_earlier,
     })
 }
@@ -144,7 +144,7 @@ pub async fn earlier_messages(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(MessagePage {
-        messages: messages.into_iter().map(to_chat_message).collect(),
+        messages: super::branches::with_versions(chat, id, messages).await?,
         has_earlier,
     })
 }
@@ -264,7 +264,7 @@ pub fn text_runs(snippet: &str) -> Vec<TextRun> {
     runs
 }
 
-fn validate_title(title: &str) -> Result<String, AppError> {
+pub(crate) fn validate_title(title: &str) -> Result<String, AppError> {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     if title.is_empty() {
         return Err(AppError::InvalidTitle("A title cannot be empty.".into()));
@@ -327,6 +327,7 @@ pub fn to_chat_message(row: MessageRow) -> ChatMessage {
             total_ms,
         }),
         created_at_ms: row.created_at_ms,
+        branch: None,
     }
 }
 

@@ -1,5 +1,6 @@
-//! `GET /api/conversations/{id}/export?format=md|json`: one of the caller's conversations as a file, every message
-//! included, the disclaimer with every answer and once more at the end. `GET /settings/export`: "Download my
+//! `GET /api/conversations/{id}/export?format=md|json|pdf`: one of the caller's conversations as a file, every
+//! message included, the disclaimer with every answer and once more at the end (the PDF is the Markdown typeset,
+//! see `pdf.rs`). `GET /settings/export`: "Download my
 //! data", every conversation of a signed-in user (archived ones too) with every message, as one JSON file.
 
 use axum::{
@@ -55,16 +56,22 @@ pub async fn export(
     Path(id): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    match build(&chat, &caller, &id, query.format.as_deref().unwrap_or("md")).await {
+    match file(&chat, &caller, &id, query.format.as_deref().unwrap_or("md")).await {
         Ok(response) => response,
         Err(error) => (error.status(), Json(error.report())).into_response(),
     }
 }
 
-async fn build(chat: &Chat, caller: &Caller, id: &str, format: &str) -> Result<Response, AppError> {
-    if !matches!(format, "md" | "json") {
+/// One of the caller's conversations as a download in `format` (`md`, `json` or `pdf`).
+pub async fn file(
+    chat: &Chat,
+    caller: &Caller,
+    id: &str,
+    format: &str,
+) -> Result<Response, AppError> {
+    if !matches!(format, "md" | "json" | "pdf") {
         return Err(AppError::InvalidBody(format!(
-            "format must be md or json, not {:?}",
+            "format must be md, json or pdf, not {:?}",
             format.chars().take(20).collect::<String>()
         )));
     }
@@ -87,12 +94,30 @@ async fn build(chat: &Chat, caller: &Caller, id: &str, format: &str) -> Result<R
         messages: messages.into_iter().map(exported_message).collect(),
     };
     let name = file_name(&exported.title);
-    let (body, content_type, extension) = if format == "json" {
-        let json = serde_json::to_string_pretty(&exported)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        (json, "application/json; charset=utf-8", "json")
-    } else {
-        (markdown(&exported), "text/markdown; charset=utf-8", "md")
+    let (body, content_type, extension): (Vec<u8>, _, _) = match format {
+        "json" => {
+            let json = serde_json::to_string_pretty(&exported)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            (json.into(), "application/json; charset=utf-8", "json")
+        }
+        "pdf" => {
+            let text = markdown(&exported);
+            let title = exported.title.clone();
+            let language = crate::i18n::question_language(&text).code();
+            // Typesetting a long conversation takes a while: off the async runtime.
+            let pdf = tokio::task::spawn_blocking(move || {
+                super::pdf::render(&title, language, &super::pdf::layout(&title, &text))
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(AppError::Internal)?;
+            (pdf, "application/pdf", "pdf")
+        }
+        _ => (
+            markdown(&exported).into(),
+            "text/markdown; charset=utf-8",
+            "md",
+        ),
     };
     let disposition = format!("attachment; filename=\"{name}.{extension}\"");
     let mut response = (StatusCode::OK, body).into_response();
@@ -271,7 +296,8 @@ fn markdown(conversation: &ExportedConversation) -> String {
         if message.status != "complete" {
             out.push_str(&format!("_This answer is {}._\n\n", message.status));
         }
-        if let Some(disclaimer) = &message.disclaimer {
+        if message.role == Role::Assistant {
+            let disclaimer = message.disclaimer.as_deref().unwrap_or(DISCLAIMER);
             out.push_str(&format!("> {disclaimer}\n\n"));
         }
     }

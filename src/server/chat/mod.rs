@@ -1,13 +1,17 @@
 //! Chat: the turn (validate, store, stream, checkpoint, finish), the prompt the model reads, follow-up questions and
-//! titles, and the conversations a guest or user keeps (list, open, rename, pin, archive, search, export).
+//! titles, and the conversations a guest or user keeps (list, open, rename, pin, archive, search, export, share).
 
 pub mod ask_form;
+pub mod branches;
 pub mod conversations;
+pub mod create;
 pub mod export;
 pub mod follow_ups;
 pub mod markdown;
+pub mod pdf;
 pub mod prompt;
 pub mod search_query;
+pub mod sharing;
 pub mod titles;
 pub mod turn;
 pub mod usage;
@@ -35,6 +39,8 @@ pub struct ChatParts {
     pub limits: Arc<Limits>,
     /// Estimated cost per model, for usage accounting.
     pub prices: usage::Prices,
+    /// Each provider's attempts and failures over the last hour (the admin dashboard).
+    pub provider_health: crate::server::llm::health::ProviderHealth,
     /// Partial answers waiting for the next checkpoint pass.
     pub checkpoints: turn::Checkpoints,
     /// Answers being written right now, so Stop and late readers can reach them. Keyed by assistant message id.

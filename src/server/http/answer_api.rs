@@ -24,7 +24,20 @@ pub async fn answer(
     Extension(caller): Extension<Caller>,
     body: Result<Json<AnswerRequest>, JsonRejection>,
 ) -> Response {
-    match run(&state, &caller, body).await {
+    let answered = match body {
+        Ok(Json(body)) => {
+            let request = TurnRequest {
+                conversation_id: body.conversation_id,
+                content: body.question,
+                model: body.model,
+                regenerate: None,
+                edit: None,
+            };
+            complete(&state, &caller, request).await
+        }
+        Err(rejection) => Err(rejected(AppError::InvalidBody(rejection.body_text()))),
+    };
+    match answered {
         Ok(answer) => Json(answer).into_response(),
         Err((status, error)) => {
             let wait = error.retry_after_secs;
@@ -41,23 +54,19 @@ pub async fn answer(
     }
 }
 
-type Failure = (StatusCode, ApiError);
+/// A refused or failed answer: its status and what the client reads.
+pub type Failure = (StatusCode, ApiError);
 
 fn rejected(error: AppError) -> Failure {
     (error.status(), error.report())
 }
 
-async fn run(
+/// Runs a whole turn and waits for its end, follow-ups included (the REST API's JSON answer too).
+pub async fn complete(
     state: &AppState,
     caller: &Caller,
-    body: Result<Json<AnswerRequest>, JsonRejection>,
+    request: TurnRequest,
 ) -> Result<AnswerResponse, Failure> {
-    let Json(body) = body.map_err(|e| rejected(AppError::InvalidBody(e.body_text())))?;
-    let request = TurnRequest {
-        conversation_id: body.conversation_id,
-        content: body.question,
-        model: body.model,
-    };
     let events = turn::start(&state.chat, caller, request)
         .await
         .map_err(rejected)?;

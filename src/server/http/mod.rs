@@ -1,7 +1,10 @@
-//! HTTP: the router with its middleware, the accept loop under it, and the JSON answer endpoint for integrators.
+//! HTTP: the router with its middleware, the accept loop under it, the JSON answer endpoint for integrators and the
+//! public REST API (`rest`).
 
 mod accept;
 pub mod answer_api;
 mod caching;
+pub mod openai;
 mod pwa;
+pub mod rest;
 pub mod serve;

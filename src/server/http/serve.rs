@@ -27,6 +27,7 @@ use tower_http::{
 use super::accept;
 use crate::app::{shell, App};
 use crate::server::{
+    admin,
     chat::turn,
     error::new_correlation_id,
     identity::{caller::identify, forms, limits::SWEEP_INTERVAL, origin::refuse_cross_site},
@@ -51,9 +52,15 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/settings/email"),
     ("POST", "/settings/password"),
     ("POST", "/settings/sessions/revoke"),
+    ("POST", "/settings/shares/revoke"),
+    ("POST", "/settings/keys/create"),
+    ("POST", "/settings/keys/revoke"),
     ("POST", "/settings/delete"),
     ("GET", "/settings/export"),
     ("GET", "/auth/challenge"),
+    ("POST", "/admin/users/status"),
+    ("POST", "/admin/users/role"),
+    ("POST", "/admin/limits"),
     ("GET", "/sw.js"),
     ("GET", "/offline"),
 ];
@@ -98,6 +105,9 @@ pub fn router(state: AppState) -> Router {
             "/settings/sessions/revoke",
             post(forms::revoke_session),
         ),
+        ("POST", "/settings/shares/revoke", post(forms::revoke_share)),
+        ("POST", "/settings/keys/create", post(forms::create_key)),
+        ("POST", "/settings/keys/revoke", post(forms::revoke_key)),
         ("POST", "/settings/delete", post(forms::delete_account)),
         (
             "GET",
@@ -105,6 +115,13 @@ pub fn router(state: AppState) -> Router {
             get(crate::server::chat::export::export_account),
         ),
         ("GET", "/auth/challenge", get(forms::challenge)),
+        (
+            "POST",
+            "/admin/users/status",
+            post(admin::forms::set_status),
+        ),
+        ("POST", "/admin/users/role", post(admin::forms::set_role)),
+        ("POST", "/admin/limits", post(admin::forms::set_limits)),
         ("GET", "/sw.js", get(super::pwa::service_worker)),
         ("GET", "/offline", get(super::pwa::offline_page)),
     ]
@@ -116,7 +133,10 @@ pub fn router(state: AppState) -> Router {
             "{method} {path} is missing from PLAIN_ROUTES"
         );
         router.route(path, handler)
-    });
+    })
+    // The public API: its routes are listed by its OpenAPI document, which tests/rest_api.rs walks.
+    .merge(super::rest::router())
+    .merge(super::openai::router());
 
     router
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
@@ -214,6 +234,15 @@ pub async fn serve(
             sweeper_state.accounts.sign_in_attempts.sweep();
             sweeper_state.accounts.sign_in_attempts_by_ip.sweep();
             sweeper_state.accounts.sign_up_attempts.sweep();
+            // Daily limits another replica's admin changed reach this one within a sweep.
+            if let Err(error) = sweeper_state
+                .chat
+                .limits
+                .load_daily(sweeper_state.store.as_ref())
+                .await
+            {
+                tracing::warn!(%error, "could not read the tier limits");
+            }
         }
     });
     let checkpoints = tokio::spawn(turn::write_checkpoints(state.chat.clone()));

@@ -111,6 +111,19 @@ impl Accounts {
         client: &Client,
         lang: Lang,
     ) -> Result<SignedInNow, FormRejection> {
+        let user = self.register(form, client, lang, true).await?;
+        Ok(self.start_session(caller, &user, client).await?)
+    }
+
+    /// Creates an account by the sign-up rules. `check_human`: the browser's form solves a proof of work; the
+    /// API registers without one, limited per address like every sign-up.
+    pub async fn register(
+        &self,
+        form: SignUpForm,
+        client: &Client,
+        lang: Lang,
+        check_human: bool,
+    ) -> Result<UserRow, FormRejection> {
         let t = &lang.texts().identity;
         let ip_key = format!("signup-ip:{}", client.ip);
         if let Some(wait) = self.sign_up_attempts.wait(&[&ip_key]) {
@@ -137,7 +150,9 @@ impl Accounts {
                 needs_human_check: true,
             });
         }
-        self.check_human(&form.human_check, lang).await?;
+        if check_human {
+            self.check_human(&form.human_check, lang).await?;
+        }
         let password_hash = self.passwords.hash(&form.password).await?;
         // Every account made counts against the address, so one machine cannot mint them by the hundred.
         self.sign_up_attempts.fail(&[&ip_key]);
@@ -167,7 +182,7 @@ impl Accounts {
             }
         };
         tracing::info!(user_id = %user.id, "account created");
-        Ok(self.start_session(caller, &user, client).await?)
+        Ok(user)
     }
 
     pub async fn sign_in(
@@ -177,6 +192,18 @@ impl Accounts {
         client: &Client,
         lang: Lang,
     ) -> Result<SignedInNow, FormRejection> {
+        let user = self.authenticate(form, client, lang).await?;
+        Ok(self.start_session(caller, &user, client).await?)
+    }
+
+    /// The account whose login and password these are, throttled per account and per address, with the human
+    /// check after repeated failures; a disabled account is refused after its password was right.
+    pub async fn authenticate(
+        &self,
+        form: SignInForm,
+        client: &Client,
+        lang: Lang,
+    ) -> Result<UserRow, FormRejection> {
         let t = &lang.texts().identity;
         let login = form.login.trim().to_lowercase();
         let ip_key = format!("ip:{}", client.ip);
@@ -232,7 +259,10 @@ impl Accounts {
             });
         };
         self.sign_in_attempts.succeed(&[&account_key]);
-        Ok(self.start_session(caller, &user, client).await?)
+        if user.disabled_at_ms.is_some() {
+            return Err(FormRejection::Refused(AppError::AccountDisabled));
+        }
+        Ok(user)
     }
 
     /// A missing or failed human check, as an error next to the check.

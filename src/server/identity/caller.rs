@@ -6,17 +6,19 @@ use axum::{
     extract::{Request, State},
     http::header,
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use uuid::Uuid;
 
 use super::{
+    api::keys::{Scope, Scopes},
     guest::{self, GuestToken, ProfileHint},
     human_check::hex,
     session,
 };
 use crate::model::tax::TaxProfile;
 use crate::server::{
+    error::AppError,
     state::AppState,
     store::{accounts::UserRole, Owner, OwnerRef, Store, StoreResult},
 };
@@ -34,12 +36,43 @@ pub struct SignedIn {
     pub user_id: Uuid,
     pub username: String,
     pub role: UserRole,
-    /// The browser session this request came with (Settings marks it "This device").
+    /// The session this request came with: a browser's (Settings marks it "This device"), an API session's, or
+    /// the API key's own id.
     pub session_id: Uuid,
+    /// How the request proved who it is, and so what it may do.
+    pub access: Access,
     /// The interface language they chose, on whichever device (it wins over this browser's cookie).
     pub language: Option<crate::i18n::Lang>,
-    /// The saved tax profile, read with the session.
-    pub tax_profile: Option<TaxProfile>,
+    /// The saved tax profile when it was read with the credentials (`Some(None)`: certainly none); `None`: not
+    /// read (an access token is checked without it), so read it when needed.
+    pub tax_profile: Option<Option<TaxProfile>>,
+}
+
+/// How a signed-in request proved who it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A browser's session cookie.
+    Browser,
+    /// A bearer access token of an API session (`POST /api/v1/auth/login`).
+    Token,
+    /// A personal API key, with what its owner let it do.
+    Key {
+        scopes: Scopes,
+        /// `/v1/chat/completions` keeps its answers as conversations.
+        record: bool,
+    },
+}
+
+impl SignedIn {
+    /// Refuses an API key that lacks `scope`; passwords (browser sessions, access tokens) may do everything.
+    pub fn require(&self, scope: Scope) -> Result<(), crate::server::error::AppError> {
+        match &self.access {
+            Access::Key { scopes, .. } if !scopes.contains(scope) => {
+                Err(crate::server::error::AppError::MissingScope(scope.as_str()))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The limits a caller is held to (see `limits.rs`).
@@ -88,7 +121,7 @@ impl Caller {
     /// The saved tax profile when it is known without a read (`Some(None)`: certainly none); `None`: read it.
     pub fn known_tax_profile(&self) -> Option<Option<TaxProfile>> {
         match self {
-            Caller::User(user) => Some(user.tax_profile.clone()),
+            Caller::User(user) => user.tax_profile.clone(),
             Caller::Guest(guest) => (guest.profile == ProfileHint::None).then_some(None),
         }
     }
@@ -124,13 +157,31 @@ impl Caller {
     }
 }
 
-/// Files under these paths are the same for everyone: they need no caller (and no session read).
+/// Files of these kinds (in `public/`) are the same for everyone.
+const STATIC_EXTENSIONS: &[&str] = &[
+    "png",
+    "svg",
+    "ico",
+    "webmanifest",
+    "js",
+    "css",
+    "wasm",
+    "txt",
+    "woff2",
+    "html",
+    "br",
+    "gz",
+];
+
+/// Files under these paths are the same for everyone: they need no caller (and no session read). Anything else
+/// with a dot in it (`/s/..%2Fetc`) is a page and gets its caller like every page.
 fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path
             .rsplit('/')
             .next()
-            .is_some_and(|last| last.contains('.') && !last.ends_with(".json"))
+            .and_then(|last| last.rsplit_once('.'))
+            .is_some_and(|(_, extension)| STATIC_EXTENSIONS.contains(&extension))
 }
 
 /// Resolves the [`Caller`] of every request and keeps its cookies fresh: a live session slides its expiry (at
@@ -138,6 +189,17 @@ fn is_static(path: &str) -> bool {
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     if is_static(request.uri().path()) {
         return next.run(request).await;
+    }
+    if let Some(bearer) = bearer_token(request.headers()) {
+        // An API client: the credential is the whole identity (no cookies read or set, never a guest).
+        let bearer = bearer.to_string();
+        return match state.api_access.caller_of(&bearer).await {
+            Ok(user) => {
+                request.extensions_mut().insert(Caller::User(user));
+                next.run(request).await
+            }
+            Err(error) => bearer_refused(&error, request.uri().path().starts_with("/v1/")),
+        };
     }
     let cookies = session::Cookies::of(request.headers());
     let mut set_cookies = Vec::new();
@@ -191,6 +253,40 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     response
 }
 
+/// The credential of `Authorization: Bearer ...`, if the request carries one.
+fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
+}
+
+/// A bearer credential that is not good: 401 (or 500 when the database failed) in the API's error shape, or in
+/// OpenAI's on its compatible endpoint, with the `WWW-Authenticate` challenge RFC 6750 asks for.
+fn bearer_refused(error: &AppError, openai_shape: bool) -> Response {
+    let report = error.report();
+    let mut response = if openai_shape {
+        (error.status(), axum::Json(error.openai_body(&report))).into_response()
+    } else {
+        (error.status(), axum::Json(report)).into_response()
+    };
+    if error.status() == axum::http::StatusCode::UNAUTHORIZED {
+        let challenge = match error {
+            AppError::TokenExpired => {
+                "Bearer error=\"invalid_token\", error_description=\"the access token expired\""
+            }
+            _ => "Bearer error=\"invalid_token\"",
+        };
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static(challenge),
+        );
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_static;
@@ -204,5 +300,9 @@ mod tests {
         assert!(!is_static("/c/0190f1e2-aaaa"));
         assert!(!is_static("/api/conversations/list"));
         assert!(!is_static("/settings"));
+        assert!(
+            !is_static("/s/..%2F..%2Fetc"),
+            "a page with a dot in its address"
+        );
     }
 }

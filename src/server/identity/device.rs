@@ -2,6 +2,16 @@
 
 use crate::i18n::{fill, Lang};
 
+/// A session's device: as [`describe`] names it, marked when it is a client of the API rather than a browser.
+pub fn of_session(lang: Lang, user_agent: &str, api: bool) -> String {
+    let device = describe(lang, user_agent);
+    if api {
+        fill(lang.texts().settings.api_client, &[("device", &device)])
+    } else {
+        device
+    }
+}
+
 /// Browser and system named in a user agent, as "Browser on System"; "Unknown device" when neither is (in `lang`;
 /// the names of browsers and systems are the same in every language).
 pub fn describe(lang: Lang, user_agent: &str) -> String {
@@ -16,7 +26,9 @@ pub fn describe(lang: Lang, user_agent: &str) -> String {
         ("Chromium/", "Chromium"),
         ("Safari/", "Safari"),
         ("curl/", "curl"),
+        ("OpenAI/Python", "OpenAI Python"),
         ("python-requests/", "Python"),
+        ("python-httpx/", "Python"),
     ]
     .iter()
     .find(|(marker, _)| user_agent.contains(marker))

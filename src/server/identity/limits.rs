@@ -8,7 +8,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, RwLock},
     time::Duration,
 };
 
@@ -212,11 +212,12 @@ pub struct Allowance {
     pub per_day: Option<u32>,
 }
 
-/// The tier limits and the counters they are checked against.
+/// The tier limits and the counters they are checked against. The daily limits of guests and users can change
+/// while the server runs (the admin dashboard); a turn reads the limits once, at its start.
 pub struct Limits {
-    pub guest: TierLimits,
-    pub user: TierLimits,
-    pub admin: TierLimits,
+    guest: RwLock<Arc<TierLimits>>,
+    user: RwLock<Arc<TierLimits>>,
+    admin: Arc<TierLimits>,
     pub counters: Arc<dyn Counters>,
 }
 
@@ -246,12 +247,63 @@ pub fn day_of(ms: i64) -> String {
 }
 
 impl Limits {
-    pub fn for_tier(&self, tier: Tier) -> &TierLimits {
-        match tier {
+    pub fn new(
+        guest: TierLimits,
+        user: TierLimits,
+        admin: TierLimits,
+        counters: Arc<dyn Counters>,
+    ) -> Self {
+        Limits {
+            guest: RwLock::new(Arc::new(guest)),
+            user: RwLock::new(Arc::new(user)),
+            admin: Arc::new(admin),
+            counters,
+        }
+    }
+
+    pub fn for_tier(&self, tier: Tier) -> Arc<TierLimits> {
+        let editable = match tier {
             Tier::Guest => &self.guest,
             Tier::User => &self.user,
-            Tier::Admin => &self.admin,
+            Tier::Admin => return self.admin.clone(),
+        };
+        editable.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Sets a tier's daily limits from now on (admins have none to set).
+    pub fn set_daily(&self, tier: Tier, questions_per_day: u32, tokens_per_day: u64) {
+        let editable = match tier {
+            Tier::Guest => &self.guest,
+            Tier::User => &self.user,
+            Tier::Admin => return,
+        };
+        let mut current = editable.write().unwrap_or_else(|p| p.into_inner());
+        if current.questions_per_day != questions_per_day
+            || current.tokens_per_day != tokens_per_day
+        {
+            *current = Arc::new(TierLimits {
+                questions_per_day,
+                tokens_per_day,
+                ..TierLimits::clone(&current)
+            });
         }
+    }
+
+    /// Applies the daily limits admins stored (the dashboard, maybe on another replica) over the started ones.
+    pub async fn load_daily(&self, store: &dyn Store) -> Result<(), sqlx::Error> {
+        for row in store.tier_limits().await? {
+            let tier = match row.tier.as_str() {
+                "guest" => Tier::Guest,
+                "user" => Tier::User,
+                _ => continue,
+            };
+            self.set_daily(
+                tier,
+                u32::try_from(row.questions_per_day.max(0)).unwrap_or(u32::MAX),
+                u64::try_from(row.tokens_per_day.max(0)).unwrap_or(0),
+            );
+        }
+        Ok(())
     }
 
     /// Makes sure today's counts exist, starting from the usage the database holds.

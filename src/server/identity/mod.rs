@@ -2,6 +2,7 @@
 //! server-side session), accounts and their sessions, the human check, and the limits each tier is held to.
 
 pub mod accounts;
+pub mod api;
 pub mod caller;
 pub mod device;
 pub mod forms;

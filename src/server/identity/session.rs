@@ -91,8 +91,9 @@ impl Sessions {
             username: found.username,
             role: found.role,
             session_id: found.session_id,
+            access: super::caller::Access::Browser,
             language: found.language.as_deref().and_then(crate::i18n::Lang::parse),
-            tax_profile: found.tax_profile,
+            tax_profile: Some(found.tax_profile),
         };
         Ok(Some((user, refreshed)))
     }

@@ -5,6 +5,7 @@ mod catalog;
 pub mod connections;
 #[cfg(feature = "embedded-model")]
 pub mod embedded;
+pub mod health;
 mod openai;
 pub mod provider_config;
 mod request_body;
@@ -168,14 +169,15 @@ impl ProviderError {
         }
     }
 
-    /// A few words for the quiet note under an answer that another provider wrote ("... because X was {reason}").
-    pub fn short_reason(&self) -> &'static str {
+    /// A few words for the quiet note under an answer that another provider wrote ("... because X was {reason}"),
+    /// in the answer's language.
+    pub fn short_reason(&self, texts: &'static crate::i18n::ChatTexts) -> &'static str {
         match self {
-            ProviderError::Connect(_) | ProviderError::Unavailable(_) => "unavailable",
-            ProviderError::Status { status: 429, .. } => "rate limited",
-            ProviderError::Status { .. } | ProviderError::Stream(_) => "failing",
-            ProviderError::Malformed(_) => "sending unreadable replies",
-            ProviderError::Timeout(_) => "too slow to answer",
+            ProviderError::Connect(_) | ProviderError::Unavailable(_) => texts.reason_unavailable,
+            ProviderError::Status { status: 429, .. } => texts.reason_rate_limited,
+            ProviderError::Status { .. } | ProviderError::Stream(_) => texts.reason_failing,
+            ProviderError::Malformed(_) => texts.reason_unreadable,
+            ProviderError::Timeout(_) => texts.reason_too_slow,
         }
     }
 

@@ -39,6 +39,8 @@ pub struct UserRow {
     pub role: UserRole,
     pub created_at_ms: i64,
     pub last_login_at_ms: Option<i64>,
+    /// When an admin disabled the account; a disabled user cannot sign in.
+    pub disabled_at_ms: Option<i64>,
 }
 
 /// A user to create. Username and email as typed; the store keeps their lower-case keys for uniqueness.
@@ -55,6 +57,8 @@ pub struct NewUser {
 pub struct SessionRow {
     pub id: Uuid,
     pub user_agent: String,
+    /// Signed in through the API (`POST /api/v1/auth/login`) rather than a browser.
+    pub api: bool,
     pub created_at_ms: i64,
     pub last_seen_at_ms: i64,
 }

@@ -3,7 +3,7 @@
 
 /// User columns, as `user_from_row` reads them.
 pub(super) const USER_COLUMNS: &str =
-    "id, username, email, password_hash, role, created_at, last_login_at";
+    "id, username, email, password_hash, role, created_at, last_login_at, disabled_at";
 
 /// Implements [`AccountStore`](super::accounts::AccountStore) for `$store` decoding rows of type `$row`;
 /// `$begin_write` as in [`sql_store!`](super::sql::sql_store).
@@ -29,13 +29,13 @@ macro_rules! accounts_store {
                 Uuid::parse_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
             }
 
-            fn role_from_row(row: &$row) -> StoreResult<UserRole> {
+            pub(super) fn role_from_row(row: &$row) -> StoreResult<UserRole> {
                 let role: String = row.try_get("role")?;
                 UserRole::parse(&role)
                     .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role:?}").into()))
             }
 
-            fn user_from_row(row: &$row) -> StoreResult<UserRow> {
+            pub(super) fn user_from_row(row: &$row) -> StoreResult<UserRow> {
                 Ok(UserRow {
                     id: parse_uuid(row, "id")?,
                     username: row.try_get("username")?,
@@ -44,6 +44,7 @@ macro_rules! accounts_store {
                     role: role_from_row(row)?,
                     created_at_ms: row.try_get("created_at")?,
                     last_login_at_ms: row.try_get("last_login_at")?,
+                    disabled_at_ms: row.try_get("disabled_at")?,
                 })
             }
 
@@ -135,6 +136,7 @@ macro_rules! accounts_store {
                     // Messages go with their conversations, sessions and the tax profile with the user (ON DELETE
                     // CASCADE); usage and the closed guest sessions name the user without a foreign key.
                     for statement in [
+                        "DELETE FROM share_links WHERE user_id = $1",
                         "DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE user_id = $1)",
                         "DELETE FROM conversations WHERE user_id = $1",
                         "DELETE FROM usage_daily WHERE owner_id = $1",
@@ -183,7 +185,8 @@ macro_rules! accounts_store {
                         "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.username, u.role, u.language, p.profile
                          FROM user_sessions s JOIN users u ON u.id = s.user_id
                          LEFT JOIN user_tax_profiles p ON p.user_id = u.id
-                         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
+                         WHERE s.token_hash = $1 AND s.kind = 'browser' AND s.revoked_at IS NULL AND s.expires_at > $2
+                           AND u.disabled_at IS NULL",
                     )
                     .bind(token_hash)
                     .bind(now_ms())
@@ -214,7 +217,7 @@ macro_rules! accounts_store {
 
                 async fn list_sessions(&self, user_id: Uuid) -> StoreResult<Vec<SessionRow>> {
                     let rows = sqlx::query(
-                        "SELECT id, user_agent, created_at, last_seen_at FROM user_sessions
+                        "SELECT id, user_agent, kind, created_at, last_seen_at FROM user_sessions
                          WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
                          ORDER BY last_seen_at DESC, id DESC",
                     )
@@ -227,6 +230,7 @@ macro_rules! accounts_store {
                             Ok(SessionRow {
                                 id: parse_uuid(row, "id")?,
                                 user_agent: row.try_get("user_agent")?,
+                                api: row.try_get::<String, _>("kind")? == "api",
                                 created_at_ms: row.try_get("created_at")?,
                                 last_seen_at_ms: row.try_get("last_seen_at")?,
                             })

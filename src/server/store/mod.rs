@@ -6,9 +6,19 @@
 
 pub mod accounts;
 mod accounts_sql;
+pub mod admin;
+mod admin_sql;
+pub mod api_access;
+mod api_access_sql;
+pub mod branches;
+mod branches_sql;
+pub mod imports;
+mod imports_sql;
 mod postgres;
 mod records;
 mod rows;
+pub mod shares;
+mod shares_sql;
 mod sql;
 mod sqlite;
 
@@ -18,10 +28,16 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 pub use accounts::AccountStore;
+pub use admin::AdminStore;
+pub use api_access::ApiAccessStore;
+pub use branches::BranchStore;
+pub use imports::ImportStore;
 pub use postgres::PgStore;
 pub use records::*;
+pub use shares::ShareStore;
 pub use sqlite::SqliteStore;
 
+pub use crate::model::one_line;
 use crate::model::tax::TaxProfile;
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;
@@ -114,7 +130,17 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn S
 }
 
 #[async_trait]
-pub trait Store: AccountStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore
+    + AdminStore
+    + ApiAccessStore
+    + BranchStore
+    + ImportStore
+    + ShareStore
+    + Send
+    + Sync
+    + 'static
+{
     /// Checks the database answers (readiness probe).
     async fn ping(&self) -> StoreResult<()>;
     /// The database server's version, for the start-up log.
@@ -226,17 +252,6 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// The first line of a text, cut to `max` characters with an ellipsis.
-pub fn one_line(text: &str, max: usize) -> String {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() <= max {
-        line
-    } else {
-        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
-    }
 }
 
 #[cfg(test)]

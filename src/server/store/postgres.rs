@@ -11,7 +11,12 @@ use uuid::Uuid;
 
 use super::{
     accounts_sql::accounts_store,
+    admin_sql::admin_store,
+    api_access_sql::api_access_store,
+    branches_sql::branches_store,
+    imports_sql::imports_store,
     now_ms,
+    shares_sql::shares_store,
     sql::{
         checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json,
         profile_from_json, sql_store, CHECKPOINT_CHUNK, CONVERSATION_COLUMNS, MESSAGE_COLUMNS,
@@ -19,7 +24,7 @@ use super::{
     },
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
     ListFilter, MessageRow, NewTurn, Owner, OwnerKey, OwnerRef, SearchHit, Store, StoreResult,
-    TurnContext, GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
+    TurnContext, TurnQuestion, GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
 };
 use crate::model::{tax::TaxProfile, MessageStatus, Role, Usage};
 
@@ -80,7 +85,7 @@ sql_store!(PgStore, PgRow, "SHOW server_version", "BEGIN", {
              SELECT c.id, c.title, c.archived, ts_headline('english', m.content, q.query, $3) AS snippet,
                     1 AS kind, ts_rank(to_tsvector('english', m.content), q.query) AS score
              FROM messages m JOIN conversations c ON c.id = m.conversation_id, q
-             WHERE c.{owner} = $2 AND m.status <> 'streaming'
+             WHERE c.{owner} = $2 AND m.status <> 'streaming' AND m.active = TRUE
                AND to_tsvector('english', m.content) @@ q.query
              ORDER BY kind, score DESC
              LIMIT $4", owner = owner.column()),
@@ -96,3 +101,8 @@ sql_store!(PgStore, PgRow, "SHOW server_version", "BEGIN", {
 });
 
 accounts_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+shares_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+branches_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+admin_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+api_access_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+imports_store!(PgStore, "BEGIN");

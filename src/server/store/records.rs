@@ -101,6 +101,8 @@ pub struct MessageRow {
     /// What a tax answer was grounded on: its stamp, sources, calculations and unsupported figures.
     pub grounding: Option<Grounding>,
     pub created_at_ms: i64,
+    /// The message before it on its branch; `None` for a conversation's first.
+    pub parent_id: Option<Uuid>,
 }
 
 /// Which of the owner's conversations a list shows.
@@ -160,10 +162,19 @@ pub struct NewTurn {
     pub conversation_id: Uuid,
     /// Set when the turn starts a conversation (with id `conversation_id`), written in the same transaction.
     pub new_conversation: Option<NewConversation>,
-    pub user_content: String,
+    pub question: TurnQuestion,
     pub provider: String,
     pub model: String,
     pub disclaimer: String,
+}
+
+/// The question a turn answers.
+#[derive(Clone, Debug)]
+pub enum TurnQuestion {
+    /// A new question, stored after the conversation's last message.
+    New(String),
+    /// Asked again (Regenerate): the stored question gets another answer.
+    Again(Box<MessageRow>),
 }
 
 /// A conversation a turn starts.

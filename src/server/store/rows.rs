@@ -45,6 +45,10 @@ macro_rules! row_decoders {
                 follow_ups: follow_ups_from_json(row.try_get("follow_ups")?),
                 grounding: grounding_from_json(row.try_get("grounding")?),
                 created_at_ms: row.try_get("created_at")?,
+                parent_id: row
+                    .try_get::<Option<String>, _>("parent_id")?
+                    .map(|id| Uuid::parse_str(&id).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+                    .transpose()?,
             })
         }
 

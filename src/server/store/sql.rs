@@ -6,13 +6,14 @@
 /// Message columns, as `message_from_row` reads them.
 pub(super) const MESSAGE_COLUMNS: &str =
     "id, conversation_id, role, content, status, provider, model, prompt_tokens, \
-    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, notice, follow_ups, grounding, created_at";
+    completion_tokens, usage_estimated, ttft_ms, latency_ms, error_id, disclaimer, notice, follow_ups, grounding, created_at, \
+    parent_id";
 
 /// [`MESSAGE_COLUMNS`] of the table aliased `m`, for queries that join it.
 pub(super) const QUALIFIED_MESSAGE_COLUMNS: &str =
     "m.id, m.conversation_id, m.role, m.content, m.status, m.provider, m.model, m.prompt_tokens, \
     m.completion_tokens, m.usage_estimated, m.ttft_ms, m.latency_ms, m.error_id, m.disclaimer, m.notice, m.follow_ups, \
-    m.grounding, m.created_at";
+    m.grounding, m.created_at, m.parent_id";
 
 /// Conversation columns, as `conversation_from_row` reads them.
 pub(super) const CONVERSATION_COLUMNS: &str =
@@ -94,8 +95,9 @@ macro_rules! sql_store {
             ) -> StoreResult<Vec<ConversationListItem>> {
                 let rows = sqlx::query(
                     &format!("SELECT c.id, c.title, c.pinned, c.archived, c.updated_at,
-                            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
-                            (SELECT m.content FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1)
+                            (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.active = TRUE) AS message_count,
+                            (SELECT m.content FROM messages m WHERE m.conversation_id = c.id AND m.active = TRUE
+                             ORDER BY m.id DESC LIMIT 1)
                                 AS last_message
                      FROM conversations c
                      WHERE c.{owner} = $1 AND c.archived = $2
@@ -238,7 +240,7 @@ macro_rules! sql_store {
                     return Ok(None);
                 }
                 let rows = sqlx::query(&format!(
-                    "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY id"
+                    "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND active = TRUE ORDER BY id"
                 ))
                 .bind(conversation_id.to_string())
                 .fetch_all(&self.pool)
@@ -262,7 +264,7 @@ macro_rules! sql_store {
                 // One row more than asked tells whether older ones remain.
                 let rows = sqlx::query(&format!(
                     "SELECT {MESSAGE_COLUMNS} FROM messages
-                     WHERE conversation_id = $1 AND ($2 OR id < $3)
+                     WHERE conversation_id = $1 AND active = TRUE AND ($2 OR id < $3)
                      ORDER BY id DESC
                      LIMIT $4"
                 ))
@@ -316,7 +318,7 @@ macro_rules! sql_store {
                 let query = format!(
                     "SELECT o.*, {QUALIFIED_MESSAGE_COLUMNS}
                      FROM ({owner_rows}) o
-                     LEFT JOIN (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $2
+                     LEFT JOIN (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $2 AND active = TRUE
                                 ORDER BY id DESC LIMIT $3) m ON 1 = 1
                      ORDER BY m.id DESC"
                 );
@@ -352,25 +354,70 @@ macro_rules! sql_store {
 
             async fn begin_turn(&self, turn: NewTurn) -> StoreResult<(MessageRow, MessageRow)> {
                 let now = now_ms();
-                let user_id = Uuid::now_v7();
-                let assistant_id = Uuid::now_v7();
-                // Both messages in one statement; a trigger moves the conversation up the sidebar. Into an
-                // existing conversation that is the whole write: atomic without a transaction, so the write lock
-                // is never held across round trips.
-                let insert_messages = sqlx::query(
-                    "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, disclaimer,
-                                           created_at, updated_at)
-                     VALUES ($1, $2, 'user', $3, 'complete', NULL, NULL, NULL, $4, $4),
-                            ($5, $2, 'assistant', '', 'streaming', $6, $7, $8, $4, $4)",
-                )
-                .bind(user_id.to_string())
-                .bind(turn.conversation_id.to_string())
-                .bind(&turn.user_content)
-                .bind(now)
-                .bind(assistant_id.to_string())
-                .bind(&turn.provider)
-                .bind(&turn.model)
-                .bind(&turn.disclaimer);
+                let conversation_id = turn.conversation_id.to_string();
+                // A new question follows the conversation's last shown message; its answer follows it. Both in one
+                // statement, and a trigger moves the conversation up the sidebar: into an existing conversation
+                // that is the whole write, atomic without a transaction, so the write lock is never held across
+                // round trips. Asked again, only the answer is new, beside the earlier ones.
+                // Ids sort by creation: the question's before its answer's.
+                let (user, insert_messages, assistant_id) = match turn.question {
+                    TurnQuestion::New(content) => {
+                        let user_id = Uuid::now_v7();
+                        let assistant_id = Uuid::now_v7();
+                        let insert = sqlx::query(
+                            "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, disclaimer,
+                                                   created_at, updated_at, parent_id)
+                             VALUES ($1, $2, 'user', $3, 'complete', NULL, NULL, NULL, $4, $4,
+                                     (SELECT id FROM messages WHERE conversation_id = $2 AND active = TRUE
+                                      ORDER BY id DESC LIMIT 1)),
+                                    ($5, $2, 'assistant', '', 'streaming', $6, $7, $8, $4, $4, $1)",
+                        )
+                        .bind(user_id.to_string())
+                        .bind(conversation_id.clone())
+                        .bind(content.clone())
+                        .bind(now)
+                        .bind(assistant_id.to_string())
+                        .bind(turn.provider.clone())
+                        .bind(turn.model.clone())
+                        .bind(turn.disclaimer.clone());
+                        let user = MessageRow {
+                            id: user_id,
+                            conversation_id: turn.conversation_id,
+                            role: Role::User,
+                            content,
+                            status: MessageStatus::Complete,
+                            provider: None,
+                            model: None,
+                            usage: None,
+                            ttft_ms: None,
+                            latency_ms: None,
+                            error_id: None,
+                            disclaimer: None,
+                            notice: None,
+                            follow_ups: Vec::new(),
+                            grounding: None,
+                            created_at_ms: now,
+                            parent_id: None,
+                        };
+                        (user, insert, assistant_id)
+                    }
+                    TurnQuestion::Again(question) => {
+                        let assistant_id = Uuid::now_v7();
+                        let insert = sqlx::query(
+                            "INSERT INTO messages (id, conversation_id, role, content, status, provider, model, disclaimer,
+                                                   created_at, updated_at, parent_id)
+                             VALUES ($1, $2, 'assistant', '', 'streaming', $3, $4, $5, $6, $6, $7)",
+                        )
+                        .bind(assistant_id.to_string())
+                        .bind(conversation_id.clone())
+                        .bind(turn.provider.clone())
+                        .bind(turn.model.clone())
+                        .bind(turn.disclaimer.clone())
+                        .bind(now)
+                        .bind(question.id.to_string());
+                        (*question, insert, assistant_id)
+                    }
+                };
                 match &turn.new_conversation {
                     None => {
                         insert_messages.execute(&self.writer).await?;
@@ -381,7 +428,7 @@ macro_rules! sql_store {
                             &format!("INSERT INTO conversations (id, {owner}, assistant_id, title, model_key, created_at, updated_at)
                              VALUES ($1, $2, $3, $4, $5, $6, $7)", owner = new.owner.column()),
                         )
-                        .bind(turn.conversation_id.to_string())
+                        .bind(&conversation_id)
                         .bind(new.owner.id_text())
                         .bind(&new.assistant_id)
                         .bind(&new.title)
@@ -395,24 +442,6 @@ macro_rules! sql_store {
                     }
                 }
 
-                let user = MessageRow {
-                    id: user_id,
-                    conversation_id: turn.conversation_id,
-                    role: Role::User,
-                    content: turn.user_content,
-                    status: MessageStatus::Complete,
-                    provider: None,
-                    model: None,
-                    usage: None,
-                    ttft_ms: None,
-                    latency_ms: None,
-                    error_id: None,
-                    disclaimer: None,
-                    notice: None,
-                    follow_ups: Vec::new(),
-                    grounding: None,
-                    created_at_ms: now,
-                };
                 let assistant = MessageRow {
                     id: assistant_id,
                     role: Role::Assistant,
@@ -420,8 +449,17 @@ macro_rules! sql_store {
                     status: MessageStatus::Streaming,
                     provider: Some(turn.provider),
                     model: Some(turn.model),
+                    usage: None,
+                    ttft_ms: None,
+                    latency_ms: None,
+                    error_id: None,
                     disclaimer: Some(turn.disclaimer),
-                    ..user.clone()
+                    notice: None,
+                    follow_ups: Vec::new(),
+                    grounding: None,
+                    created_at_ms: now,
+                    parent_id: Some(user.id),
+                    conversation_id: turn.conversation_id,
                 };
                 Ok((user, assistant))
             }

@@ -11,7 +11,12 @@ use uuid::Uuid;
 
 use super::{
     accounts_sql::accounts_store,
+    admin_sql::admin_store,
+    api_access_sql::api_access_store,
+    branches_sql::branches_store,
+    imports_sql::imports_store,
     now_ms,
+    shares_sql::shares_store,
     sql::{
         checkpoint_sql, follow_ups_from_json, grounding_from_json, grounding_to_json,
         profile_from_json, sql_store, CHECKPOINT_CHUNK, CONVERSATION_COLUMNS, MESSAGE_COLUMNS,
@@ -19,7 +24,7 @@ use super::{
     },
     ConversationListItem, ConversationRow, DatabaseSettings, FinishedAnswer, ListCursor,
     ListFilter, MessageRow, NewTurn, Owner, OwnerKey, OwnerRef, SearchHit, Store, StoreResult,
-    TurnContext, GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
+    TurnContext, TurnQuestion, GUEST_SEEN_REFRESH_MS, HIGHLIGHT_END, HIGHLIGHT_START,
 };
 use crate::model::{tax::TaxProfile, MessageStatus, Role, Usage};
 
@@ -91,7 +96,7 @@ sql_store!(
                     1 AS kind, bm25(messages_fts) AS score
              FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
                   JOIN conversations c ON c.id = m.conversation_id
-             WHERE messages_fts MATCH $1 AND c.{owner} = $2
+             WHERE messages_fts MATCH $1 AND c.{owner} = $2 AND m.active = TRUE
              ORDER BY kind, score
              LIMIT $5", owner = owner.column()),
         )
@@ -108,3 +113,8 @@ sql_store!(
 );
 
 accounts_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
+shares_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
+branches_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
+admin_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
+api_access_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
+imports_store!(SqliteStore, "BEGIN IMMEDIATE");

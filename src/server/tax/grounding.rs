@@ -11,7 +11,10 @@ use super::{
     profile::{year_for, YearChoice},
     terms, Tax,
 };
-use crate::model::tax::{CalculationResult, Grounding, Source, TaxProfile, TAX_YEARS};
+use crate::{
+    i18n::{question_language, Lang},
+    model::tax::{CalculationResult, Grounding, Source, TaxProfile, TAX_YEARS},
+};
 
 /// Passages an answer is given, at most.
 pub const PASSAGES_PER_ANSWER: usize = 5;
@@ -36,6 +39,8 @@ pub struct GroundedQuestion {
     pub profile_assumed: bool,
     /// A greeting or thanks, not a question: answered in a line, without a stamp, sources or figures.
     pub small_talk: bool,
+    /// The language the question is written in, which the answer, its calculation cards and its notes follow.
+    pub language: Lang,
     profile: TaxProfile,
 }
 
@@ -64,6 +69,7 @@ impl Tax {
         let year = year_for(question, earlier, profile, today);
         let tax_year = year.year(profile);
         let small_talk = intent::is_small_talk(question);
+        let language = question_language(question);
         let query = match search_query {
             Some(rewritten) => with_glossary(format!("{rewritten} {question}")),
             None => retrieval_query(question, earlier),
@@ -92,7 +98,7 @@ impl Tax {
             YearChoice::Unsupported(_) => Vec::new(),
             _ => intent::calculations(question, profile, tax_year)
                 .iter()
-                .filter_map(|input| calc::run(&self.params, input).ok())
+                .filter_map(|input| calc::run_in(&self.params, input, language).ok())
                 .collect(),
         };
         let passages: Vec<Arc<Passage>> = hits.iter().map(|h| Arc::clone(h.passage)).collect();
@@ -117,6 +123,7 @@ impl Tax {
             question_figures,
             profile_assumed: !profile.saved,
             small_talk,
+            language,
             profile: profile.clone(),
         }
     }

@@ -29,6 +29,7 @@ pub use events::{encode_event_line, event_writes};
 use live::{LiveAnswer, Reader};
 
 use super::{
+    branches::{self, Fork},
     conversations::to_chat_message,
     prompt::{self, PromptMessage},
     usage::UsageOwner,
@@ -39,7 +40,7 @@ use crate::model::{tax::TaxProfile, MessageStatus, TurnEvent, TurnRequest, DISCL
 use crate::server::{
     error::AppError,
     identity::{caller::Caller, limits::TierLimits},
-    store::{one_line, MessageRow, NewConversation, NewTurn},
+    store::{one_line, MessageRow, NewConversation, NewTurn, TurnQuestion},
     tax::profile as tax_profile,
 };
 
@@ -111,8 +112,18 @@ async fn begin(
     read: bool,
 ) -> Result<(TurnEvent, Option<Reader>), AppError> {
     let limits = chat.limits.for_tier(caller.tier());
-    let content = validate_message(&request.content, limits.max_question_chars)?;
-    let chosen_model = chosen_model(chat, limits, request.model.as_deref())?;
+    let fork = Fork::of(request.regenerate.as_deref(), request.edit.as_deref())?;
+    if fork.is_some() && request.conversation_id.is_none() {
+        return Err(AppError::InvalidBody(
+            "regenerate and edit need the conversation_id".into(),
+        ));
+    }
+    // Asked again, the stored question is the one asked; otherwise the text sent.
+    let content = match fork {
+        Some(Fork::Regenerate(_)) => String::new(),
+        _ => validate_message(&request.content, limits.max_question_chars)?,
+    };
+    let chosen_model = chosen_model(chat, &limits, request.model.as_deref())?;
     chat.limits
         .take_question(caller, chat.store.as_ref())
         .await?;
@@ -121,6 +132,7 @@ async fn begin(
     let find_owner = || async { Ok::<_, AppError>(caller.owner(chat.store.as_ref()).await?) };
     // Only what the prompt needs stands before the model: a guest is found (or created) and its expiry slid
     // while the model reads the question. Should that fail, the answer is dropped unseen.
+    let mut asked_again: Option<MessageRow> = None;
     let (owner, conversation, answer) = match &request.conversation_id {
         // A new conversation has no history to read: its answer starts at once.
         None => {
@@ -141,7 +153,7 @@ async fn begin(
                     tax_profile: saved,
                     ..conversation
                 };
-                let answer = launch_answer(chat, limits, &conversation, &[], &content, read);
+                let answer = launch_answer(chat, &limits, &conversation, &[], &content, read);
                 Ok::<_, AppError>((conversation, answer))
             };
             let (owner, (conversation, answer)) = tokio::try_join!(find_owner(), launch)?;
@@ -150,10 +162,28 @@ async fn begin(
         // An existing one: one owner-scoped read (keyed by the cookie, so it need not wait for the guest lookup).
         Some(id) => {
             let id = parse_id(id)?;
+            // Regenerate and Edit first set aside what they replace, so the history read is what stays.
+            if let Some(fork) = fork {
+                let owner = caller
+                    .existing_owner(chat.store.as_ref())
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                asked_again = branches::set_aside(chat, owner, id, fork).await?;
+            }
             let read_then_launch = async {
-                let (conversation, history) =
+                let (conversation, mut history) =
                     read_conversation(chat, caller, id, chosen_model).await?;
-                let answer = launch_answer(chat, limits, &conversation, &history, &content, read);
+                let question = match &asked_again {
+                    Some(question) => {
+                        // The question asked again is the history's last message: it is the question now.
+                        if history.last().is_some_and(|m| m.id == question.id) {
+                            history.pop();
+                        }
+                        question.content.clone()
+                    }
+                    None => content.clone(),
+                };
+                let answer = launch_answer(chat, &limits, &conversation, &history, &question, read);
                 Ok((conversation, answer))
             };
             let (owner, (conversation, answer)) = tokio::try_join!(find_owner(), read_then_launch)?;
@@ -174,7 +204,10 @@ async fn begin(
         .begin_turn(NewTurn {
             conversation_id: conversation.id,
             new_conversation,
-            user_content: content,
+            question: match asked_again {
+                Some(question) => TurnQuestion::Again(Box::new(question)),
+                None => TurnQuestion::New(content),
+            },
             provider: answer.first.provider_name,
             model: answer.first.model,
             disclaimer: DISCLAIMER.into(),
@@ -211,7 +244,7 @@ async fn begin(
 }
 
 /// The model key the browser asked for, if any; an unknown one, or one the caller's tier may not use, is refused.
-fn chosen_model(
+pub(crate) fn chosen_model(
     chat: &Chat,
     limits: &TierLimits,
     key: Option<&str>,

@@ -15,6 +15,7 @@ use super::{
     EventSender,
 };
 use crate::{
+    i18n::fill,
     model::{tax::CalculationResult, TurnEvent, Usage},
     server::{
         chat::Chat,
@@ -79,6 +80,13 @@ impl Turn<'_> {
                 )
             });
             let ending = self.stream(candidate, requests, opening, progress).await;
+            let failure = match &ending {
+                Ending::Failed(error) => Some(error.code()),
+                _ => None,
+            };
+            self.chat
+                .provider_health
+                .record(&candidate.provider_name, failure);
             let Ending::Failed(error) = &ending else {
                 return ending;
             };
@@ -90,11 +98,21 @@ impl Turn<'_> {
             }
             tracing::warn!(message_id = %self.message_id, failed = ?candidate, next = ?next, code = error.code(),
                 %error, "provider failed before the first token; trying the next one");
-            unavailable.push(format!("{} was {}", candidate.label, error.short_reason()));
-            let notice = format!(
-                "Answered by {} because {}.",
-                next.label,
-                unavailable.join(" and ")
+            // In the answer's language (the question's), like the answer it sits under.
+            let t = &self.grounded.language.texts().chat;
+            unavailable.push(fill(
+                t.rerouted_reason,
+                &[
+                    ("model", &candidate.label),
+                    ("reason", error.short_reason(t)),
+                ],
+            ));
+            let notice = fill(
+                t.rerouted,
+                &[
+                    ("model", &next.label),
+                    ("reasons", &unavailable.join(t.rerouted_and)),
+                ],
             );
             progress.notice = Some(notice.clone());
             let rerouted = TurnEvent::Rerouted {

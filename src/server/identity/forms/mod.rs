@@ -24,22 +24,24 @@ use crate::{
     server::{error::AppError, state::AppState},
 };
 
+mod keys;
 mod settings;
 mod sign;
 
-pub use settings::{change_email, change_password, delete_account, revoke_session};
+pub use keys::{create_key, revoke_key};
+pub use settings::{change_email, change_password, delete_account, revoke_session, revoke_share};
 pub use sign::{sign_in, sign_out, sign_up};
 
 pub const FLASH_COOKIE: &str = "tally_flash";
 
 /// How the client wants the outcome.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Reply {
+pub(crate) enum Reply {
     Redirect,
     Json,
 }
 
-fn reply_kind(headers: &HeaderMap) -> Reply {
+pub(crate) fn reply_kind(headers: &HeaderMap) -> Reply {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -53,7 +55,7 @@ fn reply_kind(headers: &HeaderMap) -> Reply {
 
 /// The language a signed-in user chose (the page they return to is rendered in it, see `Lang::of_parts`), else the
 /// request's.
-fn client(headers: &HeaderMap, peer: Option<SocketAddr>) -> Client {
+pub(crate) fn client(headers: &HeaderMap, peer: Option<SocketAddr>) -> Client {
     Client {
         ip: peer.map(|p| p.ip().to_string()).unwrap_or_default(),
         user_agent: headers
@@ -98,7 +100,7 @@ pub fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
 }
 
 /// An error as JSON: the usual shape (its message in `lang`), the fields beside it, `Retry-After` on a 429.
-fn json_error(lang: Lang, error: &AppError, fields: Vec<FieldError>) -> Response {
+pub(crate) fn json_error(lang: Lang, error: &AppError, fields: Vec<FieldError>) -> Response {
     let api = error.report_in(lang);
     let mut body = serde_json::to_value(&api).unwrap_or_default();
     if !fields.is_empty() {
@@ -122,7 +124,7 @@ fn with_reference(lang: Lang, message: &str, correlation_id: &str) -> String {
 }
 
 /// A rejected form: back to its page with the errors, or the error as JSON.
-fn rejected(
+pub(crate) fn rejected(
     lang: Lang,
     reply: Reply,
     page: &str,
@@ -176,7 +178,13 @@ fn rejected(
     }
 }
 
-fn malformed(lang: Lang, reply: Reply, page: &str, form: &str, rejection: BadForm) -> Response {
+pub(crate) fn malformed(
+    lang: Lang,
+    reply: Reply,
+    page: &str,
+    form: &str,
+    rejection: BadForm,
+) -> Response {
     let error = AppError::InvalidBody(fill(
         lang.texts().identity.form_unreadable,
         &[("reason", &rejection.body_text())],

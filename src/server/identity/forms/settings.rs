@@ -26,7 +26,7 @@ use crate::{
 
 /// The signed-in user and their form, or the answer instead: for a guest a redirect to sign in (a 401 as JSON),
 /// for a form that cannot be read a 400.
-fn user_and_form<T>(
+pub(super) fn user_and_form<T>(
     caller: &Caller,
     lang: Lang,
     reply: Reply,
@@ -52,7 +52,7 @@ fn user_and_form<T>(
 }
 
 /// A Settings form's outcome: back to Settings with a notice or the errors.
-fn settings_outcome(
+pub(super) fn settings_outcome(
     lang: Lang,
     reply: Reply,
     form: &str,
@@ -129,6 +129,7 @@ pub async fn change_password(
         .accounts
         .change_password(&user, &form.current_password, &form.new_password, lang)
         .await
+        .inspect(|_| state.api_access.forget_user(user.user_id))
         .map(|others| match others {
             0 => t.password_changed.to_string(),
             1 => t.password_changed_one.to_string(),
@@ -189,6 +190,33 @@ pub async fn revoke_session(
 }
 
 #[derive(Deserialize)]
+pub struct ShareFields {
+    #[serde(default)]
+    share_id: String,
+}
+
+/// Revokes one of the user's share links (Settings, "Shared links"): its address answers 404 from now on.
+pub async fn revoke_share(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    form: Result<Form<ShareFields>, BadForm>,
+) -> Response {
+    let reply = reply_kind(&headers);
+    let lang = Lang::of_caller(&caller, &headers);
+    let (_, form) = match user_and_form(&caller, lang, reply, form, "shares") {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome =
+        crate::server::chat::sharing::revoke(state.store.as_ref(), &caller, &form.share_id)
+            .await
+            .map(|()| lang.texts().identity.share_revoked.to_string())
+            .map_err(FormRejection::Refused);
+    settings_outcome(lang, reply, "shares", outcome)
+}
+
+#[derive(Deserialize)]
 pub struct DeleteFields {
     #[serde(default)]
     password: String,
@@ -210,6 +238,7 @@ pub async fn delete_account(
         .accounts
         .delete_account(&user, &form.password, lang)
         .await
+        .inspect(|_| state.api_access.forget_user(user.user_id))
     {
         Ok(()) => signed_out(
             &state,
