@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WITH_BROWSER=1 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+# Each step prints the minutes spent so far, so a slow run shows where its time went.
+step() { printf '\n\033[1;34m== %s\033[0m (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
+trap 'printf "\n== finished in %dm%02ds\n" $((SECONDS / 60)) $((SECONDS % 60))' EXIT
 
 step "format"
 cargo fmt --all -- --check
@@ -34,9 +36,10 @@ else
     "$pg_host" "${pg_port:-5432}"
 fi
 
-step "release build"
-cargo leptos build --release --precompress
-cargo build --release --no-default-features --features ssr,embedded-model --bin tally-mock-openai --bin tally-bench
+step "release build (server, wasm, and the mock and bench tools in the same cargo run)"
+# One `cargo build` for all three binaries: same features, same environment, so the dependencies compile once.
+cargo leptos build --release --precompress \
+  --bin-cargo-args=--bin=tally-mock-openai --bin-cargo-args=--bin=tally-bench
 
 step "API clients (the openai package, Schemathesis)"
 scripts/api-clients.sh

@@ -4,6 +4,7 @@
 mod accept;
 pub mod answer_api;
 mod caching;
+mod cookies;
 pub mod openai;
 mod pwa;
 pub mod rest;

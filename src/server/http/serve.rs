@@ -143,6 +143,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), identify))
         .layer(middleware::from_fn_with_state(state.clone(), super::caching::cache_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), super::cookies::secure_over_https))
         // Before the caller is resolved: a forged request gets nothing, not even a session lookup.
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(GovernorLayer::new(governor).error_handler(rate_limited_response))

@@ -41,6 +41,11 @@ impl Sessions {
         Sessions { secure }
     }
 
+    /// Whether the site is served over https (`PUBLIC_URL`), so cookies are `Secure`.
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
     pub fn cookie_name(&self) -> &'static str {
         if self.secure {
             "__Host-tally_session"

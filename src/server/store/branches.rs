@@ -49,7 +49,7 @@ pub trait BranchStore: Send + Sync {
         first: Uuid,
         last: Uuid,
     ) -> StoreResult<Vec<Sibling>>;
-    /// Deletes a shown question of the owner's with its answers (every version of them); what followed the shown
-    /// answer now follows what came before the question. The conversation's id, or `None` if it is not theirs.
+    /// Deletes a shown question of the owner's with every version of it (Edit's) and of its answers (Regenerate's);
+    /// what followed the shown answer now follows what came before the question. The conversation's id, or `None` if it is not theirs.
     async fn delete_exchange(&self, owner: Owner, question_id: Uuid) -> StoreResult<Option<Uuid>>;
 }

@@ -176,6 +176,23 @@ macro_rules! branches_store {
                     let conversation_id = parse_uuid(&row, "conversation_id")?;
                     let conversation = conversation_id.to_string();
                     let parent: Option<String> = row.try_get("parent_id")?;
+                    // Every version of the question (an Edit leaves the earlier one beside it), read before what
+                    // follows is moved up beside them.
+                    let versions: Vec<String> = match &parent {
+                        Some(parent) => sqlx::query_scalar(
+                            "SELECT id FROM messages WHERE conversation_id = $1 AND role = 'user' AND parent_id = $2",
+                        )
+                        .bind(&conversation)
+                        .bind(parent)
+                        .fetch_all(&mut *tx)
+                        .await?,
+                        None => sqlx::query_scalar(
+                            "SELECT id FROM messages WHERE conversation_id = $1 AND role = 'user' AND parent_id IS NULL",
+                        )
+                        .bind(&conversation)
+                        .fetch_all(&mut *tx)
+                        .await?,
+                    };
                     // What followed the shown answer now follows what came before the question.
                     sqlx::query(
                         "UPDATE messages SET parent_id = $3
@@ -187,19 +204,21 @@ macro_rules! branches_store {
                     .bind(&parent)
                     .execute(&mut *tx)
                     .await?;
-                    // The question, every answer it had, and whatever hung off the answers not shown.
-                    sqlx::query(
-                        "WITH RECURSIVE doomed(id) AS (
-                             SELECT CAST($2 AS TEXT)
-                             UNION ALL
-                             SELECT m.id FROM messages m JOIN doomed d ON m.parent_id = d.id
-                             WHERE m.conversation_id = $1)
-                         DELETE FROM messages WHERE id IN (SELECT id FROM doomed)",
-                    )
-                    .bind(&conversation)
-                    .bind(question_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
+                    // The question's versions, every answer they had, and whatever hung off the paths not shown.
+                    for version in versions {
+                        sqlx::query(
+                            "WITH RECURSIVE doomed(id) AS (
+                                 SELECT CAST($2 AS TEXT)
+                                 UNION ALL
+                                 SELECT m.id FROM messages m JOIN doomed d ON m.parent_id = d.id
+                                 WHERE m.conversation_id = $1)
+                             DELETE FROM messages WHERE id IN (SELECT id FROM doomed)",
+                        )
+                        .bind(&conversation)
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     tx.commit().await?;
                     Ok(Some(conversation_id))
                 }

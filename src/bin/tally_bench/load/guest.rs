@@ -31,12 +31,12 @@ pub struct OpenStreams {
 }
 
 impl OpenStreams {
-    fn opened(&self) {
+    pub(super) fn opened(&self) {
         let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
         self.peak.fetch_max(now, Ordering::Relaxed);
     }
 
-    fn closed(&self) {
+    pub(super) fn closed(&self) {
         self.now.fetch_sub(1, Ordering::Relaxed);
     }
 
@@ -143,14 +143,14 @@ async fn read_answer(
     result
 }
 
-fn failed(error: String) -> TurnResult {
+pub(super) fn failed(error: String) -> TurnResult {
     TurnResult {
         error: Some(error),
         ..TurnResult::default()
     }
 }
 
-fn kind(error: &reqwest::Error) -> &'static str {
+pub(super) fn kind(error: &reqwest::Error) -> &'static str {
     if error.is_connect() {
         "connect"
     } else if error.is_timeout() {

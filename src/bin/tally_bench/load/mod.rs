@@ -5,29 +5,32 @@
 //! the mock's own time for each request, how many
 //! answers streamed at once, throughput, errors by kind, server RSS at idle and at peak, and the database time per
 //! turn (from the server's own log line for each answer).
+//!
+//! `--target openai` drives the OpenAI-compatible endpoint instead (an API key, `stream: true`), and `--target
+//! both` runs the browser's path and then the OpenAI one against the same server and mock, so the two compare
+//! within one run.
 
 use std::{
     path::PathBuf,
     process::Stdio,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc,
-    },
     time::{Duration, Instant},
 };
 
 use clap::Args;
 
+mod api_client;
 mod child_logs;
 mod direct;
 mod guest;
+mod phase;
 pub(crate) mod proc_stats;
 mod report;
 
+use api_client::make_api_key;
 use child_logs::{read_mock_times, read_server_times};
-use direct::{direct_ttft, probe_direct_during_run};
-use guest::{run_guest, OpenStreams, TurnResult};
-use proc_stats::{cpu_secs, database_cpu_secs, open_files, rss_kib};
+use direct::direct_ttft;
+use phase::Phase;
+use proc_stats::{open_files, rss_kib};
 
 #[derive(Args)]
 pub struct LoadArgs {
@@ -67,6 +70,26 @@ pub struct LoadArgs {
     /// negotiate HTTP/2 over TLS; http1 for local servers such as Ollama or vLLM.
     #[arg(long, default_value = "http2", value_parser = ["http1", "http2"])]
     upstream_protocol: String,
+    /// Which way in the chats use: the browser's (`/api/chat/send` as a guest), the OpenAI-compatible endpoint
+    /// (`/v1/chat/completions` with an API key), or both one after the other in the same run.
+    #[arg(long, default_value = "browser", value_parser = ["browser", "openai", "both"])]
+    target: String,
+}
+
+/// The way in one phase of the run drives.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Target {
+    Browser,
+    OpenAi,
+}
+
+impl Target {
+    fn label(self) -> &'static str {
+        match self {
+            Target::Browser => "browser path (/api/chat/send, guests)",
+            Target::OpenAi => "OpenAI-compatible path (/v1/chat/completions, API key)",
+        }
+    }
 }
 
 pub async fn run(args: LoadArgs) {
@@ -114,6 +137,9 @@ pub async fn run(args: LoadArgs) {
         .env("GUEST_MESSAGES_PER_MINUTE", "100000")
         .env("GUEST_MESSAGES_PER_DAY", "100000000")
         .env("GUEST_TOKENS_PER_DAY", "100000000000")
+        .env("USER_MESSAGES_PER_MINUTE", "100000")
+        .env("USER_MESSAGES_PER_DAY", "100000000")
+        .env("USER_TOKENS_PER_DAY", "100000000000")
         .env("IP_REQUESTS_PER_SECOND", "1000000")
         .env("LOG_FORMAT", "json")
         .env(
@@ -153,83 +179,49 @@ pub async fn run(args: LoadArgs) {
     let files_idle = open_files(pid);
     let direct = direct_ttft(&mock_url, args.upstream_protocol == "http2", 20).await;
 
-    let peak = Arc::new(AtomicU64::new(rss_idle));
-    let peak_files = Arc::new(AtomicU64::new(files_idle));
-    let sampler = {
-        let (peak, peak_files) = (peak.clone(), peak_files.clone());
-        tokio::spawn(async move {
-            loop {
-                peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
-                peak_files.fetch_max(open_files(pid), Ordering::Relaxed);
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        })
+    let targets: &[Target] = match args.target.as_str() {
+        "openai" => &[Target::OpenAi],
+        "both" => &[Target::Browser, Target::OpenAi],
+        _ => &[Target::Browser],
     };
-    let open = Arc::new(OpenStreams::default());
-    let mock_pid = mock.id().unwrap_or(0);
-    let cpu_before = [
-        cpu_secs(pid),
-        cpu_secs(mock_pid),
-        cpu_secs(std::process::id()),
-        database_cpu_secs(),
-    ];
-    let (probe, probed) =
-        probe_direct_during_run(mock_url.clone(), args.upstream_protocol == "http2");
-    let started = Instant::now();
-    let chats = futures::future::join_all((0..args.chats).map(|n| {
-        let base = base.clone();
-        let open = open.clone();
-        // Guest n starts n/N of the way through the ramp: arrivals spread evenly, not all in one instant.
-        let offset = Duration::from_millis(args.ramp_ms) * n as u32 / args.chats.max(1) as u32;
-        let turns = args.turns;
-        async move {
-            tokio::time::sleep(offset).await;
-            run_guest(&base, n, turns, &open).await
-        }
-    }));
-    let turns: Vec<TurnResult> =
-        match tokio::time::timeout(Duration::from_secs(args.timeout_secs), chats).await {
-            Ok(results) => results.into_iter().flatten().collect(),
-            Err(_) => {
-                eprintln!("the run did not finish within {} s", args.timeout_secs);
-                Vec::new()
+    let api_key = if targets.contains(&Target::OpenAi) {
+        match make_api_key(&base).await {
+            Ok(key) => Some(key),
+            Err(e) => {
+                eprintln!("error: could not make the API key for the OpenAI target: {e}");
+                std::process::exit(1);
             }
+        }
+    } else {
+        None
+    };
+    let mut phases = Vec::new();
+    for &target in targets {
+        let phase = Phase {
+            target,
+            base: &base,
+            api_key: api_key.as_deref().unwrap_or_default(),
+            mock_url: &mock_url,
+            server_pid: pid,
+            mock_pid: mock.id().unwrap_or(0),
+            server_times: &server_times,
         };
-    let wall = started.elapsed();
-    let cpu_after = [
-        cpu_secs(pid),
-        cpu_secs(mock_pid),
-        cpu_secs(std::process::id()),
-        database_cpu_secs(),
-    ];
-    let cpu: Vec<f64> = cpu_after
-        .iter()
-        .zip(cpu_before)
-        .map(|(a, b)| a - b)
-        .collect();
-    sampler.abort();
-    probe.abort();
-    let direct_during_run = probed.lock().map(|p| p.clone()).unwrap_or_default();
-    let rss_peak = peak.load(Ordering::Relaxed).max(rss_kib(pid));
+        phases.push(phase.drive(&args, files_idle).await);
+    }
     let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(&data);
 
-    let server_times = server_times.lock().map(|t| t.clone()).unwrap_or_default();
     let mock_times = mock_times.lock().map(|t| t.clone()).unwrap_or_default();
-    report::print(
-        &args,
-        &report::Measured {
-            turns: &turns,
-            wall,
-            direct,
-            direct_during_run: &direct_during_run,
-            peak_open_streams: open.peak(),
-            rss_idle_kib: rss_idle,
-            rss_peak_kib: rss_peak,
-            open_files: [files_idle, peak_files.load(Ordering::Relaxed)],
-            server_times: &server_times,
-            mock_times: &mock_times,
-            cpu_secs: [cpu[0], cpu[1], cpu[2], cpu[3]],
-        },
-    );
+    let run = report::Run {
+        direct,
+        rss_idle_kib: rss_idle,
+        mock_times: &mock_times,
+    };
+    report::print_settings(&args, &run);
+    for phase in &phases {
+        report::print_phase(&args, &run, phase, phases.len() > 1);
+    }
+    if phases.len() > 1 {
+        report::compare(&run, &phases);
+    }
 }

@@ -7,7 +7,7 @@ use std::{
 
 use serde_json::Value;
 
-use super::{guest::TurnResult, LoadArgs};
+use super::{guest::TurnResult, phase::PhaseResult, LoadArgs};
 
 /// Samples of the timing fields in the server's log lines, in milliseconds, by log message and field.
 #[derive(Clone)]
@@ -87,42 +87,42 @@ impl ServerTimes {
 /// Each answer's time inside the mock (request in to first token out), by question.
 pub type MockTimes = HashMap<String, Duration>;
 
-/// Everything one run measured.
-pub struct Measured<'a> {
-    pub turns: &'a [TurnResult],
-    pub wall: Duration,
+/// What the whole run shares: the mock's floor, the server at idle, and the mock's own time for each request.
+pub struct Run<'a> {
     /// The mock's time to first token, called directly (median).
     pub direct: Duration,
-    /// The mock's time to first token, called directly while the run went on.
-    pub direct_during_run: &'a [Duration],
-    pub peak_open_streams: usize,
     pub rss_idle_kib: u64,
-    pub rss_peak_kib: u64,
-    /// The server's file descriptors at idle and at peak.
-    pub open_files: [u64; 2],
-    pub server_times: &'a ServerTimes,
     pub mock_times: &'a MockTimes,
-    /// CPU seconds used during the run by the server, the mock, the bench client and the local PostgreSQL.
-    pub cpu_secs: [f64; 4],
 }
 
-pub fn print(args: &LoadArgs, m: &Measured) {
-    let direct_ms = m.direct.as_secs_f64() * 1000.0;
-    let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
-    for turn in m.turns {
-        if let Some(error) = &turn.error {
-            *errors.entry(error.as_str()).or_default() += 1;
-        }
+impl Run<'_> {
+    fn direct_ms(&self) -> f64 {
+        ms(self.direct)
     }
-    let expected = args.chats * args.turns;
-    let ok = m.turns.iter().filter(|r| r.error.is_none()).count();
-    let tokens: usize = m.turns.iter().map(|r| r.tokens).sum();
+
+    /// The time to first token one turn added over calling the mock directly.
+    fn added_over_direct(&self, turn: &TurnResult) -> Option<f64> {
+        Some(ms(turn.ttft?) - self.direct_ms())
+    }
+
+    /// The time one turn added on the server's path: its TTFT less the mock's own time for that very request.
+    fn added_on_path(&self, turn: &TurnResult) -> Option<f64> {
+        Some(ms(turn
+            .ttft?
+            .checked_sub(*self.mock_times.get(&turn.question)?)?))
+    }
+}
+
+fn ms(t: Duration) -> f64 {
+    t.as_secs_f64() * 1000.0
+}
+
+pub fn print_settings(args: &LoadArgs, run: &Run) {
     let database = if args.database_url.is_empty() {
         "SQLite (fresh file)"
     } else {
         "PostgreSQL"
     };
-    let wall = m.wall.as_secs_f64();
     println!("# tally-bench load");
     println!(
         "chats {} x {} turns, started over {} ms | {database} | mock TTFT {} ms, {} ms/token, {} | server {} | DB pool {}",
@@ -135,31 +135,49 @@ pub fn print(args: &LoadArgs, m: &Measured) {
         args.server.display(),
         args.database_max_connections
     );
-    println!("mock TTFT called directly (median of 20): {direct_ms:.1} ms");
-    let ms = |t: Duration| t.as_secs_f64() * 1000.0;
-    print_turn_spread(args, m.turns, "added TTFT over direct", |r| {
-        Some(ms(r.ttft?) - direct_ms)
+    println!(
+        "mock TTFT called directly (median of 20): {:.1} ms",
+        run.direct_ms()
+    );
+}
+
+pub fn print_phase(args: &LoadArgs, run: &Run, m: &PhaseResult, titled: bool) {
+    if titled {
+        println!("\n## {}", m.target.label());
+    }
+    let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
+    for turn in &m.turns {
+        if let Some(error) = &turn.error {
+            *errors.entry(error.as_str()).or_default() += 1;
+        }
+    }
+    let expected = args.chats * args.turns;
+    let ok = m.turns.iter().filter(|r| r.error.is_none()).count();
+    let tokens: usize = m.turns.iter().map(|r| r.tokens).sum();
+    let wall = m.wall.as_secs_f64();
+    print_turn_spread(args, &m.turns, "added TTFT over direct", |r| {
+        run.added_over_direct(r)
     });
     // The mock shares the cores, so under load its own timer and writes run late too; comparing each answer with
     // the mock's own time for that very request leaves what the server's path added: the request's way in and
     // through the server, the question's way to the mock, the first token's way back out to the guest.
     print_turn_spread(
         args,
-        m.turns,
+        &m.turns,
         "added on the server's path (each TTFT less the mock's own time for that request)",
-        |r| Some(ms(r.ttft?.checked_sub(*m.mock_times.get(&r.question)?)?)),
+        |r| run.added_on_path(r),
     );
     let own = sorted(
         m.turns
             .iter()
-            .filter_map(|r| m.mock_times.get(&r.question))
+            .filter_map(|r| run.mock_times.get(&r.question))
             .map(|t| ms(*t)),
     );
     println!(
         "  the mock's own time for those requests: {}",
         spread_ms(&own)
     );
-    let probed = sorted(m.direct_during_run.iter().map(|t| ms(*t) - direct_ms));
+    let probed = sorted(m.direct_during_run.iter().map(|t| ms(*t) - run.direct_ms()));
     println!(
         "  the mock's own, called directly during the run ({} calls): {}",
         probed.len(),
@@ -181,9 +199,9 @@ pub fn print(args: &LoadArgs, m: &Measured) {
     );
     println!(
         "server RSS: idle {:.1} MiB, peak {:.1} MiB ({:.1} KiB per concurrent answer above idle)",
-        m.rss_idle_kib as f64 / 1024.0,
+        run.rss_idle_kib as f64 / 1024.0,
         m.rss_peak_kib as f64 / 1024.0,
-        m.rss_peak_kib.saturating_sub(m.rss_idle_kib) as f64 / m.peak_open_streams.max(1) as f64
+        m.rss_peak_kib.saturating_sub(run.rss_idle_kib) as f64 / m.peak_open_streams.max(1) as f64
     );
     let [files_idle, files_peak] = m.open_files;
     println!("server open files (sockets included): idle {files_idle}, peak {files_peak}");
@@ -207,6 +225,27 @@ pub fn print(args: &LoadArgs, m: &Measured) {
             percentile(&values, 0.95),
             percentile(&values, 0.99),
             values[values.len() - 1],
+        );
+    }
+}
+
+/// The phases side by side: the one table docs/benchmarks.md takes.
+pub fn compare(run: &Run, phases: &[PhaseResult]) {
+    println!("\n## side by side (same server, same mock, one after the other)");
+    println!("| path | added TTFT over direct p50 / p99 | added on the server's path p50 / p99 | server CPU per turn |");
+    println!("|---|---|---|---|");
+    for phase in phases {
+        let over = sorted(phase.turns.iter().filter_map(|r| run.added_over_direct(r)));
+        let path = sorted(phase.turns.iter().filter_map(|r| run.added_on_path(r)));
+        let ok = phase.turns.iter().filter(|r| r.error.is_none()).count();
+        println!(
+            "| {} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {:.2} ms |",
+            phase.target.label(),
+            percentile(&over, 0.5),
+            percentile(&over, 0.99),
+            percentile(&path, 0.5),
+            percentile(&path, 0.99),
+            phase.cpu_secs[0] * 1000.0 / ok.max(1) as f64,
         );
     }
 }

@@ -30,20 +30,26 @@ use crate::{
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
     /// 3-50 letters, digits or underscores; unique whatever its case.
-    #[schema(example = "dana_lee")]
+    #[schema(
+        example = "dana_lee",
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[A-Za-z0-9_]{3,50}$"
+    )]
     pub username: String,
-    #[schema(example = "dana@example.com")]
+    #[schema(example = "dana@example.com", max_length = 254, format = Email)]
     pub email: String,
     /// At least 8 characters with an upper-case letter, a lower-case letter and a digit; not a common password.
-    #[schema(example = "Quarterly2026")]
+    #[schema(example = "Quarterly2026", min_length = 8)]
     pub password: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
     /// The username or the email.
-    #[schema(example = "dana_lee")]
+    #[schema(example = "dana_lee", min_length = 1)]
     pub login: String,
+    #[schema(min_length = 1)]
     pub password: String,
     /// After several failed attempts: a solved challenge from `GET /auth/challenge` (the `human_check_failed`
     /// error says when it is needed).

@@ -50,6 +50,7 @@ pub async fn list(
 pub struct CreateConversation {
     /// Up to 120 characters; "New conversation" when left out.
     #[serde(default)]
+    #[schema(max_length = 120)]
     pub title: Option<String>,
     /// A model key from `GET /models`; the server's default when left out.
     #[serde(default)]
@@ -107,6 +108,7 @@ pub async fn get(
 pub struct UpdateConversation {
     /// A new title (up to 120 characters).
     #[serde(default)]
+    #[schema(max_length = 120)]
     pub title: Option<String>,
     #[serde(default)]
     pub pinned: Option<bool>,
@@ -202,6 +204,7 @@ pub async fn earlier(
 #[derive(Deserialize, IntoParams)]
 pub struct SearchQuery {
     /// Every word must match, the last one as a prefix (up to 200 characters).
+    #[param(min_length = 1, max_length = 200)]
     pub q: String,
 }
 

@@ -18,9 +18,9 @@ use futures::StreamExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::reply::{ApiResult, ApiUser, Body, ErrorBody, PathParam};
+use super::reply::{error_response, ApiResult, ApiUser, Body, ErrorBody, PathParam};
 use crate::{
-    model::{AnswerResponse, ApiError, TurnEvent, TurnRequest},
+    model::{AnswerResponse, TurnEvent, TurnRequest},
     server::{
         chat::turn,
         http::answer_api,
@@ -33,7 +33,8 @@ use crate::{
 pub struct AskRequest {
     /// The question (up to the tier's length limit).
     #[schema(
-        example = "How much should I set aside for quarterly estimated taxes on $60,000 of freelance income?"
+        example = "How much should I set aside for quarterly estimated taxes on $60,000 of freelance income?",
+        min_length = 1
     )]
     pub content: String,
     /// A model key from `GET /models`; the conversation's model when left out.
@@ -80,7 +81,7 @@ pub async fn ask(
     }
     Ok(match answer_api::complete(&state, &caller, request).await {
         Ok(answer) => Json(answer).into_response(),
-        Err((status, error)) => refused(status, error),
+        Err((status, error)) => error_response(status, error, Vec::new()),
     })
 }
 
@@ -112,21 +113,5 @@ pub fn event_stream(events: impl futures::Stream<Item = TurnEvent> + Send + 'sta
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn refused(status: axum::http::StatusCode, error: ApiError) -> Response {
-    let wait = error.retry_after_secs;
-    let body = ErrorBody {
-        code: error.code,
-        message: error.message,
-        correlation_id: error.correlation_id,
-        retry_after_secs: error.retry_after_secs,
-        fields: Vec::new(),
-    };
-    let mut response = (status, Json(body)).into_response();
-    if let Some(value) = wait.and_then(|w| HeaderValue::from_str(&w.to_string()).ok()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
     response
 }

@@ -88,29 +88,36 @@ impl From<FormRejection> for Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let report = self.error.report();
-        let status = self.error.status();
-        let wait = report.retry_after_secs;
-        let body = ErrorBody {
-            code: report.code,
-            message: report.message,
-            correlation_id: report.correlation_id,
-            retry_after_secs: report.retry_after_secs,
-            fields: self.fields,
-        };
-        let mut response = (status, Json(body)).into_response();
-        let headers = response.headers_mut();
-        if let Some(value) = wait.and_then(|w| HeaderValue::from_str(&w.to_string()).ok()) {
-            headers.insert(header::RETRY_AFTER, value);
-        }
-        if status == StatusCode::UNAUTHORIZED {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"tally\""),
-            );
-        }
-        response
+        error_response(self.error.status(), self.error.report(), self.fields)
     }
+}
+
+/// The one error shape of the API, with `Retry-After` when there is a wait and the bearer challenge on a 401.
+pub(super) fn error_response(
+    status: StatusCode,
+    report: crate::model::ApiError,
+    fields: Vec<FieldError>,
+) -> Response {
+    let wait = report.retry_after_secs;
+    let body = ErrorBody {
+        code: report.code,
+        message: report.message,
+        correlation_id: report.correlation_id,
+        retry_after_secs: report.retry_after_secs,
+        fields,
+    };
+    let mut response = (status, Json(body)).into_response();
+    let headers = response.headers_mut();
+    if let Some(value) = wait.and_then(|w| HeaderValue::from_str(&w.to_string()).ok()) {
+        headers.insert(header::RETRY_AFTER, value);
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        headers.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"tally\""),
+        );
+    }
+    response
 }
 
 /// The signed-in user of an API request (by access token, API key or browser session); a guest gets 401.

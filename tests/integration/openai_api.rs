@@ -3,7 +3,7 @@
 //! is kept as a conversation of the key's owner (or not, for a key that does not record). The official `openai`
 //! Python package runs against the same endpoint in `scripts/api-clients.sh`.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::TestApp;

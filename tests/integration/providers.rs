@@ -1,7 +1,7 @@
 //! Several providers: the chosen model, fallback before the first token (and never after), follow-up questions,
 //! and the JSON answer endpoint, against real HTTP mocks of the OpenAI streaming API.
 
-mod support;
+use crate::support;
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
 

@@ -2,7 +2,7 @@
 //! sessions, the guest's history coming along (exactly once, even from two tabs), deleting an account, the
 //! export, limits per tier with the 429 shape, throttled sign-ins, the proof of work, and cross-site refusal.
 
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

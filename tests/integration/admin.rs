@@ -2,7 +2,7 @@
 //! day, model and tier, guests today and providers' errors; admins disable, enable and promote users and change the
 //! daily limits while the server runs (every replica reads them).
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Regenerate, Edit and Delete: what they replace stays reachable as another version ("2 / 2"), switching brings
 //! the earlier path back exactly, the model reads only the path shown, and nobody reaches anyone else's.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{summarize, Browser, TestApp, Turn};
@@ -301,6 +301,10 @@ async fn delete_takes_out_a_question_with_its_answers_and_the_rest_follows_on() 
         ["First: my quail farm's feed.", "Third: the quail van."]
     );
     assert_eq!(rows.len(), 4);
+    assert!(
+        rows.iter().all(|r| r.2.is_empty()),
+        "no versions are left to switch between: {rows:?}"
+    );
     assert_eq!(
         app.count("messages").await,
         4,
@@ -354,5 +358,47 @@ async fn delete_takes_out_a_question_with_its_answers_and_the_rest_follows_on() 
         shown(&browser, &id).await.0.len(),
         6,
         "nothing of the owner's changed"
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_edited_question_takes_its_earlier_versions_too() {
+    let app = TestApp::start().await;
+    let browser = app.browser();
+    let one = summarize(&browser.ask(None, "My otter rescue has a van.").await);
+    let id = one.conversation_id.clone();
+    summarize(&browser.ask(Some(&id), "Is the van deductible?").await);
+    let (_, ids) = shown(&browser, &id).await;
+    fork(
+        &browser,
+        json!({"conversation_id": id, "content": "Is the boat deductible?", "edit": ids[2]}),
+    )
+    .await
+    .expect("edited");
+    summarize(&browser.ask(Some(&id), "And its fuel?").await);
+    let (rows, ids) = shown(&browser, &id).await;
+    assert_eq!(rows[2], row("user", "Is the boat deductible?", "2/2"));
+
+    let deleted = browser
+        .call("messages/delete", &[("message_id", &ids[2])])
+        .await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    let (rows, _) = described(&deleted.body);
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.1.as_str(), r.2.as_str()))
+            .collect::<Vec<_>>()[..],
+        [
+            ("My otter rescue has a van.", ""),
+            (one.finished.content.as_str(), ""),
+            ("And its fuel?", ""),
+            (rows[3].1.as_str(), ""),
+        ],
+        "the question after it is not shown as a version of the deleted one"
+    );
+    assert_eq!(
+        app.count("messages").await,
+        4,
+        "both versions went, with their answers"
     );
 }

@@ -1,7 +1,7 @@
 //! The account pages as a browser without the wasm gets them: server-rendered forms that post, come back with
 //! every error next to its field (the values kept, never the password), and a chat page that greets the new user.
 
-mod support;
+use crate::support;
 
 use support::{Browser, TestApp};
 
@@ -165,4 +165,53 @@ async fn signing_up_from_the_form_greets_the_user_and_settings_shows_the_account
         !html.contains(&link),
         "the account's history stays with the account"
     );
+}
+
+#[tokio::test]
+async fn over_https_every_cookie_the_forms_set_is_secure() {
+    let app = TestApp::start_with(None, |config| {
+        config.public_url = "https://tally.example".into();
+    })
+    .await;
+    let browser = app.browser();
+    // A first page gives the guest its cookie; a failed sign-in leaves a read-once flash for the page it returns to.
+    let page = browser.get_page("/").await;
+    let mut cookies: Vec<String> = set_cookies(page.headers());
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/signin", browser.base_url))
+        .header("accept", "text/html")
+        .form(&[("login", "nobody_here"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("form post");
+    assert_eq!(response.status(), 303);
+    cookies.extend(set_cookies(response.headers()));
+    let (reply, headers) = browser
+        .sign_up("secure_sam", "sam@example.com", PASSWORD)
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    cookies.extend(set_cookies(&headers));
+    for name in ["tally_guest=", "tally_flash=", "__Host-tally_session="] {
+        assert!(
+            cookies.iter().any(|c| c.starts_with(name)),
+            "no {name} cookie among {cookies:?}"
+        );
+    }
+    for cookie in &cookies {
+        assert!(
+            cookie.split(';').any(|a| a.trim() == "Secure"),
+            "not Secure over https: {cookie}"
+        );
+    }
+}
+
+fn set_cookies(headers: &reqwest::header::HeaderMap) -> Vec<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect()
 }

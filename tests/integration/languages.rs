@@ -1,7 +1,7 @@
 //! The interface in English and Vietnamese: chosen from the browser's languages, a cookie, or a signed-in user's
 //! profile, and rendered that way by the server from the first byte.
 
-mod support;
+use crate::support;
 
 use support::TestApp;
 use tally::{

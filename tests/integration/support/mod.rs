@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod api;
 pub mod database;
 
 use std::{sync::Arc, time::Duration};

@@ -1,6 +1,6 @@
 //! A chat turn end to end: the real server, the real OpenAI client, a real HTTP mock upstream.
 
-mod support;
+use crate::support;
 
 use support::{eventually, summarize, TestApp};
 use tally::model::{MessageStatus, TurnEvent, DISCLAIMER};

@@ -2,7 +2,7 @@
 //! disclaimer under every answer, no owner name or email, kept out of search engines), the owner revokes it in
 //! Settings and it answers 404; guests cannot share; nobody shares or revokes what is not theirs.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::{summarize, Browser, TestApp};

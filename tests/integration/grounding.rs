@@ -2,7 +2,7 @@
 //! retrieved, cited and listed with their sources; the profile sets the year and the stamp; a figure the sources
 //! lack is marked; the calculators compute exactly.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::{summarize, TestApp};

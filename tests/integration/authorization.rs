@@ -2,7 +2,7 @@
 //! plain route on someone else's conversation, message, session or account. Each cell's status is asserted, and
 //! nothing of the other's ever shows in a body. A server function or route without a row fails the test.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{summarize, Browser, TestApp};

@@ -1,6 +1,6 @@
 //! Guest identity and isolation: each browser sees only its own conversations.
 
-mod support;
+use crate::support;
 
 use support::{summarize, TestApp};
 

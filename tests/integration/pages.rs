@@ -1,6 +1,6 @@
 //! Server-rendered pages: what a browser receives before any script runs.
 
-mod support;
+use crate::support;
 
 use support::{summarize, TestApp};
 use tally::model::DISCLAIMER;

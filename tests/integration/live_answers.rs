@@ -2,7 +2,7 @@
 //! its text stands, and a question posted as a plain form (before the page's script has arrived) is answered with
 //! nobody reading it yet.
 
-mod support;
+use crate::support;
 
 use support::{eventually, summarize, TestApp};
 use tally::model::{ConversationDetail, MessageStatus, Role, TurnEvent};

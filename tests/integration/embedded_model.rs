@@ -3,7 +3,7 @@
 
 #![cfg(feature = "embedded-model")]
 
-mod support;
+use crate::support;
 
 use std::{
     path::PathBuf,

@@ -1,7 +1,7 @@
 //! Conversation management on the store (SQLite, or PostgreSQL with TALLY_TEST_DATABASE=postgres) and over HTTP:
 //! ownership, keyset pagination, pin and archive, rename, full-text search, long conversations, export.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 
