@@ -65,9 +65,19 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/offline"),
 ];
 
+/// The app's pages, listed once per process: the list depends on nothing but `App`. Listing runs the app with
+/// resource loading switched off by a process-wide flag (leptos_server 0.8's `SuppressResourceLoad`), and a
+/// resource first polled meanwhile by another server in the same process never loads (leptos-rs/leptos#4773): the
+/// integration tests start many servers in one process, and a page of one hung while another was starting.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let options = state.leptos_options.clone();
     let x_request_id = HeaderName::from_static("x-request-id");
 
