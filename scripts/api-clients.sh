@@ -22,20 +22,24 @@ if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$wanted" ]; then
 fi
 
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
+# The server and mock binaries (scripts/test.sh points this at the ones `cargo test` built), and the list of the
+# site's hashed file names that `cargo leptos build --release` writes.
+BIN=${TALLY_BIN_DIR:-target/release}
+HASH_FILE="$PWD/target/release/hash.txt"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-target/release/tally-mock-openai --addr "127.0.0.1:$MOCK_PORT" --first-token-delay-ms 5 --token-delay-ms 2 \
+"$BIN/tally-mock-openai" --addr "127.0.0.1:$MOCK_PORT" --first-token-delay-ms 5 --token-delay-ms 2 \
   > "$RUN_DIR/mock.log" 2>&1 &
 pids+=($!)
-LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD LEPTOS_HASH_FILES=true \
+LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME="$HASH_FILE" \
 LEPTOS_SITE_ADDR="127.0.0.1:$APP_PORT" DATA_DIR="$RUN_DIR/data" \
 PROVIDERS=mock PROVIDER_MOCK_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" PROVIDER_MOCK_API_KEY=api-test-key \
 PROVIDER_MOCK_MODELS=mock-model PROVIDER_MOCK_LABEL=Mock \
 USER_MESSAGES_PER_MINUTE=100000 USER_MESSAGES_PER_DAY=1000000 USER_TOKENS_PER_DAY=1000000000000 \
 IP_REQUESTS_PER_SECOND=10000 SIGN_UPS_PER_IP=100000 \
-  target/release/tally > "$RUN_DIR/server.log" 2>&1 &
+  "$BIN/tally" > "$RUN_DIR/server.log" 2>&1 &
 pids+=($!)
 base="http://127.0.0.1:$APP_PORT"
 for _ in $(seq 1 100); do

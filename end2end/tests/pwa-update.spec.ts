@@ -12,6 +12,8 @@ import { test, expect } from "./fixtures";
 const PORT = 3103;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const root = resolve(__dirname, "../..");
+// The server binary: the release build's, or the one scripts/test.sh points at (`cargo test` built it).
+const binDir = resolve(root, process.env.TALLY_BIN_DIR ?? "target/release");
 
 /** A copy of the built site and its hash file; `change` may edit it into another release. */
 function release(dir: string, name: string, change?: (site: string, hashes: string) => string): { site: string; hashFile: string } {
@@ -25,7 +27,7 @@ function release(dir: string, name: string, change?: (site: string, hashes: stri
 }
 
 function serve(dir: string, build: { site: string; hashFile: string }): Promise<ChildProcess> {
-  const server = spawn(join(root, "target/release/tally"), [], {
+  const server = spawn(join(binDir, "tally"), [], {
     env: {
       ...process.env,
       LEPTOS_OUTPUT_NAME: "tally",

@@ -174,12 +174,19 @@ pub async fn completions(
         Access::Key { record, .. } => record,
         Access::Browser | Access::Token => true,
     };
-    let kept = match keep_history(&state, &caller, &asked).await {
-        Ok(kept) => kept,
-        Err(error) => return refused(&error),
+    // A first question that is kept takes the browser's path: the turn writes the new conversation with the
+    // question in one transaction while the model is already being asked. Earlier messages are written first, and
+    // so is the conversation of a key that does not record (it is deleted afterwards, whatever happened).
+    let kept = if record && asked.history.is_empty() {
+        None
+    } else {
+        match keep_history(&state, &caller, &asked).await {
+            Ok(kept) => Some(kept),
+            Err(error) => return refused(&error),
+        }
     };
     let turn = TurnRequest {
-        conversation_id: Some(kept.conversation_id.to_string()),
+        conversation_id: kept.as_ref().map(|kept| kept.conversation_id.to_string()),
         content: asked.question,
         model: None,
         regenerate: None,
@@ -194,7 +201,7 @@ pub async fn completions(
             Ok(events) => stream(state, kept, record, include_usage, events),
             Err(error) => {
                 // Refused before anything was asked: the conversation made for it goes.
-                kept.discard(&state).await;
+                Kept::discard_any(kept, &state).await;
                 refused(&error)
             }
         }
@@ -203,13 +210,13 @@ pub async fn completions(
         match answered {
             Ok(answer) => {
                 if !record {
-                    kept.discard(&state).await;
+                    Kept::discard_any(kept, &state).await;
                 }
                 Json(completion(answer, record)).into_response()
             }
             Err((status, error)) => {
                 if status.is_client_error() || !record {
-                    kept.discard(&state).await;
+                    Kept::discard_any(kept, &state).await;
                 }
                 failed(status, &error)
             }
@@ -224,6 +231,13 @@ struct Kept {
 }
 
 impl Kept {
+    /// Deletes the conversation made before the turn, if one was.
+    async fn discard_any(kept: Option<Kept>, state: &AppState) {
+        if let Some(kept) = kept {
+            kept.discard(state).await;
+        }
+    }
+
     async fn discard(&self, state: &AppState) {
         if let Err(error) = state
             .store
@@ -286,7 +300,7 @@ fn completion(answer: AnswerResponse, record: bool) -> Completion {
 /// leaves the answer to be finished and stored (and an unrecorded conversation to be deleted after it).
 fn stream(
     state: AppState,
-    kept: Kept,
+    kept: Option<Kept>,
     record: bool,
     include_usage: bool,
     events: impl futures::Stream<Item = TurnEvent> + Send + Unpin + 'static,
@@ -295,17 +309,26 @@ fn stream(
     tokio::spawn(async move {
         let mut writer = ChunkWriter::new(include_usage);
         let mut events = events;
+        // The conversation the turn made, when it made one.
+        let mut conversation_id = kept.as_ref().map(|kept| kept.conversation_id.to_string());
         while let Some(event) = events.next().await {
+            if let TurnEvent::Started {
+                conversation_id: started,
+                ..
+            } = &event
+            {
+                conversation_id.get_or_insert_with(|| started.clone());
+            }
             for text in writer.on(event) {
                 // The client may have gone: the answer is read to its end all the same.
                 let _ = sender.send(text).await;
             }
         }
-        for text in writer.finish(record.then(|| kept.conversation_id.to_string())) {
+        for text in writer.finish(conversation_id.filter(|_| record)) {
             let _ = sender.send(text).await;
         }
         if !record {
-            kept.discard(&state).await;
+            Kept::discard_any(kept, &state).await;
         }
     });
     let body = tokio_stream::wrappers::ReceiverStream::new(receiver).map(Ok::<_, Infallible>);
