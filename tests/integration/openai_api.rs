@@ -245,3 +245,43 @@ async fn errors_take_openais_shape() {
         "refused requests keep nothing"
     );
 }
+
+#[tokio::test]
+async fn a_streamed_first_question_with_a_recording_key_is_kept_with_its_answer() {
+    let app = TestApp::start().await;
+    let key = key_for(&app, "openai_first", true).await;
+    let text = reqwest::Client::new()
+        .post(format!("{}/v1/chat/completions", app.base_url))
+        .bearer_auth(&key)
+        .json(&json!({
+            "model": "tally-tax",
+            "stream": true,
+            "messages": [{"role": "user", "content": "What is the self-employment tax rate?"}]
+        }))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let finish: Value = text
+        .split("\n\n")
+        .filter_map(|f| f.strip_prefix("data: "))
+        .filter_map(|data| serde_json::from_str::<Value>(data).ok())
+        .find(|chunk| chunk["choices"][0]["finish_reason"] == "stop")
+        .expect("a finish chunk");
+    let conversation = finish["tally"]["conversation_id"]
+        .as_str()
+        .expect("recorded");
+    support::eventually("the answer is stored", || async {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT role FROM messages WHERE conversation_id = $1 ORDER BY id")
+                .bind(conversation)
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        rows.len() == 2
+    })
+    .await;
+    assert_eq!(app.count("conversations").await, 1);
+}
