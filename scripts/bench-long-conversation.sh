@@ -8,13 +8,15 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 PORT=${PORT:-3110}
 MESSAGES=${MESSAGES:-2000}
 RUN_DIR=$(mktemp -d)
+# The release wasm is what is measured; the server may be another build (TALLY_BIN_DIR=target/debug).
+BIN=${TALLY_BIN_DIR:-target/release}
 trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$RUN_DIR"' EXIT
 
-conversation=$(target/release/tally-bench seed-long-read --database-url "sqlite://$RUN_DIR/tally.db?mode=rwc" \
+conversation=$("$BIN/tally-bench" seed-long-read --database-url "sqlite://$RUN_DIR/tally.db?mode=rwc" \
   --messages "$MESSAGES" | tail -1)
-LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD LEPTOS_HASH_FILES=true \
+LEPTOS_OUTPUT_NAME=tally LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_ENV=PROD LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME="$PWD/target/release/hash.txt" \
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" DATA_DIR="$RUN_DIR" IP_REQUESTS_PER_SECOND=1000 \
-  target/release/tally > "$RUN_DIR/server.log" 2>&1 &
+  "$BIN/tally" > "$RUN_DIR/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 

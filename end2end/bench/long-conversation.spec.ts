@@ -13,19 +13,45 @@ async function measure(page: Page, throttle: number) {
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
   const started = Date.now();
   await page.goto(`/c/${CONVERSATION}`);
+  // BENCH_CSS: a style to try without a rebuild (say, `[role=log] article { content-visibility: visible !important }`).
+  if (process.env.BENCH_CSS) await page.addStyleTag({ content: process.env.BENCH_CSS });
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1, { timeout: 60_000 });
   const hydratedMs = Date.now() - started;
   const log = page.getByRole("log");
   const shown = log.locator("article");
   const firstPage = await shown.count();
   const scrollStarted = Date.now();
-  let pages = 1;
-  while ((await log.getByRole("button", { name: "Load earlier messages" }).count()) > 0) {
-    const before = await shown.count();
-    await log.evaluate((el) => el.scrollTo(0, 0));
-    await expect.poll(() => shown.count(), { timeout: 30_000 }).toBeGreaterThan(before);
-    pages += 1;
-  }
+  // Scrolled to the top inside the page, checked with plain selectors: Playwright's role queries walk the whole
+  // accessibility tree of 2,000 messages on the page's main thread and would be counted as the app's long tasks.
+  const { pages, slowestPageMs } = await log.evaluate(async (el) => {
+    const count = () => el.querySelectorAll("article").length;
+    const button = () =>
+      Array.from(el.querySelectorAll("button")).find((b) =>
+        ["Load earlier messages", "Loading…"].includes(b.textContent?.trim() ?? ""),
+      );
+    // A load the app started on its own (its scroll event) shows "Loading…": wait for it, then look again.
+    const hasEarlier = async () => {
+      while (button()?.textContent?.trim() === "Loading…") await new Promise((r) => setTimeout(r, 10));
+      return button() !== undefined;
+    };
+    let pages = 1;
+    let slowestPageMs = 0;
+    while (await hasEarlier()) {
+      const before = count();
+      const started = performance.now();
+      el.scrollTo(0, 0);
+      el.dispatchEvent(new Event("scroll"));
+      while (count() <= before) {
+        if (performance.now() - started > 30_000) throw new Error(`page ${pages + 1} did not load`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      slowestPageMs = Math.max(slowestPageMs, performance.now() - started);
+      pages += 1;
+      // A reader pauses between pages; the next scroll event comes from them, not from the prepend.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { pages, slowestPageMs: Math.round(slowestPageMs) };
+  });
   const scrollMs = Date.now() - scrollStarted;
   const total = await shown.count();
   // A last scroll through everything, top to bottom, as a reader skimming it.
@@ -44,6 +70,7 @@ async function measure(page: Page, throttle: number) {
     hydratedMs,
     firstPage,
     pages,
+    slowestPageMs,
     total,
     scrollToStartMs: scrollMs,
     skimMs,
@@ -52,6 +79,9 @@ async function measure(page: Page, throttle: number) {
     tasksOver100ms: tasks.filter((t) => t.duration > 100).length,
   };
 }
+
+// The page's Content-Security-Policy allows no inline style: lifted only for a BENCH_CSS experiment.
+test.use({ bypassCSP: !!process.env.BENCH_CSS });
 
 test("a 2,000-message conversation opens and scrolls smoothly", async ({ page }) => {
   await page.addInitScript(() => {

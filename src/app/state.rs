@@ -89,6 +89,9 @@ pub struct ChatContext {
     pub conversation_id: RwSignal<Option<String>>,
     pub title: RwSignal<String>,
     pub messages: RwSignal<Vec<ChatMessage>>,
+    /// The newest message's id: what the latest-answer controls and the scroll to the bottom follow, without
+    /// every bubble watching the whole list (a page of earlier messages leaves it as it is).
+    pub last_message_id: Memo<Option<String>>,
     pub pending: RwSignal<Option<PendingTurn>>,
     pub error: RwSignal<Option<TurnError>>,
     /// Text in the composer; restored when a question could not be sent.
@@ -110,10 +113,12 @@ pub struct ChatContext {
 impl ChatContext {
     pub fn new() -> Self {
         browser::keep_text_typed_before_hydration();
+        let messages = RwSignal::new(Vec::<ChatMessage>::new());
         ChatContext {
             conversation_id: RwSignal::new(None),
             title: RwSignal::new(String::new()),
-            messages: RwSignal::new(Vec::new()),
+            messages,
+            last_message_id: Memo::new(move |_| messages.with(|m| m.last().map(|m| m.id.clone()))),
             pending: RwSignal::new(None),
             error: RwSignal::new(None),
             draft: RwSignal::new(String::new()),

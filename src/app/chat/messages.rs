@@ -22,9 +22,8 @@ pub fn MessageList() -> impl IntoView {
 
     // Keep the newest text in view while an answer streams in. Only a new last message (or streaming text) scrolls
     // down: older messages loaded at the top must not throw the reader to the bottom.
-    let last_id = Memo::new(move |_| ctx.messages.with(|m| m.last().map(|m| m.id.clone())));
     Effect::new(move |_| {
-        last_id.track();
+        ctx.last_message_id.track();
         if let Some(pending) = ctx.pending.get() {
             pending.text.track();
         }
@@ -57,18 +56,43 @@ pub fn MessageList() -> impl IntoView {
                 <Show when=is_empty>
                     <StarterQuestions />
                 </Show>
-                // Keyed by the versions too: switching to another version re-renders its "2 / 2".
-                <For
-                    each=move || ctx.messages.get()
-                    key=|message| (message.id.clone(), message.branch.clone())
-                    let:message
-                >
-                    <MessageBubble message actions=true />
-                </For>
+                // The stored messages flow as blocks, not flex items: a flex column lays out every one of its
+                // children again whenever one changes size, which a 2,000-message conversation feels.
+                <div class="space-y-4 empty:hidden">
+                    // Keyed by the versions too: switching to another version re-renders its "2 / 2". Only the keys
+                    // are listed on each change (a page prepended to 2,000 messages must not copy them all); a
+                    // message is read when its bubble is first made.
+                    <For
+                        each=move || ctx.messages.with(|messages| messages.iter().enumerate().map(MessageKey::of).collect::<Vec<_>>())
+                        key=|key| (key.id.clone(), key.branch.clone())
+                        children=move |key| {
+                            ctx.messages
+                                .with_untracked(|messages| messages.get(key.at).cloned())
+                                .map(|message| view! { <MessageBubble message actions=true /> })
+                        }
+                    />
+                </div>
                 <PendingAnswer />
                 <FollowUpChips />
             </div>
         </div>
+    }
+}
+
+/// What the list keys a message by, and where it was when listed.
+struct MessageKey {
+    at: usize,
+    id: String,
+    branch: Option<Branch>,
+}
+
+impl MessageKey {
+    fn of((at, message): (usize, &ChatMessage)) -> Self {
+        MessageKey {
+            at,
+            id: message.id.clone(),
+            branch: message.branch.clone(),
+        }
     }
 }
 
@@ -176,7 +200,7 @@ fn Question(message: ChatMessage) -> impl IntoView {
         let change = change.clone();
         let branch = branch.clone();
         view! {
-            <article class="flex max-w-[85%] flex-col items-end self-end" aria-label=t.you>
+            <article class="ml-auto flex w-fit max-w-[85%] flex-col items-end self-end" aria-label=t.you>
                 <p class="whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white">{text.get_value()}</p>
                 <div class="mt-1 flex flex-wrap items-center justify-end gap-1">
                     {branch.map(|branch| view! { <VersionSwitch branch answer=false /> })}
@@ -237,7 +261,7 @@ fn EditQuestion(
     };
     let send_on_click = send.clone();
     view! {
-        <div class="flex w-full max-w-[85%] flex-col gap-2 self-end">
+        <div class="ml-auto flex w-full max-w-[85%] flex-col gap-2 self-end">
             <label class="sr-only" for=move || format!("edit-{}", id.get_value())>{t.edit_label}</label>
             <textarea
                 id=move || format!("edit-{}", id.get_value())
@@ -308,7 +332,7 @@ fn UserBubble(text: String, #[prop(default = false)] copyable: bool) -> impl Int
     let t = &texts().chat;
     let copy = copyable.then(|| view! { <CopyButton text=text.clone() /> });
     view! {
-        <article class="flex max-w-[85%] flex-col items-end self-end" aria-label=t.you>
+        <article class="ml-auto flex w-fit max-w-[85%] flex-col items-end self-end" aria-label=t.you>
             <p class="whitespace-pre-wrap break-words rounded-2xl rounded-br-sm bg-teal-700 px-4 py-2 text-white">{text}</p>
             {copy}
         </article>
@@ -350,12 +374,9 @@ fn AnswerBubble(message: ChatMessage, actions: bool) -> impl IntoView {
     let answer_id = message.id.clone();
     let latest = {
         let answer_id = answer_id.clone();
+        let last_id = ctx.last_message_id;
         move || {
-            actions
-                && !ctx.is_busy()
-                && ctx
-                    .messages
-                    .with(|m| m.last().is_some_and(|last| last.id == answer_id))
+            actions && !ctx.is_busy() && last_id.with(|last| last.as_deref() == Some(&answer_id))
         }
     };
     let regenerate = {
