@@ -185,3 +185,18 @@ test("leaving an answer mid-stream for a new chat leaves both intact", async ({ 
   await expect(log.getByRole("article", { name: "You" }).getByText("What can I deduct for my car? [mock:slow]")).toBeVisible();
   await expect(log.getByText("When are quarterly payments due?")).toHaveCount(0);
 });
+
+test("a Social Security number in a question is kept on screen, kept from the model, and the answer says so", async ({ page, consoleErrors }) => {
+  await openApp(page);
+  const message = page.getByRole("textbox", { name: "Message" });
+  await message.fill("My SSN is 123-45-6789. Do I need to file Schedule SE?");
+  await message.press("Enter");
+  const log = page.getByRole("log", { name: "Messages" });
+  const note = "Before your question went to the model, Tally removed a Social Security number from it.";
+  await expect(log.getByText(note)).toBeVisible();
+  await expect(log.getByText(/\d+ tokens: \d+ in/)).toBeVisible({ timeout: 20_000 });
+  // The user's own message is shown as typed; the note stays under the finished answer, also after a reload.
+  await page.reload();
+  await expect(log.getByRole("article", { name: "You" }).getByText("My SSN is 123-45-6789. Do I need to file Schedule SE?")).toBeVisible();
+  await expect(log.getByText(note)).toBeVisible();
+});

@@ -92,6 +92,8 @@ pub struct ChatContext {
     /// The newest message's id: what the latest-answer controls and the scroll to the bottom follow, without
     /// every bubble watching the whole list (a page of earlier messages leaves it as it is).
     pub last_message_id: Memo<Option<String>>,
+    /// Where the log's boxes of messages start (message ids, oldest first; see `chat::messages::MessageBoxes`).
+    pub box_starts: RwSignal<Vec<String>>,
     pub pending: RwSignal<Option<PendingTurn>>,
     pub error: RwSignal<Option<TurnError>>,
     /// Text in the composer; restored when a question could not be sent.
@@ -118,6 +120,7 @@ impl ChatContext {
             conversation_id: RwSignal::new(None),
             title: RwSignal::new(String::new()),
             messages,
+            box_starts: RwSignal::new(Vec::new()),
             last_message_id: Memo::new(move |_| messages.with(|m| m.last().map(|m| m.id.clone()))),
             pending: RwSignal::new(None),
             error: RwSignal::new(None),
@@ -162,6 +165,7 @@ impl ChatContext {
                         .and_then(|turn| turn.assistant_message_id.clone()),
                 );
                 self.pending.set(still_streaming);
+                self.box_starts.set(box_starts(&messages));
                 self.messages.set(messages);
             }
             None => {
@@ -169,6 +173,7 @@ impl ChatContext {
                 self.title.set(String::new());
                 self.model.set(preferred_model());
                 self.has_earlier.set(false);
+                self.box_starts.set(Vec::new());
                 self.messages.set(Vec::new());
             }
         }
@@ -315,4 +320,17 @@ impl Default for ChatContext {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Messages per box of the log. Small enough that a box coming into view lays out in one short task, large enough
+/// that the browser watches few of them (it checks every `content-visibility: auto` box on every scrolled frame).
+pub const MESSAGES_PER_BOX: usize = 25;
+
+/// Where the boxes of `messages` (a page, oldest first) start: every [`MESSAGES_PER_BOX`]th message.
+pub fn box_starts(messages: &[ChatMessage]) -> Vec<String> {
+    messages
+        .iter()
+        .step_by(MESSAGES_PER_BOX)
+        .map(|m| m.id.clone())
+        .collect()
 }

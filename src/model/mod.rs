@@ -316,6 +316,9 @@ pub enum TurnEvent {
     Token { text: String },
     /// The chosen model failed before its first token and another one is answering instead.
     Rerouted { model: String, notice: String },
+    /// A quiet note to show under the answer while it is written (what was taken out of the question before a
+    /// model read it); the finished message carries it too.
+    Noted { notice: String },
     /// The turn ended (complete, stopped or failed); the message is final as stored.
     Finished {
         message: Box<ChatMessage>,

@@ -20,6 +20,7 @@ mod languages;
 mod live_answers;
 mod openai_api;
 mod pages;
+mod privacy;
 mod providers;
 mod rest_api;
 mod sharing;

@@ -345,7 +345,7 @@ fn apply(
                 }
             });
         }
-        TurnEvent::Rerouted { notice, .. } => {
+        TurnEvent::Rerouted { notice, .. } | TurnEvent::Noted { notice } => {
             ctx.pending.with_untracked(|pending| {
                 if let Some(pending) = pending {
                     pending.notice.set(Some(notice));

@@ -9,6 +9,7 @@ pub mod export;
 pub mod follow_ups;
 pub mod markdown;
 pub mod pdf;
+pub mod pii;
 pub mod prompt;
 pub mod search_query;
 pub mod sharing;

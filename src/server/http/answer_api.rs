@@ -88,6 +88,7 @@ pub async fn complete(
             TurnEvent::FollowUps { questions, .. } => follow_ups = questions,
             TurnEvent::Token { .. }
             | TurnEvent::Rerouted { .. }
+            | TurnEvent::Noted { .. }
             | TurnEvent::Titled { .. }
             | TurnEvent::Grounded { .. } => {}
         }

@@ -18,7 +18,7 @@ use crate::{
     server::{
         chat::{
             conversations::to_chat_message,
-            follow_ups, prompt, titles,
+            follow_ups, pii, prompt, titles,
             usage::{self, UsageOwner},
             Chat,
         },
@@ -63,6 +63,8 @@ pub(super) async fn write_answer(job: AnswerJob) {
     } = job;
     let grounded = ground(&chat, &candidates, &question, &cancel).await;
     let requests = Requests::new(&chat, &candidates, &question, &grounded);
+    // In the answer's language (the question's), like the answer it sits under.
+    let privacy_note = pii::note(&question.masked, &grounded.language.texts().chat);
     let Question { text: question, .. } = question;
     let started = Instant::now();
     // The first model is asked now, while the turn stores the question: its first token takes far longer than the
@@ -90,7 +92,8 @@ pub(super) async fn write_answer(job: AnswerJob) {
         usage: None,
         first_token_at: None,
         candidate: 0,
-        notice: None,
+        notice: privacy_note.clone(),
+        privacy_note: privacy_note.clone(),
         db_time,
         calculations: Vec::new(),
     };
@@ -102,6 +105,9 @@ pub(super) async fn write_answer(job: AnswerJob) {
             grounding: Box::new(grounded.grounding.clone()),
         };
         events.send(grounded_event).await;
+    }
+    if let Some(notice) = privacy_note {
+        events.send(TurnEvent::Noted { notice }).await;
     }
     let ending = if candidates.is_empty() {
         Ending::NoProvider

@@ -45,7 +45,8 @@ struct State {
 #[derive(Default)]
 struct CatchUp {
     grounded: Option<TurnEvent>,
-    rerouted: Option<TurnEvent>,
+    /// The latest note (a reroute's says everything the earlier ones did).
+    notice: Option<TurnEvent>,
     text: String,
     finished: Option<TurnEvent>,
 }
@@ -55,7 +56,9 @@ impl CatchUp {
         match event {
             TurnEvent::Token { text } => self.text.push_str(text),
             TurnEvent::Grounded { .. } => self.grounded = Some(event.clone()),
-            TurnEvent::Rerouted { .. } => self.rerouted = Some(event.clone()),
+            TurnEvent::Rerouted { .. } | TurnEvent::Noted { .. } => {
+                self.notice = Some(event.clone())
+            }
             TurnEvent::Finished { .. } => self.finished = Some(event.clone()),
             TurnEvent::Started { .. } | TurnEvent::Titled { .. } | TurnEvent::FollowUps { .. } => {}
         }
@@ -67,7 +70,7 @@ impl CatchUp {
         });
         [
             self.grounded.clone(),
-            self.rerouted.clone(),
+            self.notice.clone(),
             text,
             self.finished.clone(),
         ]

@@ -31,6 +31,7 @@ use live::{LiveAnswer, Reader};
 use super::{
     branches::{self, Fork},
     conversations::to_chat_message,
+    pii,
     prompt::{self, PromptMessage},
     usage::UsageOwner,
     validation::{parse_id, validate_message},
@@ -364,6 +365,27 @@ fn launch_answer(
         role: prompt::PromptRole::User,
         content: question.into(),
     });
+    // Everything a model reads of what the user wrote (the search-query rewrite, the answer, the title and the
+    // follow-ups all start from these) leaves without personal identifiers; the stored question keeps them. The
+    // note names what this question had: the earlier ones' answers already said theirs.
+    let mut masked = Vec::new();
+    let last = history.len() - 1;
+    for (at, message) in history.iter_mut().enumerate() {
+        if message.role != prompt::PromptRole::User {
+            continue;
+        }
+        let result = pii::mask(&message.content);
+        if !result.found.is_empty() {
+            message.content = result.text.into();
+            if at == last {
+                masked = result.found;
+            }
+        }
+    }
+    // The question as the models see it (the last message), masked like the rest.
+    let question = history
+        .last()
+        .map_or_else(|| question.to_string(), |m| m.content.to_string());
     let profile = conversation
         .tax_profile
         .clone()
@@ -375,10 +397,11 @@ fn launch_answer(
         chat: chat.clone(),
         candidates,
         question: request::Question {
-            text: question.to_string(),
+            text: question,
             history,
             profile,
             context_tokens: limits.context_tokens,
+            masked,
         },
         first_exchange: conversation.is_new,
         stored: question_stored,

@@ -9,7 +9,7 @@ use super::offline;
 use crate::{
     model::tax::TaxProfile,
     server::{
-        chat::{prompt, search_query, Chat},
+        chat::{pii::Identifier, prompt, search_query, Chat},
         llm::{Candidate, ChatRequest, PromptMessage, PromptRole, Tools},
         tax::{profile as tax_profile, GroundedQuestion},
     },
@@ -26,6 +26,8 @@ pub(super) struct Question {
     pub profile: TaxProfile,
     /// Tokens of earlier conversation the caller's tier may send.
     pub context_tokens: usize,
+    /// What was taken out of the question and the history before any model reads them (see `pii`).
+    pub masked: Vec<Identifier>,
 }
 
 impl Question {

@@ -39,8 +39,11 @@ pub(super) struct Progress {
     pub(super) first_token_at: Option<Instant>,
     /// Index into the candidates of the model answering now.
     pub(super) candidate: usize,
-    /// Set when a model other than the chosen one answered, and why.
+    /// What the answer says quietly under it: what was masked from the question, and when a model other than the
+    /// chosen one answered, why.
     pub(super) notice: Option<String>,
+    /// What was masked from the question, said first in any later notice.
+    pub(super) privacy_note: Option<String>,
     /// Time this turn waited on the database: before the answer and the final write (checkpoints are written
     /// for all answers together, see `checkpoints`).
     pub(super) db_time: Duration,
@@ -107,13 +110,17 @@ impl Turn<'_> {
                     ("reason", error.short_reason(t)),
                 ],
             ));
-            let notice = fill(
+            let rerouted = fill(
                 t.rerouted,
                 &[
                     ("model", &next.label),
                     ("reasons", &unavailable.join(t.rerouted_and)),
                 ],
             );
+            let notice = match &progress.privacy_note {
+                Some(privacy) => format!("{privacy} {rerouted}"),
+                None => rerouted,
+            };
             progress.notice = Some(notice.clone());
             let rerouted = TurnEvent::Rerouted {
                 model: next.label.clone(),

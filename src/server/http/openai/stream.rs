@@ -107,9 +107,10 @@ impl ChunkWriter {
                 self.follow_ups = questions;
                 Vec::new()
             }
-            TurnEvent::Grounded { .. } | TurnEvent::Rerouted { .. } | TurnEvent::Titled { .. } => {
-                Vec::new()
-            }
+            TurnEvent::Grounded { .. }
+            | TurnEvent::Rerouted { .. }
+            | TurnEvent::Noted { .. }
+            | TurnEvent::Titled { .. } => Vec::new(),
         }
     }
 
