@@ -6,6 +6,7 @@ mod grounding;
 
 pub use grounding::CalculationBody;
 pub use send::stop as stop_answer_on_screen;
+mod message_boxes;
 pub(super) mod messages;
 mod model_select;
 mod send;
